@@ -1,0 +1,3 @@
+import VigilModel
+/// Placeholder.
+public enum VigilSchedulerPlaceholder {}
