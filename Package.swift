@@ -14,12 +14,20 @@ let package = Package(
         .library(name: "VigilScheduler", targets: ["VigilScheduler"]),
         .executable(name: "vigil", targets: ["vigil"]),
         .executable(name: "vigil-bench", targets: ["vigil-bench"]),
+        .library(name: "VigilHealth", targets: ["VigilHealth"]),
+        .library(name: "VigilAgents", targets: ["VigilAgents"]),
+        .executable(name: "vigil-probe-bench", targets: ["vigil-probe-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess.git", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // Pure layers: no I/O, no clocks.
@@ -48,6 +56,73 @@ let package = Package(
             dependencies: [
                 "VigilModel", "VigilScheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        // C libraries from Debian (libmariadb-dev, librabbitmq-dev).
+        .systemLibrary(
+            name: "CMariaDB",
+            pkgConfig: "libmariadb",
+            providers: [.apt(["libmariadb-dev"])]
+        ),
+        .systemLibrary(
+            name: "CRabbitMQ",
+            pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        // Running commands: process groups, timeouts, bounded output.
+        .target(
+            name: "VigilCommand",
+            dependencies: [
+                .product(name: "Subprocess", package: "swift-subprocess"),
+                .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Resource executors (OCF, process, vip) and fence agents.
+        .target(
+            name: "VigilAgents",
+            dependencies: [
+                "VigilCommand",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Deep health probes.
+        .target(
+            name: "VigilHealth",
+            dependencies: [
+                "VigilCommand", "CMariaDB", "CRabbitMQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "vigil-probe-bench",
+            dependencies: [
+                "VigilHealth", "VigilAgents",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilAgentsTests",
+            dependencies: ["VigilAgents", "VigilCommand"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilHealthTests",
+            dependencies: [
+                "VigilHealth",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
