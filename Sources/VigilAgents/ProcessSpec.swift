@@ -1,0 +1,29 @@
+/// A supervised long-running command (`agent: process`).
+public struct ProcessSpec: Sendable, Hashable {
+    /// The resource name (for logs).
+    public var name: String
+    /// The argv vector; `command[0]` is a path or a name looked up in `PATH`.
+    public var command: [String]
+    /// Environment variables. The child does not inherit Vigil's environment; it gets
+    /// `PATH` and `LANG=C` unless set here.
+    public var environment: [String: String]
+    /// The working directory (default `/`).
+    public var workingDirectory: String?
+    /// The user to run as (its primary group too); `nil` keeps Vigil's user.
+    public var user: String?
+    /// A file that receives stdout and stderr (appended); `nil` discards them.
+    public var logFile: String?
+
+    /// Creates a spec.
+    public init(
+        name: String, command: [String], environment: [String: String] = [:], workingDirectory: String? = nil,
+        user: String? = nil, logFile: String? = nil
+    ) {
+        self.name = name
+        self.command = command
+        self.environment = environment
+        self.workingDirectory = workingDirectory
+        self.user = user
+        self.logFile = logFile
+    }
+}

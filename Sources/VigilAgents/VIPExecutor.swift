@@ -1,0 +1,177 @@
+public import Logging
+public import VigilCommand
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Adds, removes and monitors a virtual IP address with iproute2 (`agent: vip`).
+///
+/// After adding an IPv4 address it sends gratuitous ARP (`arping -U`); for IPv6 it
+/// enables `ndisc_notify` on the interface and adds the address with `nodad`, so the
+/// kernel sends an unsolicited neighbour advertisement at once. All values are
+/// validated and passed as separate arguments, never through a shell.
+public struct VIPExecutor: ResourceExecutor {
+    /// The address managed.
+    public let spec: VIPSpec
+    private let runner: CommandRunner
+    private let logger: Logger
+
+    /// Creates an executor.
+    public init(spec: VIPSpec, runner: CommandRunner = CommandRunner(), logger: Logger = Logger(label: "vigil.vip")) {
+        self.spec = spec
+        self.runner = runner
+        self.logger = logger
+    }
+
+    /// Performs start, stop, monitor or validate; other actions are unimplemented.
+    public func perform(_ request: ActionRequest) async -> ActionResult {
+        let started = ContinuousClock.now
+        var result: ActionResult
+        if request.action != .metaData, let problem = Self.problems(with: spec).first {
+            result = ActionResult(code: .notConfigured, output: problem)
+        } else {
+            switch request.action {
+            case .start: result = await start(timeout: request.timeout)
+            case .stop: result = await stop(timeout: request.timeout)
+            case .monitor: result = await monitor(timeout: request.timeout)
+            case .validate: result = await validateInterface(timeout: request.timeout)
+            default: result = ActionResult(code: .unimplemented, output: "vip: \(request.action.rawValue) is not implemented")
+            }
+        }
+        result.duration = ContinuousClock.now - started
+        return result
+    }
+
+    /// Checks the spec without running anything: one message per problem.
+    public static func problems(with spec: VIPSpec) -> [String] {
+        var problems: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 16)
+        let family = spec.isIPv6 ? AF_INET6 : AF_INET
+        if inet_pton(family, spec.ip, &buffer) != 1 {
+            problems.append("\(spec.name): ip '\(spec.ip)' is not a valid IPv\(spec.isIPv6 ? 6 : 4) address")
+        }
+        let maxPrefix = spec.isIPv6 ? 128 : 32
+        if spec.cidr < 0 || spec.cidr > maxPrefix {
+            problems.append("\(spec.name): cidr \(spec.cidr) is out of range 0–\(maxPrefix)")
+        }
+        let validInterface = !spec.interface.isEmpty && spec.interface.utf8.count < 16 && !spec.interface.hasPrefix("-")
+            && spec.interface.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x2F && $0 != 0x3A }
+        if !validInterface {
+            problems.append("\(spec.name): interface '\(spec.interface)' is not a valid interface name")
+        }
+        return problems
+    }
+
+    private var address: String { "\(spec.ip)/\(spec.cidr)" }
+
+    private func ip(_ arguments: [String], timeout: Duration) async -> Result<CommandResult, CommandError> {
+        var argv: [String] = []
+        if let namespace = spec.namespace { argv += ["-n", namespace] }
+        return await run("ip", argv + arguments, timeout: timeout)
+    }
+
+    private func run(_ program: String, _ arguments: [String], timeout: Duration) async -> Result<CommandResult, CommandError> {
+        do {
+            return .success(try await runner.run(Command(executable: program, arguments: arguments, timeout: timeout)))
+        } catch let error as CommandError {
+            return .failure(error)
+        } catch {
+            return .failure(CommandError(.spawnFailed, "\(program): \(error)"))
+        }
+    }
+
+    private func inNamespace(_ program: String, _ arguments: [String], timeout: Duration) async -> Result<CommandResult, CommandError> {
+        if let namespace = spec.namespace {
+            return await run("ip", ["netns", "exec", namespace, program] + arguments, timeout: timeout)
+        }
+        return await run(program, arguments, timeout: timeout)
+    }
+
+    private enum Presence {
+        case present, absent, failed(ActionResult)
+    }
+
+    private func isPresent(timeout: Duration) async -> Presence {
+        switch await ip(["-o", spec.isIPv6 ? "-6" : "-4", "addr", "show", "dev", spec.interface], timeout: timeout) {
+        case .failure(let error):
+            return .failed(ActionResult(code: error.code == .notInstalled ? .notInstalled : .genericError, output: error.message))
+        case .success(let result):
+            guard result.exitStatus == 0 else {
+                return .failed(ActionResult(code: .notConfigured, output: "\(spec.name): interface \(spec.interface): \(result.output)"))
+            }
+            let needle = (spec.isIPv6 ? " inet6 " : " inet ") + address + " "
+            return result.output.split(separator: "\n").contains { $0.contains(needle) } ? .present : .absent
+        }
+    }
+
+    private func monitor(timeout: Duration) async -> ActionResult {
+        switch await isPresent(timeout: timeout) {
+        case .failed(let result): return result
+        case .present: return ActionResult(code: .success, output: "\(address) is on \(spec.interface)")
+        case .absent: return ActionResult(code: .notRunning, output: "\(address) is not on \(spec.interface)")
+        }
+    }
+
+    private func validateInterface(timeout: Duration) async -> ActionResult {
+        if case .failed(let result) = await isPresent(timeout: timeout) { return result }
+        return ActionResult(code: .success)
+    }
+
+    private func start(timeout: Duration) async -> ActionResult {
+        switch await isPresent(timeout: timeout) {
+        case .failed(let result): return result
+        case .present: return ActionResult(code: .success, output: "\(address) already on \(spec.interface)")
+        case .absent: break
+        }
+        var add = ["addr", "add", address, "dev", spec.interface]
+        if spec.isIPv6 {
+            // Unsolicited neighbour advertisement when the address becomes valid.
+            _ = await inNamespace("sysctl", ["-qw", "net/ipv6/conf/\(spec.interface)/ndisc_notify=1"], timeout: timeout)
+            add.append("nodad")
+        }
+        switch await ip(add, timeout: timeout) {
+        case .failure(let error):
+            return ActionResult(code: error.code == .notInstalled ? .notInstalled : .genericError, output: error.message)
+        case .success(let result) where result.exitStatus != 0:
+            return ActionResult(code: .genericError, output: "ip addr add \(address) dev \(spec.interface): \(result.output)")
+        case .success:
+            break
+        }
+        var output = "added \(address) to \(spec.interface)"
+        if !spec.isIPv6 && spec.announceCount > 0 {
+            let arp = await inNamespace(
+                "arping", ["-q", "-U", "-c", String(spec.announceCount), "-w", "1", "-I", spec.interface, spec.ip],
+                timeout: timeout)
+            switch arp {
+            case .success(let result) where result.exitStatus == 0 || result.exitStatus == 1:
+                output += "; gratuitous ARP sent"
+            case .success(let result):
+                output += "; gratuitous ARP failed: \(result.output)"
+            case .failure(let error):
+                output += "; gratuitous ARP not sent: \(error.message)"
+            }
+        }
+        logger.info("vip added", metadata: ["resource": "\(spec.name)", "address": "\(address)", "interface": "\(spec.interface)"])
+        return ActionResult(code: .success, output: output)
+    }
+
+    private func stop(timeout: Duration) async -> ActionResult {
+        switch await isPresent(timeout: timeout) {
+        case .failed(let result):
+            // A vanished interface also means the address is gone.
+            return result.code == .notConfigured ? ActionResult(code: .success, output: result.output) : result
+        case .absent: return ActionResult(code: .success, output: "\(address) not on \(spec.interface)")
+        case .present: break
+        }
+        switch await ip(["addr", "del", address, "dev", spec.interface], timeout: timeout) {
+        case .failure(let error):
+            return ActionResult(code: .genericError, output: error.message)
+        case .success(let result) where result.exitStatus != 0:
+            return ActionResult(code: .genericError, output: "ip addr del \(address): \(result.output)")
+        case .success:
+            logger.info("vip removed", metadata: ["resource": "\(spec.name)", "address": "\(address)"])
+            return ActionResult(code: .success, output: "removed \(address) from \(spec.interface)")
+        }
+    }
+}
