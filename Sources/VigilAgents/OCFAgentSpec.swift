@@ -17,12 +17,15 @@ public struct OCFAgentSpec: Sendable, Hashable {
     public var environment: [String: String]
     /// Bytes of agent output kept per action.
     public var outputLimit: Int
+    /// Run the agent inside this named network namespace (`ip netns exec`); `nil` for
+    /// the current one. Meant for labs and tests.
+    public var namespace: String?
 
     /// Creates a spec.
     public init(
         instance: String, provider: String, type: String, parameters: [String: String] = [:],
         clone: CloneMeta? = nil, ocfRoot: String = "/usr/lib/ocf", environment: [String: String] = [:],
-        outputLimit: Int = 64 * 1024
+        outputLimit: Int = 64 * 1024, namespace: String? = nil
     ) {
         self.instance = instance
         self.provider = provider
@@ -32,6 +35,7 @@ public struct OCFAgentSpec: Sendable, Hashable {
         self.ocfRoot = ocfRoot
         self.environment = environment
         self.outputLimit = outputLimit
+        self.namespace = namespace
     }
 
     /// Parses `ocf:<provider>:<type>` (the `agent:` field) into an instance spec.

@@ -47,9 +47,15 @@ public struct OCFExecutor: ResourceExecutor {
         }
         let promotionFile = "\(runtimeDirectory)/promotion-\(spec.instance.replacingOccurrences(of: "/", with: "_"))-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: promotionFile) }
+        var executable = spec.agentPath
+        var arguments = [request.action.rawValue]
+        if let namespace = spec.namespace {
+            executable = "ip"
+            arguments = ["netns", "exec", namespace, spec.agentPath] + arguments
+        }
         let command = Command(
-            executable: spec.agentPath,
-            arguments: [request.action.rawValue],
+            executable: executable,
+            arguments: arguments,
             environment: environment(for: request, promotionFile: promotionFile),
             inheritEnvironment: false,
             workingDirectory: "/",

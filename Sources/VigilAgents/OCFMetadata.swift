@@ -31,8 +31,8 @@ public struct OCFMetadata: Sendable, Hashable {
             let reason = parser.parserError.map { "\($0)" } ?? "unknown error"
             throw AgentsError(.invalidMetadata, "meta-data is not well-formed XML: \(reason)")
         }
-        guard let name = delegate.agentName else {
-            throw AgentsError(.invalidMetadata, "meta-data has no <resource-agent> element")
+        guard let name = delegate.agentName, delegate.complete else {
+            throw AgentsError(.invalidMetadata, "meta-data has no complete <resource-agent> element")
         }
         self.init(name: name, parameters: delegate.parameters, actions: delegate.actions)
     }

@@ -9,6 +9,7 @@ final class OCFMetadataParserDelegate: NSObject, XMLParserDelegate {
     var agentName: String?
     var parameters: [OCFParameter] = []
     var actions: [String] = []
+    var complete = false
     private var current: OCFParameter?
     private var inActions = false
     private var inShortDesc = false
@@ -58,6 +59,8 @@ final class OCFMetadataParserDelegate: NSObject, XMLParserDelegate {
             inShortDesc = false
         case "actions":
             inActions = false
+        case "resource-agent":
+            complete = true
         default:
             break
         }
