@@ -7,9 +7,9 @@ import Glibc
 
 /// Adds, removes and monitors a virtual IP address with iproute2 (`agent: vip`).
 ///
-/// After adding an IPv4 address it sends gratuitous ARP (`arping -U`); for IPv6 it
-/// enables `ndisc_notify` on the interface and adds the address with `nodad`, so the
-/// kernel sends an unsolicited neighbour advertisement at once. All values are
+/// After adding an address it announces it: gratuitous ARP for IPv4, unsolicited
+/// neighbour advertisements for IPv6 (which is also added with `nodad` and
+/// `ndisc_notify` enabled on the interface, so the kernel announces it too). All values are
 /// validated and passed as separate arguments, never through a shell.
 public struct VIPExecutor: ResourceExecutor {
     /// The address managed.
@@ -139,22 +139,48 @@ public struct VIPExecutor: ResourceExecutor {
             break
         }
         var output = "added \(address) to \(spec.interface)"
-        if !spec.isIPv6 && spec.announceCount > 0 {
-            let arp = await inNamespace(
-                "arping", ["-q", "-U", "-c", String(spec.announceCount), "-w", "1", "-I", spec.interface, spec.ip],
-                timeout: timeout)
-            switch arp {
-            case .success(let result) where result.exitStatus == 0 || result.exitStatus == 1:
-                output += "; gratuitous ARP sent"
-            case .success(let result):
-                output += "; gratuitous ARP failed: \(result.output)"
-            case .failure(let error):
-                output += "; gratuitous ARP not sent: \(error.message)"
-            }
+        if spec.announceCount > 0 {
+            output += "; " + (await announce(timeout: timeout))
         }
         logger.info("vip added", metadata: ["resource": "\(spec.name)", "address": "\(address)", "interface": "\(spec.interface)"])
         return ActionResult(code: .success, output: output)
     }
+
+    /// Sends gratuitous ARP (IPv4) or unsolicited neighbour advertisements (IPv6) with
+    /// resource-agents' `send_arp`/`send_ua` (which exit once sent), else `arping -U`
+    /// bounded to 100 ms per packet (arping itself lingers a second after sending).
+    private func announce(timeout: Duration) async -> String {
+        let count = String(spec.announceCount)
+        let helper: (String, [String])
+        if spec.isIPv6 {
+            helper = (Self.sendUA, ["-i", "50", "-c", count, spec.ip, String(spec.cidr), spec.interface])
+        } else {
+            helper = (Self.sendARP, ["-i", "50", "-r", count, spec.interface, spec.ip, "auto", "not_used", "not_used"])
+        }
+        if ExecutableLookup.isExecutableFile(helper.0) {
+            switch await inNamespace(helper.0, helper.1, timeout: timeout) {
+            case .success(let result) where result.exitStatus == 0:
+                return spec.isIPv6 ? "unsolicited neighbour advertisement sent" : "gratuitous ARP sent"
+            case .success(let result):
+                return "announcement failed: \(result.output)"
+            case .failure(let error):
+                return "announcement not sent: \(error.message)"
+            }
+        }
+        if spec.isIPv6 { return "no send_ua; relying on ndisc_notify" }
+        let limit = min(timeout, .milliseconds(100) * spec.announceCount)
+        switch await inNamespace("arping", ["-q", "-U", "-c", count, "-I", spec.interface, spec.ip], timeout: limit) {
+        case .success(let result) where result.exitStatus == 0 || result.termination == .timedOut:
+            return "gratuitous ARP sent"
+        case .success(let result):
+            return "gratuitous ARP failed: \(result.output)"
+        case .failure(let error):
+            return "gratuitous ARP not sent: \(error.message)"
+        }
+    }
+
+    static let sendARP = "/usr/libexec/heartbeat/send_arp"
+    static let sendUA = "/usr/libexec/heartbeat/send_ua"
 
     private func stop(timeout: Duration) async -> ActionResult {
         switch await isPresent(timeout: timeout) {

@@ -8,14 +8,15 @@ public struct VIPSpec: Sendable, Hashable {
     public var cidr: Int
     /// The interface the address is added to.
     public var interface: String
-    /// Gratuitous ARP packets sent after adding an IPv4 address.
+    /// Announcements (gratuitous ARP / unsolicited neighbour advertisements) sent,
+    /// 50 ms apart, after adding the address.
     public var announceCount: Int
     /// Run `ip`/`arping` inside this named network namespace (`ip netns`); `nil` for
     /// the current one. Meant for labs and tests.
     public var namespace: String?
 
     /// Creates a spec.
-    public init(name: String, ip: String, cidr: Int, interface: String, announceCount: Int = 1, namespace: String? = nil) {
+    public init(name: String, ip: String, cidr: Int, interface: String, announceCount: Int = 2, namespace: String? = nil) {
         self.name = name
         self.ip = ip
         self.cidr = cidr
