@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "VigilHealthTests",
             dependencies: [
-                "VigilHealth",
+                "VigilHealth", "VigilAgents", "VigilCommand",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
