@@ -6,12 +6,16 @@ public struct ProbeRunner: Sendable {
     public let probes: [ProbeSpec]
     private let checker: HealthChecker
     private let clock: any Clock<Duration>
+    private let spread: Bool
 
-    /// Creates a runner; waits are measured on `clock`.
-    public init(probes: [ProbeSpec], checker: HealthChecker, clock: any Clock<Duration> = ContinuousClock()) {
+    /// Creates a runner; waits are measured on `clock`. With `spread`, the first
+    /// check of probe *i* of *n* is delayed by *i/n* of its interval, so many probes
+    /// do not all fire at the same instant.
+    public init(probes: [ProbeSpec], checker: HealthChecker, clock: any Clock<Duration> = ContinuousClock(), spread: Bool = false) {
         self.probes = probes
         self.checker = checker
         self.clock = clock
+        self.spread = spread
     }
 
     /// Runs until the calling task is cancelled, passing every result to `onUpdate`
@@ -29,6 +33,10 @@ public struct ProbeRunner: Sendable {
     ) async {
         var machine = ProbeStateMachine(rise: probe.rise, fall: probe.fall)
         var next = clock.now
+        if spread && probes.count > 1 {
+            next = next.advanced(by: probe.interval * (Double(index) / Double(probes.count)))
+            do { try await clock.sleep(until: next, tolerance: nil) } catch { return }
+        }
         while !Task.isCancelled {
             let result = await checker.check(probe)
             if Task.isCancelled { return }
