@@ -23,9 +23,6 @@ struct ConfigValidator {
             reader.error(atPath: paths.resources[index] + ".name", "duplicate resource name '\(resource.name)'")
         }
         for (index, resource) in config.resources.enumerated() {
-            if let max = resource.maxInstancesOption, max > 0, config.nodes.count > 0 {
-                _ = max
-            }
             if case .promotable(let options) = resource.variant, options.max == nil,
                options.promotedMax > config.nodes.count * options.perNode {
                 reader.error(atPath: paths.resources[index] + ".promotable.promoted-max",
@@ -121,10 +118,10 @@ struct ConfigValidator {
                 let p = path + ".colocation"
                 check(colocation.resource, p + ".resource", role: colocation.role, rolePath: p + ".role", reader: &reader)
                 check(colocation.with, p + ".with", role: colocation.withRole, rolePath: p + ".with-role", reader: &reader)
+                // Two members of one group may be colocated (DESIGN.md's own example does):
+                // redundant, since the group already keeps them together.
                 if colocation.resource == colocation.with {
                     reader.error(atPath: p + ".with", "a resource cannot be colocated with itself")
-                } else if sameGroup(colocation.resource, colocation.with) {
-                    reader.error(atPath: p + ".with", "'\(colocation.resource)' and '\(colocation.with)' are in the same group, which already keeps them together")
                 }
             case .order(let order):
                 let p = path + ".order"
@@ -139,10 +136,6 @@ struct ConfigValidator {
                 }
             }
         }
-    }
-
-    func sameGroup(_ a: String, _ b: String) -> Bool {
-        config.groups.contains { $0.members.contains(a) && $0.members.contains(b) }
     }
 
     /// Rejects orders whose mandatory or optional edges (with group chains) form a cycle.
@@ -187,15 +180,5 @@ struct ConfigValidator {
             }
         }
         return nil
-    }
-}
-
-extension ResourceConfig {
-    var maxInstancesOption: Int? {
-        switch variant {
-        case .primitive: 1
-        case .clone(let options): options.max
-        case .promotable(let options): options.max
-        }
     }
 }

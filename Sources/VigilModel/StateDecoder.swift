@@ -97,9 +97,7 @@ struct StateSectionDecoder {
 
     mutating func decodeNodes(_ node: Node, _ path: String) -> [String: NodeStatus] {
         var result: [String: NodeStatus] = [:]
-        let known = Set(config.nodes.map(\.name))
         guard let fields = reader.mapping(node, path, allowed: config.nodes.map(\.name)) else { return result }
-        _ = known
         for entry in fields.entries {
             let p = fields.childPath(entry.key)
             guard let status = reader.mapping(entry.value, p, allowed: ["online", "standby", "maintenance", "unclean"]) else { continue }
