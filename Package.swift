@@ -45,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilModel", "VigilScheduler",
+                "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

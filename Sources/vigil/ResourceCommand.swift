@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `vigil resource …`.
+struct ResourceCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resource",
+        abstract: "Act on one resource.",
+        subcommands: [ResourceRunCommand.self]
+    )
+}
