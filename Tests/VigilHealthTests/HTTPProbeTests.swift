@@ -43,7 +43,7 @@ struct HTTPProbeTests {
         #expect(try await !check(http).passed)
     }
 
-    @Test("http: status, body match, headers")
+    @Test("http: status, body match, headers, bad credentials")
     func httpAnswers() async throws {
         #expect(try await check(http("/ok")).passed)
         #expect(try await check(http("/ok") { $0.expectBody = "vigil o+k$" }).passed)
@@ -55,6 +55,9 @@ struct HTTPProbeTests {
         #expect(try await !check(http("/headers")).passed)
         #expect(try await check(http("/headers") { $0.headers = ["X-Probe": "vigil"] }).passed)
         #expect(try await check(http("/big") { $0.expectBody = "^needle" }).passed)
+        let unauthorized = try await check(http("/auth") { $0.headers = ["Authorization": "Basic d3Jvbmc6d3Jvbmc="] })
+        #expect(!unauthorized.passed && unauthorized.message.contains("401"))
+        #expect(try await check(http("/auth") { $0.headers = ["Authorization": "Basic dmlnaWw6czNjcmV0"] }).passed)
         #expect(try await !check(http("/ok") { $0.expectBody = "([" }).passed)
     }
 

@@ -32,6 +32,9 @@ struct HTTPServers: Sendable {
                     self.reply(int(p[8:]), b"status")
                 elif p == "/headers":
                     self.reply(200 if self.headers.get("X-Probe") == "vigil" else 400, b"headers")
+                elif p == "/auth":
+                    ok = self.headers.get("Authorization") == "Basic dmlnaWw6czNjcmV0"
+                    self.reply(200 if ok else 401, b"auth")
                 elif p == "/slow":
                     time.sleep(60)
                     self.reply(200, b"late")

@@ -83,4 +83,30 @@ struct ProbeRunnerTests {
         #expect(log.all.count == fast.count)
         #expect(stopTook < .seconds(1), "cancelling the runner took \(stopTook)")
     }
+
+    @Test("intervals are measured on the injected clock")
+    func injectedClock() async throws {
+        let clock = ManualClock()
+        let probe = ProbeSpec(name: "true", kind: .exec(ExecCheck(command: ["/bin/true"])), interval: .seconds(10), timeout: .seconds(5))
+        let log = UpdateLog()
+        let counts = try await withHealthChecker(clock: clock) { checker in
+            await withTaskGroup(of: Void.self, returning: [Int].self) { group in
+                group.addTask { await ProbeRunner(probes: [probe], checker: checker, clock: clock).run { log.append($0) } }
+                var counts: [Int] = []
+                _ = await eventually { log.all.count == 1 && clock.sleeperCount == 1 }
+                try? await Task.sleep(for: .milliseconds(300))  // real time passes; the manual clock does not
+                counts.append(log.all.count)
+                clock.advance(by: .seconds(9))
+                try? await Task.sleep(for: .milliseconds(100))
+                counts.append(log.all.count)
+                clock.advance(by: .seconds(1))
+                _ = await eventually { log.all.count == 2 }
+                counts.append(log.all.count)
+                group.cancelAll()
+                return counts
+            }
+        }
+        #expect(counts == [1, 1, 2])
+        #expect(log.all.allSatisfy { $0.result.passed })
+    }
 }
