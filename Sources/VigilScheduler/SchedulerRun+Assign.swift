@@ -113,15 +113,7 @@ extension SchedulerRun {
             for n in target[r] { assignedCount[n] += 1 }
             return
         }
-        var scores = (0..<nodeCount).map { placementScore(r, $0) }
-        var staticScores = (0..<nodeCount).map { baseScore(r, $0) }
-        if let extra = colocationScores(unit: unit, resource: r) {
-            for n in 0..<nodeCount {
-                scores[n] += extra[n]
-                staticScores[n] += extra[n]
-            }
-        }
-        mergeDependents(into: &scores, staticScores: staticScores, unit: unit)
+        let scores = scoresForPlacement(r, unit: unit)
         if let node = chooseNode(scores, current: currentNodes(r).first) {
             target[r] = [node]
             assignedCount[node] += 1

@@ -11,15 +11,7 @@ extension SchedulerRun {
 
     func assignClone(_ r: Int, unit: Int) {
         let limits = cloneLimits(r)
-        var scores = (0..<nodeCount).map { placementScore(r, $0) }
-        var staticScores = (0..<nodeCount).map { baseScore(r, $0) }
-        if let extra = colocationScores(unit: unit, resource: r) {
-            for n in 0..<nodeCount {
-                scores[n] += extra[n]
-                staticScores[n] += extra[n]
-            }
-        }
-        mergeDependents(into: &scores, staticScores: staticScores, unit: unit)
+        let scores = scoresForPlacement(r, unit: unit)
 
         var placed: [Int] = []
         // Instances on maintenance nodes stay as they are and count toward max.
@@ -106,17 +98,10 @@ extension SchedulerRun {
             guard colocation.withRole == .promoted, colocation.score.value > 0, colocation.role == nil,
                   colocation.primary.resource == r
             else { continue }
-            var visited: Set<Int> = [unit, colocation.dependent.unit]
-            let preferences = dependentPreferences(unit: colocation.dependent.unit,
-                                                   factor: Double(colocation.score.value) / Double(Score.infinityValue),
-                                                   depth: 1, visited: &visited)
-            var merged = priority
-            var anyAllowed = false
-            for n in candidates where state.promotionScores[name]?[nodeNames[n]] != nil {
-                merged[n] += preferences[n]
-                if merged[n].allowsRunning { anyAllowed = true }
+            let scored = candidates.filter { state.promotionScores[name]?[nodeNames[$0]] != nil }
+            if let accepted = merged(priority, with: preferences(of: colocation, primaryUnit: unit), on: scored) {
+                priority = accepted
             }
-            if anyAllowed { priority = merged }
         }
         let ranked = candidates.filter { priority[$0].allowsRunning && state.promotionScores[name]?[nodeNames[$0]] != nil }
             .sorted { a, b in

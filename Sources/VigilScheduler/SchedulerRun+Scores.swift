@@ -160,6 +160,27 @@ extension SchedulerRun {
         return scores
     }
 
+    /// The preferences one colocation's dependent feeds to its primary (scaled by the
+    /// colocation's score).
+    func preferences(of colocation: ResolvedColocation, primaryUnit unit: Int) -> [Score] {
+        var visited: Set<Int> = [unit, colocation.dependent.unit]
+        return dependentPreferences(unit: colocation.dependent.unit,
+                                    factor: Double(colocation.score.value) / Double(Score.infinityValue),
+                                    depth: 1, visited: &visited)
+    }
+
+    /// Adds `preferences` to `judged` on `nodes`; nil when that would leave no node there
+    /// allowed (the merge is then rolled back, as in Pacemaker).
+    func merged(_ judged: [Score], with preferences: [Score], on nodes: some Sequence<Int>) -> [Score]? {
+        var result = judged
+        var anyAllowed = false
+        for n in nodes {
+            result[n] += preferences[n]
+            if result[n].allowsRunning { anyAllowed = true }
+        }
+        return anyAllowed ? result : nil
+    }
+
     /// Adds the preferences of the unit's positive-score dependents to `scores`, each
     /// merge rolled back if it would leave no node allowed. Whether a node is allowed is
     /// judged on `staticScores` (the same scores without stickiness), so the decision does
@@ -167,24 +188,31 @@ extension SchedulerRun {
     /// preference to give.
     func mergeDependents(into scores: inout [Score], staticScores: [Score], unit: Int) {
         var judged = staticScores
+        let runnable = (0..<nodeCount).filter { canRun[$0] }
         for c in colocationsByPrimaryUnit[unit] {
             let colocation = colocations[c]
             guard colocation.score.value > 0, colocation.role == nil, colocation.withRole == nil,
                   unitProgress[colocation.dependent.unit] != 2
             else { continue }
-            var visited: Set<Int> = [unit, colocation.dependent.unit]
-            let preferences = dependentPreferences(unit: colocation.dependent.unit,
-                                                   factor: Double(colocation.score.value) / Double(Score.infinityValue),
-                                                   depth: 1, visited: &visited)
-            var merged = judged
-            var anyAllowed = false
-            for n in 0..<nodeCount {
-                merged[n] += preferences[n]
-                if merged[n].allowsRunning && canRun[n] { anyAllowed = true }
-            }
-            guard anyAllowed else { continue }
-            judged = merged
+            let preferences = preferences(of: colocation, primaryUnit: unit)
+            guard let accepted = merged(judged, with: preferences, on: runnable) else { continue }
+            judged = accepted
             for n in 0..<nodeCount { scores[n] += preferences[n] }
         }
+    }
+
+    /// A resource's scores when choosing its node (with stickiness) and the same without
+    /// stickiness, both with its colocations as a dependent and its dependents' preferences.
+    func scoresForPlacement(_ r: Int, unit: Int) -> [Score] {
+        var scores = (0..<nodeCount).map { placementScore(r, $0) }
+        var staticScores = (0..<nodeCount).map { baseScore(r, $0) }
+        if let extra = colocationScores(unit: unit, resource: r) {
+            for n in 0..<nodeCount {
+                scores[n] += extra[n]
+                staticScores[n] += extra[n]
+            }
+        }
+        mergeDependents(into: &scores, staticScores: staticScores, unit: unit)
+        return scores
     }
 }

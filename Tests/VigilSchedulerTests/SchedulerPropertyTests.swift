@@ -8,13 +8,18 @@ import VigilScheduler
 struct SchedulerPropertyTests {
     static let seeds = Gen.int(in: 0...1_000_000_000)
 
+    /// The inputs and the plan of a failing case, ready to paste into files for `vigil simulate`.
+    static func describe(_ cluster: RandomCluster, _ transition: Transition) -> String {
+        "--- config\n\(cluster.configYAML)--- state\n\(cluster.stateYAML)\n\(transition.text(resourceOrder: cluster.config.resources.map(\.name)))"
+    }
+
     @Test("Placements respect node states, bans, INFINITY constraints and limits")
     func placementInvariants() async {
         await propertyCheck(count: 1500, input: Self.seeds) { seed in
             let cluster = RandomCluster.make(seed: seed)
             let transition = Scheduler.plan(config: cluster.config, state: cluster.state)
             let problems = PlacementChecker(cluster: cluster, transition: transition).problems()
-            #expect(problems.isEmpty, "seed \(seed):\n\(problems.joined(separator: "\n"))\n--- config\n\(cluster.configYAML)--- state\n\(cluster.stateYAML)\n\(transition.text(resourceOrder: cluster.config.resources.map(\.name)))")
+            #expect(problems.isEmpty, "seed \(seed):\n\(problems.joined(separator: "\n"))\n\(Self.describe(cluster, transition))")
         }
     }
 
@@ -24,7 +29,7 @@ struct SchedulerPropertyTests {
             let cluster = RandomCluster.make(seed: seed)
             let transition = Scheduler.plan(config: cluster.config, state: cluster.state)
             let problems = ExclusivityChecker(cluster: cluster, transition: transition).problems()
-            #expect(problems.isEmpty, "seed \(seed):\n\(problems.joined(separator: "\n"))\n--- config\n\(cluster.configYAML)--- state\n\(cluster.stateYAML)\n\(transition.text(resourceOrder: cluster.config.resources.map(\.name)))")
+            #expect(problems.isEmpty, "seed \(seed):\n\(problems.joined(separator: "\n"))\n\(Self.describe(cluster, transition))")
         }
     }
 
@@ -44,7 +49,7 @@ struct SchedulerPropertyTests {
             let transition = Scheduler.plan(config: cluster.config, state: cluster.state)
             let after = transition.applied(to: cluster.state, config: cluster.config)
             let again = Scheduler.plan(config: cluster.config, state: after)
-            #expect(again.actions.isEmpty, "seed \(seed): re-planning gives \(again.actions.map(\.description))\n--- config\n\(cluster.configYAML)--- state\n\(cluster.stateYAML)\n\(transition.text(resourceOrder: cluster.config.resources.map(\.name)))")
+            #expect(again.actions.isEmpty, "seed \(seed): re-planning gives \(again.actions.map(\.description))\n\(Self.describe(cluster, transition))")
             #expect(again.placements == transition.placements, "seed \(seed): placements change on re-planning")
         }
     }
