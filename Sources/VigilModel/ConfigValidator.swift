@@ -33,6 +33,7 @@ struct ConfigValidator {
         let groupNames = Set(config.groups.map(\.name))
         validateConstraints(nodeNames: nodeNames, resourceNames: resourceNames, groupNames: groupNames, into: &reader)
         validateOrderCycles(into: &reader)
+        validateColocationCycles(into: &reader)
         var deviceNames: Set<String> = []
         for (index, device) in config.fenceDevices.enumerated() {
             let path = paths.fenceDevices[index]
@@ -122,6 +123,14 @@ struct ConfigValidator {
                 // redundant, since the group already keeps them together.
                 if colocation.resource == colocation.with {
                     reader.error(atPath: p + ".with", "a resource cannot be colocated with itself")
+                } else if let group = config.groups.first(where: { $0.members.contains(colocation.resource) && $0.members.contains(colocation.with) }),
+                          let dependentIndex = group.members.firstIndex(of: colocation.resource),
+                          let primaryIndex = group.members.firstIndex(of: colocation.with) {
+                    if !colocation.score.isInfinity || colocation.role != nil || colocation.withRole != nil {
+                        reader.error(atPath: p + ".score", "'\(colocation.resource)' and '\(colocation.with)' are members of group '\(group.name)', which keeps them together; a colocation between them can only be INFINITY")
+                    } else if primaryIndex > dependentIndex {
+                        reader.error(atPath: p + ".with", "'\(colocation.with)' comes after '\(colocation.resource)' in group '\(group.name)', so this colocation inverts the group; reorder the group's members instead")
+                    }
                 }
             case .order(let order):
                 let p = path + ".order"
@@ -157,6 +166,31 @@ struct ConfigValidator {
                 continue
             }
             for f in firsts { for t in thens { edges[f, default: []].insert(t) } }
+        }
+    }
+
+    /// Rejects colocations that form a cycle between placement units (a group counts as
+    /// one unit): the scheduler places a primary before its dependents, which a cycle
+    /// makes impossible; a mutual pair is expressed by one colocation.
+    mutating func validateColocationCycles(into reader: inout YAMLReader) {
+        var unitOf: [String: String] = [:]
+        for group in config.groups {
+            unitOf[group.name] = group.name
+            for member in group.members { unitOf[member] = group.name }
+        }
+        func unit(_ name: String) -> String { unitOf[name] ?? name }
+        var edges: [String: Set<String>] = [:]
+        for (index, constraint) in config.constraints.enumerated() {
+            guard case .colocation(let colocation) = constraint else { continue }
+            let dependent = unit(colocation.resource), primary = unit(colocation.with)
+            guard dependent != primary else { continue }
+            if let cycle = path(from: [primary], to: [dependent], edges: edges) {
+                let shown = ([colocation.resource] + cycle + [colocation.resource]).joined(separator: " → ")
+                reader.error(atPath: paths.constraints[index] + ".colocation",
+                             "colocation cycle: \(shown) (each placed with the next); keep one direction")
+                continue
+            }
+            edges[dependent, default: []].insert(primary)
         }
     }
 

@@ -11,7 +11,18 @@ public struct Rule: Sendable, Hashable, CustomStringConvertible {
 
     /// A comparison operator.
     public enum Operator: String, Sendable, Hashable, CaseIterable {
-        case eq, ne, lt, gt, lte, gte
+        /// Equal (case-insensitive).
+        case eq
+        /// Not equal (case-insensitive); true when the attribute is undefined.
+        case ne
+        /// Less than (numeric when both sides are numbers).
+        case lt
+        /// Greater than.
+        case gt
+        /// Less than or equal.
+        case lte
+        /// Greater than or equal.
+        case gte
     }
 
     /// One term of a rule.

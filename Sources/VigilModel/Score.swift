@@ -46,6 +46,7 @@ public struct Score: Sendable, Hashable, Comparable, CustomStringConvertible {
         return Score(Int(product.rounded(.towardZero)))
     }
 
+    /// Orders scores by value (`-INFINITY` lowest).
     public static func < (lhs: Score, rhs: Score) -> Bool { lhs.value < rhs.value }
 
     /// `INFINITY`, `-INFINITY` or the integer.

@@ -20,7 +20,10 @@ extension SchedulerRun {
         var restartStart = Array(repeating: Set<Int>(), count: resources.count)
         var restartRole = Array(repeating: Set<Int>(), count: resources.count)
         var deltas = computeDeltas(restartStart: restartStart, restartRole: restartRole)
-        propagateRestarts(&deltas, restartStart: &restartStart, restartRole: &restartRole)
+        if quorumMode == .normal {
+            // Without quorum nothing is started, so nothing is restarted either.
+            propagateRestarts(&deltas, restartStart: &restartStart, restartRole: &restartRole)
+        }
         var graph = ActionGraph()
         var fenceAction: [Int: Int] = [:]
         for n in fenceNodes {

@@ -109,16 +109,11 @@ extension SchedulerRun {
     func assignPrimitive(_ r: Int, unit: Int) {
         if pinned[r] {
             // Left as it is on its maintenance node.
-            let maintenanceNodes = currentNodes(r).filter { activity[$0] == .maintenance }
-            target[r] = maintenanceNodes
-            for n in maintenanceNodes { assignedCount[n] += 1 }
+            target[r] = maintenanceNodes(r)
+            for n in target[r] { assignedCount[n] += 1 }
             return
         }
-        var scores = (0..<nodeCount).map { baseScore(r, $0) }
-        if let extra = colocationScores(unit: unit, resource: r) {
-            for n in 0..<nodeCount { scores[n] += extra[n] }
-        }
-        mergeDependents(into: &scores, unit: unit)
+        let scores = scoresForPlacement(r, unit: unit)
         if let node = chooseNode(scores, current: currentNodes(r).first) {
             target[r] = [node]
             assignedCount[node] += 1
@@ -127,7 +122,7 @@ extension SchedulerRun {
 
     func assignGroup(_ g: Int, unit: Int) {
         let members = groupMembers[g]
-        if let pinnedNode = members.lazy.flatMap({ self.currentNodes($0) }).first(where: { self.activity[$0] == .maintenance }) {
+        if let pinnedNode = members.lazy.flatMap({ self.maintenanceNodes($0) }).first {
             for member in members where current[member][pinnedNode] != nil {
                 target[member] = [pinnedNode]
                 assignedCount[pinnedNode] += 1
@@ -138,10 +133,10 @@ extension SchedulerRun {
         if let extra = colocationScores(unit: unit, resource: nil) {
             for n in 0..<nodeCount { groupScores[n] += extra[n] }
         }
-        mergeDependents(into: &groupScores, unit: unit)
+        mergeDependents(into: &groupScores, staticScores: groupScores, unit: unit)
         var memberScores: [[Score]] = []
         for member in members {
-            var row = (0..<nodeCount).map { baseScore(member, $0) }
+            var row = (0..<nodeCount).map { placementScore(member, $0) }
             if let extra = colocationScores(unit: unit, resource: member) {
                 for n in 0..<nodeCount { row[n] += extra[n] }
             }

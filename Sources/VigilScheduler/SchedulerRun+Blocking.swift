@@ -1,6 +1,38 @@
 import VigilModel
 
 extension SchedulerRun {
+    /// Places everything, then stops what cannot run after all: a `then` whose mandatory
+    /// `first` will not run, and what is INFINITY-colocated with something stopped
+    /// (Pacemaker's semantics: such a resource is placed, then cannot start). A resource
+    /// stopped this way is placed as if it ran nowhere (no stickiness, no preference for
+    /// its current node), repeating until that set is stable, so that where it would have
+    /// gone does not depend on where it ran: re-planning stays idempotent.
+    func placeWithoutBlockedResources() {
+        for _ in 0...resources.count {
+            target = Array(repeating: [], count: resources.count)
+            promoted = Array(repeating: [], count: resources.count)
+            assignedCount = Array(repeating: 0, count: nodeCount)
+            unitProgress = Array(repeating: 0, count: units.count)
+            assignAll()
+            let placed = target
+            applyBlocking()
+            let blocked = Set(resources.indices.filter { target[$0] != placed[$0] })
+            if blocked.isSubset(of: placedAsIfStopped) { return }
+            placedAsIfStopped.formUnion(blocked)
+        }
+    }
+
+    /// The resources a blocked endpoint stops: itself and, in a group, the members after it.
+    func blockedResources(_ endpoint: Endpoint) -> [Int] {
+        if let r = endpoint.resource {
+            if let g = groupOfResource[r], let position = groupMembers[g].firstIndex(of: r) {
+                return Array(groupMembers[g][position...])
+            }
+            return [r]
+        }
+        return resourcesOf(unit: endpoint.unit)
+    }
+
     /// After placement: a mandatory `then` whose `first` will not be active (or promoted)
     /// cannot run, nor can anything INFINITY-colocated with a resource that no longer
     /// runs where it was placed; repeated until nothing changes.

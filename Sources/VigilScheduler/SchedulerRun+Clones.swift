@@ -11,15 +11,11 @@ extension SchedulerRun {
 
     func assignClone(_ r: Int, unit: Int) {
         let limits = cloneLimits(r)
-        var scores = (0..<nodeCount).map { baseScore(r, $0) }
-        if let extra = colocationScores(unit: unit, resource: r) {
-            for n in 0..<nodeCount { scores[n] += extra[n] }
-        }
-        mergeDependents(into: &scores, unit: unit)
+        let scores = scoresForPlacement(r, unit: unit)
 
         var placed: [Int] = []
         // Instances on maintenance nodes stay as they are and count toward max.
-        for n in currentNodes(r) where activity[n] == .maintenance {
+        for n in maintenanceNodes(r) {
             for _ in current[r][n] ?? [] { placed.append(n) }
         }
         let eligible = (0..<nodeCount).filter { canRun[$0] && scores[$0].allowsRunning }
@@ -29,7 +25,7 @@ extension SchedulerRun {
             var counts = Array(repeating: 0, count: nodeCount)
             var newlyPlaced = 0
             // 1. Active instances stay while their node holds fewer than the balanced share.
-            let active = eligible.filter { current[r][$0] != nil }
+            let active = eligible.filter { isActiveForPlacement(r, $0) }
                 .sorted { scores[$0] != scores[$1] ? scores[$0] > scores[$1] : nameRank[$0] < nameRank[$1] }
             for n in active {
                 for _ in current[r][n] ?? [] where counts[n] < balanced && newlyPlaced < toPlace {
@@ -37,10 +33,11 @@ extension SchedulerRun {
                     newlyPlaced += 1
                 }
             }
-            // 2. The rest, one at a time, to the best node with room.
+            // 2. The rest, one at a time, to the best node below the balanced share
+            //    (which never exceeds per-node), so instances spread evenly.
             while newlyPlaced < toPlace {
                 var best: Int?
-                for n in eligible where counts[n] < limits.perNode {
+                for n in eligible where counts[n] < balanced {
                     guard let b = best else { best = n; continue }
                     if scores[n] != scores[b] {
                         if scores[n] > scores[b] { best = n }
@@ -101,23 +98,16 @@ extension SchedulerRun {
             guard colocation.withRole == .promoted, colocation.score.value > 0, colocation.role == nil,
                   colocation.primary.resource == r
             else { continue }
-            var visited: Set<Int> = [unit, colocation.dependent.unit]
-            let preferences = dependentPreferences(unit: colocation.dependent.unit,
-                                                   factor: Double(colocation.score.value) / Double(Score.infinityValue),
-                                                   depth: 1, visited: &visited)
-            var merged = priority
-            var anyAllowed = false
-            for n in candidates where state.promotionScores[name]?[nodeNames[n]] != nil {
-                merged[n] += preferences[n]
-                if merged[n].allowsRunning { anyAllowed = true }
+            let scored = candidates.filter { state.promotionScores[name]?[nodeNames[$0]] != nil }
+            if let accepted = merged(priority, with: preferences(of: colocation, primaryUnit: unit), on: scored) {
+                priority = accepted
             }
-            if anyAllowed { priority = merged }
         }
         let ranked = candidates.filter { priority[$0].allowsRunning && state.promotionScores[name]?[nodeNames[$0]] != nil }
             .sorted { a, b in
                 if priority[a] != priority[b] { return priority[a] > priority[b] }
-                let aPromoted = current[r][a]?.contains(.promoted) == true
-                let bPromoted = current[r][b]?.contains(.promoted) == true
+                let aPromoted = isActiveForPlacement(r, a) && current[r][a]?.contains(.promoted) == true
+                let bPromoted = isActiveForPlacement(r, b) && current[r][b]?.contains(.promoted) == true
                 if aPromoted != bPromoted { return aPromoted }
                 return nameRank[a] < nameRank[b]
             }
@@ -146,6 +136,51 @@ extension SchedulerRun {
                     nodes.append(n)
                     if instance == .promoted { roles.insert(n) }
                 }
+            }
+            if resources[r].isClone {
+                // Never more than max and per-node, even frozen: instances the scheduler
+                // cannot act on are kept first, then by node name.
+                let limits = cloneLimits(r)
+                let ordered = nodes.sorted { a, b in
+                    let ma = activity[a] == .managed ? 1 : 0, mb = activity[b] == .managed ? 1 : 0
+                    return ma != mb ? ma < mb : nameRank[a] < nameRank[b]
+                }
+                var perNode: [Int: Int] = [:]
+                var kept: [Int] = []
+                for n in ordered {
+                    let unmanaged = activity[n] != .managed
+                    guard unmanaged || (kept.count < limits.max && perNode[n, default: 0] < limits.perNode) else { continue }
+                    perNode[n, default: 0] += 1
+                    kept.append(n)
+                }
+                nodes = kept.sorted { nameRank[$0] < nameRank[$1] }
+                roles = roles.filter { nodes.contains($0) }
+            } else if nodes.count > 1 {
+                // A primitive active twice keeps one instance (the one the scheduler
+                // cannot act on, else the first by name); the others are stopped.
+                let rank: (Int) -> Int = { n in
+                    switch self.activity[n] {
+                    case .maintenance: 0
+                    case .unknown, .fencing: 1
+                    default: 2
+                    }
+                }
+                let keep = nodes.min { (rank($0), nameRank[$0]) < (rank($1), nameRank[$1]) } ?? nodes[0]
+                nodes = [keep]
+            }
+            let limit = cloneLimits(r).promotedMax
+            if roles.count > limit {
+                // More promoted instances than allowed is never kept, even frozen: the
+                // ones the scheduler cannot act on stay, then the highest promotion scores.
+                let name = resources[r].name
+                let ranked = roles.sorted { a, b in
+                    let pa = activity[a] == .managed ? 1 : 0, pb = activity[b] == .managed ? 1 : 0
+                    if pa != pb { return pa < pb }
+                    let sa = state.promotionScores[name]?[nodeNames[a]] ?? .minusInfinity
+                    let sb = state.promotionScores[name]?[nodeNames[b]] ?? .minusInfinity
+                    return sa != sb ? sa > sb : nameRank[a] < nameRank[b]
+                }
+                roles = Set(ranked.prefix(max(limit, ranked.filter { activity[$0] != .managed }.count)))
             }
             target[r] = nodes
             promoted[r] = roles

@@ -35,15 +35,8 @@ extension SchedulerRun {
         promotedLocation = Array(repeating: [], count: resources.count)
         for r in resources.indices {
             let stopped = resources[r].targetRole == .stopped
-            let sticky = stickiness(r)
-            for n in 0..<nodeCount {
-                var score = Score.zero
-                if !canRun[n] || stopped || isBannedByFailures(r, n) {
-                    score = .minusInfinity
-                } else if current[r][n] != nil {
-                    score = sticky
-                }
-                base[r * nodeCount + n] = score
+            for n in 0..<nodeCount where !canRun[n] || stopped || isBannedByFailures(r, n) {
+                base[r * nodeCount + n] = .minusInfinity
             }
         }
         for constraint in config.constraints {
@@ -81,6 +74,10 @@ extension SchedulerRun {
             case .colocation(let c):
                 guard let dependent = endpoint(c.resource), let primary = endpoint(c.with), dependent.unit != primary.unit
                 else { continue }
+                // A colocation that closes a cycle (in configuration order) is ignored, so
+                // that primaries are always placed before their dependents, whatever
+                // order the units are visited in.
+                if reaches(from: primary.unit, to: dependent.unit) { continue }
                 let index = colocations.count
                 colocations.append(ResolvedColocation(dependent: dependent, primary: primary, score: c.score,
                                                       role: c.role, withRole: c.withRole))
@@ -95,8 +92,33 @@ extension SchedulerRun {
         }
     }
 
-    /// The static score of a unit on a node (location, stickiness, failures, eligibility;
-    /// no colocation): a group's is the sum over its longest runnable prefix.
+    /// Whether `target` is a (transitive) primary of `start` through accepted colocations.
+    func reaches(from start: Int, to target: Int) -> Bool {
+        if start == target { return true }
+        var stack = [start]
+        var seen: Set<Int> = [start]
+        while let unit = stack.popLast() {
+            for c in colocationsByDependentUnit[unit] {
+                let next = colocations[c].primary.unit
+                if next == target { return true }
+                if seen.insert(next).inserted { stack.append(next) }
+            }
+        }
+        return false
+    }
+
+    /// The score of `resource` on `node` when choosing where it goes: location, failures
+    /// and eligibility, plus stickiness where it is active now.
+    @inline(__always) func placementScore(_ resource: Int, _ node: Int) -> Score {
+        let score = base[resource * nodeCount + node]
+        return isActiveForPlacement(resource, node) ? score + stickiness(resource) : score
+    }
+
+    /// The static score of a unit on a node (location, failures, eligibility; no
+    /// stickiness, no colocation): a group's is the sum over its longest runnable prefix.
+    /// It orders the assignment and feeds dependents' preferences to their primaries, and
+    /// leaves stickiness out so that neither depends on where things run now (which keeps
+    /// planning idempotent).
     func staticScore(unit: Int, node: Int) -> Score {
         switch units[unit] {
         case .primitive(let r), .clone(let r):
@@ -120,6 +142,9 @@ extension SchedulerRun {
     /// merge of colocated node scores).
     func dependentPreferences(unit: Int, factor: Double, depth: Int, visited: inout Set<Int>) -> [Score] {
         var scores = (0..<nodeCount).map { staticScore(unit: unit, node: $0).scaled(by: factor) }
+        if !scores.contains(where: { !$0.isMinusInfinity }) || !(0..<nodeCount).contains(where: { staticScore(unit: unit, node: $0).allowsRunning }) {
+            return Array(repeating: .zero, count: nodeCount)
+        }
         guard depth < 8 else { return scores }
         for c in colocationsByPrimaryUnit[unit] {
             let colocation = colocations[c]
@@ -135,25 +160,59 @@ extension SchedulerRun {
         return scores
     }
 
+    /// The preferences one colocation's dependent feeds to its primary (scaled by the
+    /// colocation's score).
+    func preferences(of colocation: ResolvedColocation, primaryUnit unit: Int) -> [Score] {
+        var visited: Set<Int> = [unit, colocation.dependent.unit]
+        return dependentPreferences(unit: colocation.dependent.unit,
+                                    factor: Double(colocation.score.value) / Double(Score.infinityValue),
+                                    depth: 1, visited: &visited)
+    }
+
+    /// Adds `preferences` to `judged` on `nodes`; nil when that would leave no node there
+    /// allowed (the merge is then rolled back, as in Pacemaker).
+    func merged(_ judged: [Score], with preferences: [Score], on nodes: some Sequence<Int>) -> [Score]? {
+        var result = judged
+        var anyAllowed = false
+        for n in nodes {
+            result[n] += preferences[n]
+            if result[n].allowsRunning { anyAllowed = true }
+        }
+        return anyAllowed ? result : nil
+    }
+
     /// Adds the preferences of the unit's positive-score dependents to `scores`, each
-    /// merge rolled back if it would leave no node allowed.
-    func mergeDependents(into scores: inout [Score], unit: Int) {
+    /// merge rolled back if it would leave no node allowed. Whether a node is allowed is
+    /// judged on `staticScores` (the same scores without stickiness), so the decision does
+    /// not depend on where things run now. A dependent that can run nowhere has no
+    /// preference to give.
+    func mergeDependents(into scores: inout [Score], staticScores: [Score], unit: Int) {
+        var judged = staticScores
+        let runnable = (0..<nodeCount).filter { canRun[$0] }
         for c in colocationsByPrimaryUnit[unit] {
             let colocation = colocations[c]
             guard colocation.score.value > 0, colocation.role == nil, colocation.withRole == nil,
                   unitProgress[colocation.dependent.unit] != 2
             else { continue }
-            var visited: Set<Int> = [unit, colocation.dependent.unit]
-            let preferences = dependentPreferences(unit: colocation.dependent.unit,
-                                                   factor: Double(colocation.score.value) / Double(Score.infinityValue),
-                                                   depth: 1, visited: &visited)
-            var merged = scores
-            var anyAllowed = false
-            for n in 0..<nodeCount {
-                merged[n] += preferences[n]
-                if merged[n].allowsRunning && canRun[n] { anyAllowed = true }
-            }
-            if anyAllowed { scores = merged }
+            let preferences = preferences(of: colocation, primaryUnit: unit)
+            guard let accepted = merged(judged, with: preferences, on: runnable) else { continue }
+            judged = accepted
+            for n in 0..<nodeCount { scores[n] += preferences[n] }
         }
+    }
+
+    /// A resource's scores when choosing its node (with stickiness) and the same without
+    /// stickiness, both with its colocations as a dependent and its dependents' preferences.
+    func scoresForPlacement(_ r: Int, unit: Int) -> [Score] {
+        var scores = (0..<nodeCount).map { placementScore(r, $0) }
+        var staticScores = (0..<nodeCount).map { baseScore(r, $0) }
+        if let extra = colocationScores(unit: unit, resource: r) {
+            for n in 0..<nodeCount {
+                scores[n] += extra[n]
+                staticScores[n] += extra[n]
+            }
+        }
+        mergeDependents(into: &scores, staticScores: staticScores, unit: unit)
+        return scores
     }
 }

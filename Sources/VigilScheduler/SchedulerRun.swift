@@ -106,6 +106,8 @@ final class SchedulerRun {
     var unitProgress: [UInt8] = []
     /// Resources pinned by maintenance (not managed in this run).
     var pinned: [Bool] = []
+    /// Resources blocked by a mandatory order, placed as if they ran nowhere.
+    var placedAsIfStopped: Set<Int> = []
 
     init(config: ClusterConfig, state: ClusterState) {
         self.config = config
@@ -131,8 +133,7 @@ final class SchedulerRun {
         unitProgress = Array(repeating: 0, count: units.count)
         switch quorumMode {
         case .normal:
-            assignAll()
-            applyBlocking()
+            placeWithoutBlockedResources()
         case .freeze:
             keepCurrent(includeUnknown: true)
         case .stop:
@@ -212,9 +213,21 @@ final class SchedulerRun {
         }
     }
 
-    /// The nodes where `resource` is active now, in name order.
+    /// The nodes where `resource` is active now, in name order (none for a resource
+    /// placed as if stopped).
     func currentNodes(_ resource: Int) -> [Int] {
-        current[resource].keys.sorted { nameRank[$0] < nameRank[$1] }
+        if placedAsIfStopped.contains(resource) { return [] }
+        return current[resource].keys.sorted { nameRank[$0] < nameRank[$1] }
+    }
+
+    /// The maintenance nodes where `resource` is active: left exactly as they are.
+    func maintenanceNodes(_ resource: Int) -> [Int] {
+        current[resource].keys.filter { activity[$0] == .maintenance }.sorted { nameRank[$0] < nameRank[$1] }
+    }
+
+    /// Whether `resource` counts as active on `node` for placement.
+    @inline(__always) func isActiveForPlacement(_ resource: Int, _ node: Int) -> Bool {
+        current[resource][node] != nil && !placedAsIfStopped.contains(resource)
     }
 
     /// Members of the unit's resources.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import VigilModel
 import VigilScheduler
 
@@ -19,6 +20,9 @@ struct SimulateCommand: ParsableCommand {
     @Flag(name: .long, help: "Print one JSON object: placements, actions, unplaced.")
     var json = false
 
+    @Option(name: .customLong("write-state"), help: "Also write the state after the transition (every action succeeded) to this file.")
+    var writeState: String?
+
     func run() throws {
         let (clusterConfig, clusterState) = try reportingErrors {
             let clusterConfig = try InputFile.config(config)
@@ -27,5 +31,15 @@ struct SimulateCommand: ParsableCommand {
         }
         let transition = Scheduler.plan(config: clusterConfig, state: clusterState)
         print(json ? transition.json : transition.text(resourceOrder: clusterConfig.resources.map(\.name)))
+        if let writeState {
+            let next = transition.applied(to: clusterState, config: clusterConfig)
+            try reportingErrors {
+                do {
+                    try next.yaml(nodeOrder: clusterConfig.nodes.map(\.name)).write(toFile: writeState, atomically: true, encoding: .utf8)
+                } catch {
+                    throw CLIError("\(writeState): cannot write the state: \(error.localizedDescription)")
+                }
+            }
+        }
     }
 }
