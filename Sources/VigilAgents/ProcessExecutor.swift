@@ -78,6 +78,12 @@ public actor ProcessExecutor: ResourceExecutor {
             return Checked(
                 result: ActionResult(code: .notInstalled, output: "\(spec.name): \(program): not installed (no executable found)"))
         }
+        if let directory = spec.workingDirectory {
+            var info = stat()
+            guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
+                return Checked(result: ActionResult(code: .notConfigured, output: "\(spec.name): cwd \(directory) is not a directory"))
+            }
+        }
         var ids: (uid: uid_t, gid: gid_t)?
         if let user = spec.user {
             guard let entry = getpwnam(user) else {

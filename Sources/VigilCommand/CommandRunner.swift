@@ -137,12 +137,3 @@ public struct CommandRunner: Sendable {
         }
     }
 }
-
-/// A one-way boolean shared between tasks.
-final class Flag: Sendable {
-    private let state = Mutex(false)
-
-    func set() { state.withLock { $0 = true } }
-
-    var isSet: Bool { state.withLock { $0 } }
-}

@@ -64,7 +64,7 @@ struct ProcessExecutorTests {
         #expect(event.termination == .signaled(9))
     }
 
-    @Test("a missing binary is not installed (5); an unknown user is not configured (6)")
+    @Test("a missing binary is not installed (5); an unknown user or cwd is not configured (6)")
     func badInput() async throws {
         let missing = ProcessExecutor(spec: ProcessSpec(name: "m", command: ["/usr/bin/vigil-missing-binary"]))
         let result = await missing.perform(ActionRequest(.start))
@@ -72,6 +72,8 @@ struct ProcessExecutorTests {
         #expect(result.output.contains("vigil-missing-binary"))
         let user = ProcessExecutor(spec: ProcessSpec(name: "u", command: ["/bin/true"], user: "vigil-no-such-user"))
         #expect(await user.perform(ActionRequest(.start)).code == .notConfigured)
+        let noDirectory = ProcessExecutor(spec: ProcessSpec(name: "d", command: ["/bin/true"], workingDirectory: "/nonexistent/dir"))
+        #expect(await noDirectory.perform(ActionRequest(.start)).code == .notConfigured)
         let empty = ProcessExecutor(spec: ProcessSpec(name: "e", command: []))
         #expect(await empty.perform(ActionRequest(.validate)).code == .notConfigured)
         #expect(await empty.perform(ActionRequest(.promote)).code == .unimplemented)
