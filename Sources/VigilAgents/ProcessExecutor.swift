@@ -18,7 +18,7 @@ public actor ProcessExecutor: ResourceExecutor {
         var generation: UInt64
         var processID: Int32
         var exit: ExitSignal
-        var task: Task<Void, Never>
+        var task: Task<Void, Never>?
         var stopping = false
     }
 
@@ -126,8 +126,11 @@ public actor ProcessExecutor: ResourceExecutor {
         let spec = self.spec
         let executable = checked.executable
         let fd = logFD
+        // Registered before the child can exit, so that its exit is never missed.
+        child = Child(generation: generation, processID: 0, exit: exit, task: nil)
         let task = Task {
             var termination: CommandResult.Termination = .exited(-1)
+            var processID: Int32 = 0
             do {
                 let result = try await Subprocess.run(
                     .path(FilePath(executable)),
@@ -141,6 +144,7 @@ public actor ProcessExecutor: ResourceExecutor {
                 ) { execution in
                     spawned.fulfill(.success(execution.processIdentifier.value))
                 }
+                processID = result.processIdentifier.value
                 switch result.terminationStatus {
                 case .exited(let code): termination = .exited(Int32(code))
                 case .signaled(let signal): termination = .signaled(Int32(signal))
@@ -151,27 +155,32 @@ public actor ProcessExecutor: ResourceExecutor {
                 return
             }
             exit.fire()
-            self.childExited(generation: generation, termination: termination)
+            self.childExited(generation: generation, processID: processID, termination: termination)
         }
+        child?.task = task
         switch await spawned.value {
         case .success(let pid):
-            child = Child(generation: generation, processID: pid, exit: exit, task: task)
             logger.info("process started", metadata: ["resource": "\(spec.name)", "pid": "\(pid)"])
+            guard child?.generation == generation else {
+                return ActionResult(code: .success, output: "\(spec.name): started as pid \(pid) and already exited")
+            }
+            child?.processID = pid
             return ActionResult(code: .success, output: "\(spec.name): started as pid \(pid)")
         case .failure(let error):
             await task.value
+            if child?.generation == generation { child = nil }
             return ActionResult(code: .genericError, output: error.message)
         }
     }
 
-    private func childExited(generation: UInt64, termination: CommandResult.Termination) {
+    private func childExited(generation: UInt64, processID: Int32, termination: CommandResult.Termination) {
         guard let child, child.generation == generation else { return }
         self.child = nil
-        let event = ProcessEvent(processID: child.processID, termination: termination, expected: child.stopping)
+        let event = ProcessEvent(processID: processID, termination: termination, expected: child.stopping)
         if child.stopping {
-            logger.info("process stopped", metadata: ["resource": "\(spec.name)", "pid": "\(child.processID)", "termination": "\(termination)"])
+            logger.info("process stopped", metadata: ["resource": "\(spec.name)", "pid": "\(processID)", "termination": "\(termination)"])
         } else {
-            logger.warning("process exited unexpectedly", metadata: ["resource": "\(spec.name)", "pid": "\(child.processID)", "termination": "\(termination)"])
+            logger.warning("process exited unexpectedly", metadata: ["resource": "\(spec.name)", "pid": "\(processID)", "termination": "\(termination)"])
         }
         eventsContinuation.yield(event)
     }
@@ -190,7 +199,7 @@ public actor ProcessExecutor: ResourceExecutor {
                 return ActionResult(code: .genericError, output: output + "; process did not exit")
             }
         }
-        await current.task.value
+        await current.task?.value
         // Anything left in the group (children that ignored SIGTERM) goes too.
         _ = kill(-pid, SIGKILL)
         return ActionResult(code: .success, output: output + "; stopped")

@@ -21,7 +21,9 @@ enum AMQPClient {
         guard let connection = amqp_new_connection() else { return .fail("amqp \(target): out of memory") }
         defer { amqp_destroy_connection(connection) }
         guard let socket = amqp_tcp_socket_new(connection) else { return .fail("amqp \(target): cannot create socket") }
-        let nanos = max(1_000_000, timeout.inNanoseconds)
+        // Socket timeouts are a backstop that frees the thread; the caller's deadline, at
+        // `timeout`, decides the result.
+        let nanos = max(1_000_000, timeout.inNanoseconds) + 500_000_000
         var limit = timeval(tv_sec: Int(nanos / 1_000_000_000), tv_usec: Int((nanos % 1_000_000_000) / 1000))
         let opened = amqp_socket_open_noblock(socket, check.host, Int32(check.port), &limit)
         guard opened == AMQP_STATUS_OK.rawValue else {

@@ -12,13 +12,15 @@ enum MySQLClient {
     private static let initialized: Bool = mysql_server_init(0, nil, nil) == 0
 
     /// Connects, runs `sql`, returns all rows (NULL as nil). Every socket operation is
-    /// bounded by `timeout` rounded up to whole seconds (connect, read, write).
+    /// bounded by `timeout` rounded up to whole seconds plus one (connect, read,
+    /// write): a backstop that frees the thread; the caller's deadline, at `timeout`,
+    /// decides the result.
     static func query(_ connection: MySQLConnection, password: String, sql: String, timeout: Duration) -> Result<[[String?]], Failure> {
         guard initialized, let mysql = mysql_init(nil) else {
             return .failure(Failure(number: 0, message: "cannot initialise the MariaDB client library"))
         }
         defer { mysql_close(mysql) }
-        var seconds = UInt32(timeout.ceilingSeconds)
+        var seconds = UInt32(timeout.ceilingSeconds + 1)
         mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &seconds)
         mysql_options(mysql, MYSQL_OPT_READ_TIMEOUT, &seconds)
         mysql_options(mysql, MYSQL_OPT_WRITE_TIMEOUT, &seconds)

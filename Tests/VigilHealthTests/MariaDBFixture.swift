@@ -64,6 +64,11 @@ struct MariaDBServer: Sendable {
         let db = MariaDBServer(dir: dir, port: port, server: server)
         do {
             try await waitForPort(port, within: .seconds(60))
+            // The SQL port opens before the node is a Primary, Synced component (error 1047).
+            let ready = await eventually(within: .seconds(60)) {
+                (try? await db.sql("SHOW GLOBAL STATUS LIKE 'wsrep_ready'"))?.contains("ON") == true
+            }
+            if !ready { throw TestFailure("wsrep_ready did not become ON") }
             try await db.sql(
                 """
                 CREATE USER 'monitor'@'127.0.0.1' IDENTIFIED BY 'm0n itor\\'pw';

@@ -77,7 +77,9 @@ struct ProbeRunnerTests {
         }
         let stopTook = ContinuousClock.now - cancelled
         let fast = log.of(0)
-        #expect(fast.count >= 12, "the fast probe ran \(fast.count) times in \(window)")
+        // 15 on an idle machine; were the blocking calls on the cooperative pool, the
+        // 16 hung mysql/amqp checks would stall everything for 10 s (0–1 runs).
+        #expect(fast.count >= 6, "the fast probe ran \(fast.count) times in \(window)")
         #expect(fast.allSatisfy { $0.result.passed })
         // The hung checks were still waiting (their 10 s timeout had not passed).
         #expect(log.all.count == fast.count)
