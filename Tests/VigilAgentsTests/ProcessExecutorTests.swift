@@ -78,4 +78,14 @@ struct ProcessExecutorTests {
         #expect(await empty.perform(ActionRequest(.validate)).code == .notConfigured)
         #expect(await empty.perform(ActionRequest(.promote)).code == .unimplemented)
     }
+
+    @Test("a child that exits at once is still seen exiting", .timeLimit(.minutes(1)), arguments: 0..<5)
+    func immediateExit(round: Int) async throws {
+        let executor = ProcessExecutor(spec: ProcessSpec(name: "instant", command: ["/bin/true"]))
+        #expect(await executor.perform(ActionRequest(.start)).code == .success)
+        var iterator = executor.events.makeAsyncIterator()
+        let event = try #require(await iterator.next())
+        #expect(event.termination == .exited(0) && !event.expected)
+        #expect(await executor.perform(ActionRequest(.monitor)).code == .notRunning)
+    }
 }
