@@ -34,8 +34,11 @@ struct RabbitMQServer: Sendable {
         try dir.write("enabled_plugins", "[].\n")
         try dir.write("rabbitmq-env.conf", "")
         try dir.write("guest.pass", "guest\n", mode: 0o600)
+        // Name lookups from /etc/hosts and the native resolver only (no Erlang DNS client).
+        try dir.write("inetrc", "{lookup, [file, native]}.\n")
         let erlangEnvironment = [
             "HOME": dir.file("home"), "ERL_EPMD_PORT": String(epmdPort), "ERL_EPMD_ADDRESS": "127.0.0.1",
+            "ERL_INETRC": dir.file("inetrc"),
         ]
         var processes: [Background] = []
         do {
