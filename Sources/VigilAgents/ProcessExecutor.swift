@@ -23,7 +23,7 @@ public actor ProcessExecutor: ResourceExecutor {
     }
 
     /// The supervised command.
-    public let spec: ProcessSpec
+    public nonisolated let spec: ProcessSpec
     /// Exits of the child, expected or not, as they happen.
     public nonisolated let events: AsyncStream<ProcessEvent>
     private let eventsContinuation: AsyncStream<ProcessEvent>.Continuation

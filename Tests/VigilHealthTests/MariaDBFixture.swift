@@ -63,7 +63,7 @@ struct MariaDBServer: Sendable {
             "mariadbd", ["/usr/sbin/mariadbd", "--defaults-file=\(dir.file("my.cnf"))", "--wsrep-new-cluster"])
         let db = MariaDBServer(dir: dir, port: port, server: server)
         do {
-            try await waitForPort(port, within: .seconds(60))
+            try await waitForPort(port, within: .seconds(60), server: server)
             // The SQL port opens before the node is a Primary, Synced component (error 1047).
             let ready = await eventually(within: .seconds(60)) {
                 (try? await db.sql("SHOW GLOBAL STATUS LIKE 'wsrep_ready'"))?.contains("ON") == true

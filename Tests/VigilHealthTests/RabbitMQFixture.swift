@@ -61,7 +61,7 @@ struct RabbitMQServer: Sendable {
             let server = try await Background.start(
                 "rabbitmq-server", ["\(sbin)/rabbitmq-server"], environment: environment, log: dir.file("server.out"))
             processes.append(server)
-            try await waitForPort(port, within: .seconds(90))
+            try await waitForPort(port, within: .seconds(90), server: server)
         } catch {
             let log = (try? String(contentsOfFile: dir.file("server.out"), encoding: .utf8)) ?? ""
             for process in processes.reversed() { await process.stop() }

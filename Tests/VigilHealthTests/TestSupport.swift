@@ -155,9 +155,11 @@ func startProxy(dir: TempDir, to target: Int, mode: String) async throws -> (Bac
     return (proxy, port)
 }
 
-/// Waits until something accepts connections on 127.0.0.1:port.
-func waitForPort(_ port: Int, within deadline: Duration = .seconds(30)) async throws {
+/// Waits until something accepts connections on 127.0.0.1:port; fails at once if
+/// `server` (the process expected to listen) has exited.
+func waitForPort(_ port: Int, within deadline: Duration = .seconds(30), server: Background? = nil) async throws {
     let ok = await eventually(within: deadline) {
+        if let server, await server.executor.perform(ActionRequest(.monitor)).code != .success { return true }
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { Glibc.close(fd) }
         var address = sockaddr_in()
@@ -167,6 +169,9 @@ func waitForPort(_ port: Int, within deadline: Duration = .seconds(30)) async th
         return withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         } == 0
+    }
+    if let server, await server.executor.perform(ActionRequest(.monitor)).code != .success {
+        throw TestFailure("\(server.executor.spec.name) exited before listening on 127.0.0.1:\(port)")
     }
     if !ok { throw TestFailure("nothing listens on 127.0.0.1:\(port)") }
 }
