@@ -2,13 +2,15 @@ import Foundation
 import Testing
 import VigilAgents
 
-/// A TCP server answering every connection with `reply`, run inside a namespace.
-private func replyServer(_ namespace: String, port: Int, reply: String) -> ProcessSpec {
+/// A TCP server on ip:port (bound before the address exists, IP_FREEBIND) answering
+/// every connection with `reply`, run inside a namespace.
+private func replyServer(_ namespace: String, ip: String, port: Int, reply: String) -> ProcessSpec {
     let script = """
         import socket
         s = socket.socket()
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind(("0.0.0.0", \(port)))
+        s.setsockopt(socket.SOL_IP, 15, 1)  # IP_FREEBIND
+        s.bind(("\(ip)", \(port)))
         s.listen(64)
         while True:
             c, _ = s.accept()
@@ -18,25 +20,37 @@ private func replyServer(_ namespace: String, port: Int, reply: String) -> Proce
     return ProcessSpec(name: "server-\(reply)", command: ["ip", "netns", "exec", namespace, "/usr/bin/python3", "-c", script])
 }
 
-/// From the client namespace: connects to ip:port every 20 ms until it reads `expect`;
-/// prints the seconds that took, or exits 1 after `deadline` seconds.
-private func clientScript(ip: String, port: Int, expect: String, deadline: Double) -> String {
+/// From the client namespace: connects to ip:port every 10 ms; creates `marker` once it
+/// has read "A"; on reading "B" prints CLOCK_MONOTONIC seconds and exits 0; exits 1
+/// after `deadline` seconds.
+private func clientScript(ip: String, port: Int, marker: String, deadline: Double) -> String {
     """
     import socket, sys, time
     start = time.monotonic()
+    marked = False
     while time.monotonic() - start < \(deadline):
         try:
-            c = socket.create_connection(("\(ip)", \(port)), timeout=0.1)
+            c = socket.create_connection(("\(ip)", \(port)), timeout=0.05)
             data = c.recv(16)
             c.close()
-            if data == b"\(expect)":
-                print("%.3f" % (time.monotonic() - start))
+            if data == b"A" and not marked:
+                open("\(marker)", "w").close()
+                marked = True
+            if data == b"B":
+                print("%.6f" % time.monotonic())
                 sys.exit(0)
         except OSError:
             pass
-        time.sleep(0.02)
+        time.sleep(0.01)
     sys.exit(1)
     """
+}
+
+/// CLOCK_MONOTONIC in seconds (the clock of Python's time.monotonic()).
+private func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
 @Suite("virtual IPs in network namespaces", .serialized)
@@ -53,25 +67,34 @@ struct NetworkTests {
             let a = try await lab.addHost("a", index: 1)
             let b = try await lab.addHost("b", index: 2)
             let client = try await lab.addHost("c", index: 3)
-            servers = [ProcessExecutor(spec: replyServer(a, port: 7000, reply: "A")), ProcessExecutor(spec: replyServer(b, port: 7000, reply: "B"))]
-            for server in servers { #expect(await server.perform(ActionRequest(.start)).code == .success) }
             let vip = "198.18.10.100"
+            servers = [
+                ProcessExecutor(spec: replyServer(a, ip: vip, port: 7000, reply: "A")),
+                ProcessExecutor(spec: replyServer(b, ip: vip, port: 7000, reply: "B")),
+            ]
+            for server in servers { #expect(await server.perform(ActionRequest(.start)).code == .success) }
             let onA = VIPExecutor(spec: VIPSpec(name: "vip", ip: vip, cidr: 24, interface: "eth0", namespace: a))
             let onB = VIPExecutor(spec: VIPSpec(name: "vip", ip: vip, cidr: 24, interface: "eth0", namespace: b))
             #expect(await onA.perform(ActionRequest(.monitor)).code == .notRunning)
             #expect(await onA.perform(ActionRequest(.start)).code == .success)
             #expect(await onA.perform(ActionRequest(.monitor)).code == .success)
             #expect(await onA.perform(ActionRequest(.start)).code == .success)
-            // The client reaches the VIP on A (and caches A's MAC address).
-            try await sh(["ip", "netns", "exec", client, "/usr/bin/python3", "-c", clientScript(ip: vip, port: 7000, expect: "A", deadline: 5)])
+            // The client keeps connecting; it reaches the VIP on A first (caching A's MAC).
+            let dir = try TempDir()
+            defer { dir.remove() }
+            let marker = dir.file("reached-a")
+            async let reachedB = sh(
+                ["ip", "netns", "exec", client, "/usr/bin/python3", "-c", clientScript(ip: vip, port: 7000, marker: marker, deadline: 10)],
+                timeout: .seconds(15))
+            #expect(await eventually { FileManager.default.fileExists(atPath: marker) })
             // The move: stop on A, start on B.
-            let moveStarted = ContinuousClock.now
+            let moveStarted = monotonicSeconds()
             #expect(await onA.perform(ActionRequest(.stop)).code == .success)
             #expect(await onB.perform(ActionRequest(.start)).code == .success)
-            let clientOutput = try await sh(
-                ["ip", "netns", "exec", client, "/usr/bin/python3", "-c", clientScript(ip: vip, port: 7000, expect: "B", deadline: 3)])
-            let total = ContinuousClock.now - moveStarted
-            #expect(total < .seconds(1), "client reached B \(total) after the move began (client loop \(clientOutput))")
+            let moveDone = monotonicSeconds()
+            let reachedAt = try #require(Double(try await reachedB.trimmingCharacters(in: .whitespacesAndNewlines)))
+            let delay = reachedAt - moveStarted
+            #expect(delay < 1.0, "client reached B \(delay) s after the move began (the move itself took \(moveDone - moveStarted) s)")
             #expect(await onA.perform(ActionRequest(.monitor)).code == .notRunning)
             #expect(await onB.perform(ActionRequest(.monitor)).code == .success)
             #expect(await onB.perform(ActionRequest(.stop)).code == .success)
