@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "VigilModel", targets: ["VigilModel"]),
         .library(name: "VigilScheduler", targets: ["VigilScheduler"]),
+        .library(name: "VigilStore", targets: ["VigilStore"]),
         .executable(name: "vigil", targets: ["vigil"]),
         .executable(name: "vigil-bench", targets: ["vigil-bench"]),
     ],
@@ -20,6 +21,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         // Pure layers: no I/O, no clocks.
@@ -31,6 +35,18 @@ let package = Package(
         .target(
             name: "VigilScheduler",
             dependencies: ["VigilModel"],
+            swiftSettings: strict
+        ),
+        // Coordination store: etcd v3 (JSON gateway) and an in-memory equivalent.
+        .target(
+            name: "VigilStore",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // Executables: wiring only.
@@ -54,6 +70,16 @@ let package = Package(
         .testTarget(
             name: "VigilModelTests",
             dependencies: ["VigilModel"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilStoreTests",
+            dependencies: [
+                "VigilStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
