@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 extension EtcdStore {
     /// Watches keys under `prefix` from `fromRevision`; see ``ClusterStore/watch(prefix:fromRevision:)``.

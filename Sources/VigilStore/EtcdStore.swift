@@ -1,5 +1,5 @@
 import AsyncHTTPClient
-public import Logging
+import Logging
 import Synchronization
 
 /// A ``ClusterStore`` on a real etcd v3 cluster (3.4+), through its JSON gateway.
