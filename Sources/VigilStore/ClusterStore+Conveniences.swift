@@ -33,6 +33,7 @@ extension ClusterStore {
 
     /// Creates `key` only if it does not exist; returns the result (succeeded == false when
     /// the key already existed; the failure branch reads the existing key).
+    @discardableResult
     public func create(_ key: String, _ value: [UInt8], lease: Int64? = nil) async throws -> TxnResult {
         try await txn(
             Txn(
