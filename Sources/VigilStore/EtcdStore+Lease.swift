@@ -44,8 +44,10 @@ extension EtcdStore {
         let response = try await call(
             "/v3/lease/timetolive", EtcdWire.LeaseTimeToLiveRequest(ID: .init(lease), keys: true),
             as: EtcdWire.LeaseTimeToLiveResponse.self, policy: .idempotent)
-        // A dead lease answers TTL -1 (or omits it).
-        guard let ttl = response.TTL?.value, ttl >= 0, let granted = response.grantedTTL?.value, granted > 0 else { return nil }
+        // A dead lease answers TTL -1 and no grantedTTL; a live one about to expire has
+        // TTL 0, which the gateway omits.
+        let ttl = response.TTL?.value ?? 0
+        guard ttl >= 0, let granted = response.grantedTTL?.value, granted > 0 else { return nil }
         let keys = try (response.keys ?? []).map { String(decoding: try EtcdWire.decode($0), as: UTF8.self) }.sorted()
         return LeaseInfo(id: lease, remaining: .seconds(ttl), granted: .seconds(granted), keys: keys)
     }

@@ -210,3 +210,13 @@ struct StoreBehaviourTests {
         }
     }
 }
+
+extension StoreBehaviourTests {
+    @Test func latencyOnOneMember() async throws {
+        let cluster = try EtcdFixture.current()
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let figures = try await measureLatency(store, members: 1)
+            #expect(figures.putP50 < .milliseconds(100))
+        }
+    }
+}

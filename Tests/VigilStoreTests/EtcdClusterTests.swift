@@ -1,0 +1,207 @@
+import Foundation
+import Logging
+import Testing
+import VigilStore
+
+/// EtcdStore against a real 3-member etcd cluster (started once for the suite): rotation
+/// when a member dies, watch resumption, deadlines and latency.
+@Suite(.etcd(members: 3), .serialized)
+struct EtcdClusterTests {
+    /// Creates `key` (compare-guarded, hence safely retried) until it exists.
+    func createRetrying(_ store: EtcdStore, _ key: String, _ value: String) async throws {
+        try await eventually("\(key) to be written", timeout: .seconds(20), every: .milliseconds(50)) {
+            let result = try await store.create(key, Array(value.utf8))
+            if result.succeeded { return true }
+            guard case .get(let existing) = result.results.first else { return false }
+            return existing.first?.stringValue == value
+        }
+    }
+
+    /// Kills member `index`, runs `body`, and restarts the member whatever happened.
+    func withMemberKilled(_ cluster: EtcdCluster, _ index: Int, _ body: () async throws -> Void) async throws {
+        try await cluster.kill(index)
+        do {
+            try await body()
+        } catch {
+            try? await cluster.restart(index)
+            throw error
+        }
+        try await cluster.restart(index)
+    }
+
+    @Test func watchResumesAfterTheEndpointItUsedIsKilled() async throws {
+        let cluster = try EtcdFixture.current()
+        let prefix = "/t/\(UUID().uuidString)/"
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let used = store.currentEndpoint
+            let killed = try #require(await cluster.endpoints.firstIndex(of: used))
+            let start = try await store.range(prefix: prefix).revision
+            let sink = EventSink()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                defer { group.cancelAll() }
+                group.addTask { await sink.consume(store.watch(prefix: prefix, fromRevision: start + 1)) }
+                for index in 1...3 { try await createRetrying(store, prefix + "k\(index)", "v\(index)") }
+                try await eventually("3 events before the kill") { await sink.count >= 3 }
+                try await withMemberKilled(cluster, killed) {
+                    for index in 4...6 { try await createRetrying(store, prefix + "k\(index)", "v\(index)") }
+                    try await eventually("6 events after the kill", timeout: .seconds(20)) { await sink.count >= 6 }
+                    #expect(store.currentEndpoint != used)
+                }
+            }
+            let keys = await sink.events.map { String($0.kv.key.dropFirst(prefix.count)) }
+            #expect(keys == ["k1", "k2", "k3", "k4", "k5", "k6"])
+            #expect(await sink.compactions.isEmpty)
+            #expect(await sink.failure == nil)
+        }
+    }
+
+    @Test func operationsContinueWhenTheMemberInUseIsKilled() async throws {
+        let cluster = try EtcdFixture.current()
+        let prefix = "/t/\(UUID().uuidString)/"
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let used = store.currentEndpoint
+            let killed = try #require(await cluster.endpoints.firstIndex(of: used))
+            let lease = try await store.grantLease(ttl: .seconds(2))
+            try await store.put(prefix + "member", "n1", lease: lease.id)
+            try await store.put(prefix + "counter", "0")
+
+            let clock = ContinuousClock()
+            let log = OperationLog()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                defer { group.cancelAll() }
+                // A client in use: reads, guarded read-modify-write, lease renewals.
+                group.addTask {
+                    var step = 0
+                    while !Task.isCancelled {
+                        step += 1
+                        let ok: Bool
+                        do {
+                            let current = try await store.get(prefix + "counter")
+                            let next = Int(current?.stringValue ?? "0").map { $0 + 1 } ?? 0
+                            _ = try await store.txn(
+                                Txn(compares: [.unchanged(prefix + "counter", since: current?.modRevision ?? 0)],
+                                    success: [.put(prefix + "counter", String(next))]))
+                            if step % 5 == 0 { _ = try await store.keepAlive(lease.id) }
+                            ok = true
+                        } catch {
+                            ok = false
+                        }
+                        await log.record(ok, at: clock.now)
+                        try await Task.sleep(for: .milliseconds(40))
+                    }
+                }
+                try await eventually("operations before the kill") { await log.successes > 10 }
+                try await withMemberKilled(cluster, killed) {
+                    let killedAt = clock.now
+                    // Operations carry on through another endpoint.
+                    try await eventually("20 successes after the kill", timeout: .seconds(15)) {
+                        await log.successes(after: killedAt) >= 20
+                    }
+                    let settled = clock.now
+                    try await eventually("15 more operations", timeout: .seconds(15)) { await log.total(after: settled) >= 15 }
+                    #expect(await log.failures(after: settled) == 0)
+                    #expect(store.currentEndpoint != used)
+                    #expect(try await store.get(prefix + "member")?.lease == lease.id)
+                }
+            }
+        }
+    }
+
+    @Test func rotatesPastAnEndpointThatRefusesConnections() async throws {
+        let cluster = try EtcdFixture.current()
+        let closed = try FreePorts.take(1)[0]
+        let endpoints = ["http://127.0.0.1:\(closed)"] + (await cluster.endpoints)
+        try await withEtcdStore(EtcdConfiguration(endpoints: endpoints), logger: quietLogger) { store in
+            // A write is retried because the refused connection proves it was not sent.
+            let revision = try await store.put("/t/\(UUID().uuidString)", "v")
+            #expect(revision > 0)
+            #expect(store.currentEndpoint == endpoints[1])
+        }
+    }
+
+    @Test func perRequestDeadlineAgainstAnEndpointThatNeverAnswers() async throws {
+        let cluster = try EtcdFixture.current()
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let clock = ContinuousClock()
+        let timeout = Duration.milliseconds(500)
+
+        // Alone: reads and writes fail with `timeout` after about one deadline.
+        try await withEtcdStore(EtcdConfiguration(endpoints: [silent.url], requestTimeout: timeout), logger: quietLogger) { store in
+            for write in [false, true] {
+                let started = clock.now
+                do {
+                    if write { try await store.put("/t/deadline", "v") } else { _ = try await store.get("/t/deadline") }
+                    Issue.record("a silent endpoint answered")
+                } catch let error as VigilStoreError {
+                    #expect(error.code == .timeout)
+                }
+                let elapsed = clock.now - started
+                #expect(elapsed >= timeout * 0.8)
+                #expect(elapsed < timeout * 4)
+            }
+        }
+
+        // First in the list: a read waits one deadline, then rotates to a live member.
+        let endpoints = [silent.url] + (await cluster.endpoints)
+        try await withEtcdStore(EtcdConfiguration(endpoints: endpoints, requestTimeout: timeout), logger: quietLogger) { store in
+            let started = clock.now
+            _ = try await store.get("/t/deadline")
+            let elapsed = clock.now - started
+            #expect(elapsed >= timeout * 0.8)
+            #expect(elapsed < timeout * 4)
+            #expect(store.currentEndpoint == endpoints[1])
+        }
+    }
+
+    @Test func latencyOnThreeMembers() async throws {
+        let cluster = try EtcdFixture.current()
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let figures = try await measureLatency(store, members: 3)
+            #expect(figures.putP50 < .milliseconds(100))
+        }
+    }
+}
+
+/// Outcomes of operations over time.
+actor OperationLog {
+    private var entries: [(ok: Bool, at: ContinuousClock.Instant)] = []
+
+    func record(_ ok: Bool, at instant: ContinuousClock.Instant) { entries.append((ok, instant)) }
+    var successes: Int { entries.filter(\.ok).count }
+    func successes(after instant: ContinuousClock.Instant) -> Int { entries.filter { $0.ok && $0.at > instant }.count }
+    func failures(after instant: ContinuousClock.Instant) -> Int { entries.filter { !$0.ok && $0.at > instant }.count }
+    func total(after instant: ContinuousClock.Instant) -> Int { entries.filter { $0.at > instant }.count }
+}
+
+/// Put and txn latency percentiles (sequential requests).
+struct LatencyFigures {
+    var putP50: Duration
+    var putP99: Duration
+    var txnP50: Duration
+    var txnP99: Duration
+}
+
+/// Measures 200 sequential puts and 200 guarded txns and prints the percentiles.
+func measureLatency(_ store: some ClusterStore, members: Int) async throws -> LatencyFigures {
+    let clock = ContinuousClock()
+    let key = "/t/latency/\(UUID().uuidString)"
+    var puts: [Duration] = []
+    var txns: [Duration] = []
+    for index in 0..<200 {
+        let started = clock.now
+        let revision = try await store.put(key, "v\(index)")
+        puts.append(clock.now - started)
+        let txnStarted = clock.now
+        _ = try await store.txn(Txn(compares: [.unchanged(key, since: revision)], success: [.put(key, "t\(index)")]))
+        txns.append(clock.now - txnStarted)
+    }
+    func percentile(_ values: [Duration], _ p: Double) -> Duration {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+    }
+    let figures = LatencyFigures(
+        putP50: percentile(puts, 0.5), putP99: percentile(puts, 0.99), txnP50: percentile(txns, 0.5), txnP99: percentile(txns, 0.99))
+    print("etcd latency, \(members) member(s), 200 sequential ops: put p50 \(figures.putP50) p99 \(figures.putP99); guarded txn p50 \(figures.txnP50) p99 \(figures.txnP99)")
+    return figures
+}
