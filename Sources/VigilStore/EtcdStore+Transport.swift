@@ -156,6 +156,9 @@ extension EtcdStore {
         if message.contains("invalid auth token") || message.contains("user name is empty") {
             return Failure(kind: .badToken, error: VigilStoreError(.auth, text))
         }
+        if message.contains("authentication failed") || message.contains("permission denied") {
+            return Failure(kind: .final, error: VigilStoreError(.auth, text))
+        }
         if message.contains("lease not found") {
             return Failure(kind: .final, error: VigilStoreError(.leaseNotFound, text))
         }

@@ -19,15 +19,29 @@ actor EtcdCluster {
 
     let directory: URL
     let extraArguments: [String]
+    /// TLS for the client URLs (server certificate/key and CA; clients must present a
+    /// certificate signed by the CA); nil for plain HTTP.
+    let serverTLS: ServerTLS?
+    /// What the harness itself uses to reach TLS members.
+    let clientTLS: EtcdTLSConfiguration?
+
+    /// etcd's server-side TLS files.
+    struct ServerTLS: Sendable {
+        var certificateFile: String
+        var keyFile: String
+        var caFile: String
+    }
     private(set) var members: [Member]
     private let token = "vigil-test-\(UUID().uuidString.prefix(8))"
 
     /// Starts `count` members and waits until each answers.
-    static func start(members count: Int, extraArguments: [String] = []) async throws -> EtcdCluster {
+    static func start(
+        members count: Int, extraArguments: [String] = [], serverTLS: ServerTLS? = nil, clientTLS: EtcdTLSConfiguration? = nil
+    ) async throws -> EtcdCluster {
         guard FileManager.default.isExecutableFile(atPath: etcdPath) else {
             throw TestFailure("\(etcdPath) is missing: install etcd-server (lab/debian-packages.txt)")
         }
-        let cluster = try EtcdCluster(count: count, extraArguments: extraArguments)
+        let cluster = try EtcdCluster(count: count, extraArguments: extraArguments, serverTLS: serverTLS, clientTLS: clientTLS)
         do {
             for index in 0..<count { try await cluster.launch(index) }
             for index in 0..<count { try await cluster.waitReady(index) }
@@ -39,8 +53,11 @@ actor EtcdCluster {
     }
 
     /// Runs `body` with a started cluster and always stops it.
-    static func with<T: Sendable>(members count: Int, extraArguments: [String] = [], _ body: (EtcdCluster) async throws -> T) async throws -> T {
-        let cluster = try await start(members: count, extraArguments: extraArguments)
+    static func with<T: Sendable>(
+        members count: Int, extraArguments: [String] = [], serverTLS: ServerTLS? = nil, clientTLS: EtcdTLSConfiguration? = nil,
+        _ body: (EtcdCluster) async throws -> T
+    ) async throws -> T {
+        let cluster = try await start(members: count, extraArguments: extraArguments, serverTLS: serverTLS, clientTLS: clientTLS)
         do {
             let result = try await body(cluster)
             await cluster.stop()
@@ -51,7 +68,9 @@ actor EtcdCluster {
         }
     }
 
-    private init(count: Int, extraArguments: [String]) throws {
+    private init(count: Int, extraArguments: [String], serverTLS: ServerTLS?, clientTLS: EtcdTLSConfiguration?) throws {
+        self.serverTLS = serverTLS
+        self.clientTLS = clientTLS
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-etcd-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let ports = try FreePorts.take(2 * count)
@@ -60,10 +79,10 @@ actor EtcdCluster {
     }
 
     /// Client URLs of every member, in order.
-    var endpoints: [String] { members.map { "http://127.0.0.1:\($0.clientPort)" } }
+    var endpoints: [String] { members.indices.map(endpoint) }
 
     /// Client URL of one member.
-    func endpoint(_ index: Int) -> String { "http://127.0.0.1:\(members[index].clientPort)" }
+    func endpoint(_ index: Int) -> String { "\(serverTLS == nil ? "http" : "https")://127.0.0.1:\(members[index].clientPort)" }
 
     private func launch(_ index: Int) throws {
         let member = members[index]
@@ -73,15 +92,17 @@ actor EtcdCluster {
         process.arguments = [
             "--name", member.name,
             "--data-dir", directory.appendingPathComponent(member.name).path,
-            "--listen-client-urls", "http://127.0.0.1:\(member.clientPort)",
-            "--advertise-client-urls", "http://127.0.0.1:\(member.clientPort)",
+            "--listen-client-urls", endpoint(index),
+            "--advertise-client-urls", endpoint(index),
             "--listen-peer-urls", "http://127.0.0.1:\(member.peerPort)",
             "--initial-advertise-peer-urls", "http://127.0.0.1:\(member.peerPort)",
             "--initial-cluster", initialCluster,
             "--initial-cluster-token", token,
             "--initial-cluster-state", "new",
             "--logger", "zap", "--log-level", "warn",
-        ] + Self.timing + extraArguments
+        ] + Self.timing + extraArguments + (serverTLS.map {
+            ["--cert-file", $0.certificateFile, "--key-file", $0.keyFile, "--trusted-ca-file", $0.caFile, "--client-cert-auth"]
+        } ?? [])
         let logURL = directory.appendingPathComponent("\(member.name).log")
         if !FileManager.default.fileExists(atPath: logURL.path) {
             _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
@@ -97,7 +118,7 @@ actor EtcdCluster {
 
     /// Polls the member until it serves a linearizable read.
     func waitReady(_ index: Int, timeout: Duration = .seconds(20)) async throws {
-        let configuration = EtcdConfiguration(endpoints: [endpoint(index)], requestTimeout: .milliseconds(500))
+        let configuration = EtcdConfiguration(endpoints: [endpoint(index)], requestTimeout: .milliseconds(500), tls: clientTLS)
         try await withEtcdStore(configuration, logger: Logger(label: "test.ready", factory: { _ in SwiftLogNoOpLogHandler() })) { store in
             try await eventually("etcd member \(index) to serve", timeout: timeout, every: .milliseconds(50)) {
                 guard self.isRunning(index) else { throw TestFailure("etcd member \(index) exited; see \(self.directory.path)") }
