@@ -19,15 +19,24 @@ extension EtcdStore {
 
     /// Renews a lease once (one message on `/v3/lease/keepalive`).
     public func keepAlive(_ lease: Int64) async throws -> KeepAliveResult {
-        let response = try await call(
-            "/v3/lease/keepalive", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse>.self,
-            policy: .idempotent)
+        var response = try await keepAliveOnce(lease)
+        if let error = response.error, Self.isBadTokenMessage(error.message ?? ""), configuration.credentials != nil {
+            invalidateToken()
+            response = try await keepAliveOnce(lease)
+        }
         if let error = response.error {
-            throw VigilStoreError(.unavailable, "etcd keep-alive failed: \(error.message ?? "unknown error")")
+            let message = error.message ?? error.error ?? "unknown error"
+            throw VigilStoreError(Self.isBadTokenMessage(message) ? .auth : .unavailable, "etcd keep-alive failed: \(message)")
         }
         // A lease that no longer exists answers TTL 0, which the gateway omits.
         guard let ttl = response.result?.TTL?.value, ttl > 0 else { return .notFound }
         return .alive(ttl: .seconds(ttl))
+    }
+
+    private func keepAliveOnce(_ lease: Int64) async throws -> EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse> {
+        try await call(
+            "/v3/lease/keepalive", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse>.self,
+            policy: .idempotent)
     }
 
     /// Revokes a lease (its keys are deleted); a lease already gone is not an error.

@@ -61,7 +61,7 @@ extension EtcdStore {
                     throw failure.error
                 case .badToken where configuration.credentials != nil && !reauthenticated:
                     reauthenticated = true
-                    state.withLock { $0.token = nil }
+                    invalidateToken()
                     continue
                 case .badToken:
                     throw failure.error
@@ -153,7 +153,7 @@ extension EtcdStore {
         let message = body?.message ?? body?.error ?? "HTTP \(status.code)"
         let code = body?.code ?? body?.grpc_code
         let text = "\(endpoint)\(path): \(message)"
-        if message.contains("invalid auth token") || message.contains("user name is empty") {
+        if isBadTokenMessage(message) {
             return Failure(kind: .badToken, error: VigilStoreError(.auth, text))
         }
         if message.contains("authentication failed") || message.contains("permission denied") {

@@ -25,8 +25,12 @@ extension EtcdStore {
         var request = HTTPClientRequest(url: endpoint + "/v3/watch")
         request.method = .POST
         request.headers.add(name: "Content-Type", value: "application/json")
-        if let token = try await token(endpointIndex: endpointIndex) {
-            request.headers.add(name: "Authorization", value: token)
+        do {
+            if let token = try await token(endpointIndex: endpointIndex) {
+                request.headers.add(name: "Authorization", value: token)
+            }
+        } catch let failure as Failure {
+            throw failure.error
         }
         request.body = .bytes(ByteBuffer(bytes: payload))
         let response: HTTPClientResponse
@@ -40,7 +44,12 @@ extension EtcdStore {
         guard response.status == .ok else {
             let bytes = try? await response.body.collect(upTo: 1 << 20)
             let body = bytes.flatMap { try? JSONDecoder().decode(EtcdWire.ErrorBody.self, from: Data($0.readableBytesView)) }
-            throw Self.classifyAnswer(status: response.status, body: body, endpoint: endpoint, path: "/v3/watch").error
+            let failure = Self.classifyAnswer(status: response.status, body: body, endpoint: endpoint, path: "/v3/watch")
+            if failure.kind == .badToken && configuration.credentials != nil {
+                invalidateToken()
+                throw VigilStoreError(.unavailable, "etcd rejected the auth token of a watch; authenticating again")
+            }
+            throw failure.error
         }
         return response.body
     }

@@ -40,6 +40,14 @@ public final class EtcdStore: ClusterStore {
 
     func currentIndex() -> Int { state.withLock { $0.endpointIndex } }
 
+    /// Forgets the auth token so the next request authenticates again.
+    func invalidateToken() { state.withLock { $0.token = nil } }
+
+    /// Whether an error message says the auth token was rejected.
+    static func isBadTokenMessage(_ message: String) -> Bool {
+        message.contains("invalid auth token") || message.contains("user name is empty")
+    }
+
     /// Moves to the endpoint after `index`, unless another request already moved on.
     func rotate(from index: Int, reason: String) {
         let moved = state.withLock { state -> Bool in

@@ -12,6 +12,9 @@ struct EtcdWatchCursor {
     var body: HTTPClientResponse.Body.AsyncIterator?
     var buffer: [UInt8] = []
     var failingSince: ContinuousClock.Instant?
+    /// Whether the watch already re-authenticated after etcd rejected its token; reset
+    /// once etcd accepts a watch.
+    var retriedWithNewToken = false
 
     init(_ request: EtcdWatchRequest) {
         self.store = request.store
@@ -57,7 +60,12 @@ struct EtcdWatchCursor {
             return nil
         }
         if let error = message.error {
-            disconnect(error.message ?? "watch error")
+            let text = error.message ?? error.error ?? "watch error"
+            if EtcdStore.isBadTokenMessage(text) { store.invalidateToken() }
+            if text.contains("permission denied") {
+                throw VigilStoreError(.auth, "etcd refused the watch on \(prefix): \(text)")
+            }
+            disconnect(text)
             return nil
         }
         guard let result = message.result else { return nil }
@@ -66,16 +74,25 @@ struct EtcdWatchCursor {
             return .compacted(compactRevision: compacted)
         }
         if result.canceled == true {
+            // etcd 3.4 answers `created` and `canceled` together when it refuses a watch.
             let reason = result.cancel_reason ?? "canceled by etcd"
-            if reason.contains("permission denied") {
+            if EtcdStore.isBadTokenMessage(reason), store.configuration.credentials != nil, !retriedWithNewToken {
+                // The token expired: authenticate again and reopen, once.
+                retriedWithNewToken = true
+                store.invalidateToken()
+                disconnect(reason)
+                return nil
+            }
+            body = nil
+            if reason.contains("permission denied") || reason.contains("auth") || reason.contains("Unauthenticated") {
                 throw VigilStoreError(.auth, "etcd refused the watch on \(prefix): \(reason)")
             }
-            disconnect(reason)
-            return nil
+            throw VigilStoreError(.invalidResponse, "etcd canceled the watch on \(prefix): \(reason)")
         }
         let headerRevision = result.header?.revision?.value ?? 0
-        if result.created == true, nextRevision == 0 {
-            nextRevision = headerRevision + 1
+        if result.created == true {
+            retriedWithNewToken = false
+            if nextRevision == 0 { nextRevision = headerRevision + 1 }
         }
         guard let wireEvents = result.events, !wireEvents.isEmpty else { return nil }
         var events: [WatchEvent] = []

@@ -9,7 +9,7 @@ import VigilStore
 struct EtcdClusterTests {
     /// Creates `key` (compare-guarded, hence safely retried) until it exists.
     func createRetrying(_ store: EtcdStore, _ key: String, _ value: String) async throws {
-        try await eventually("\(key) to be written", timeout: .seconds(20), every: .milliseconds(50)) {
+        try await eventually("\(key) to be written", timeout: .seconds(30), every: .milliseconds(50)) {
             let result = try await store.create(key, Array(value.utf8))
             if result.succeeded { return true }
             guard case .get(let existing) = result.results.first else { return false }
@@ -44,7 +44,7 @@ struct EtcdClusterTests {
                 try await eventually("3 events before the kill") { await sink.count >= 3 }
                 try await withMemberKilled(cluster, killed) {
                     for index in 4...6 { try await createRetrying(store, prefix + "k\(index)", "v\(index)") }
-                    try await eventually("6 events after the kill", timeout: .seconds(20)) { await sink.count >= 6 }
+                    try await eventually("6 events after the kill", timeout: .seconds(30)) { await sink.count >= 6 }
                     #expect(store.currentEndpoint != used)
                 }
             }
@@ -94,11 +94,11 @@ struct EtcdClusterTests {
                 try await withMemberKilled(cluster, killed) {
                     let killedAt = clock.now
                     // Operations carry on through another endpoint.
-                    try await eventually("20 successes after the kill", timeout: .seconds(15)) {
+                    try await eventually("20 successes after the kill", timeout: .seconds(30)) {
                         await log.successes(after: killedAt) >= 20
                     }
                     let settled = clock.now
-                    try await eventually("15 more operations", timeout: .seconds(15)) { await log.total(after: settled) >= 15 }
+                    try await eventually("15 more operations", timeout: .seconds(30)) { await log.total(after: settled) >= 15 }
                     #expect(await log.failures(after: settled) == 0)
                     #expect(store.currentEndpoint != used)
                     #expect(try await store.get(prefix + "member")?.lease == lease.id)
@@ -138,7 +138,7 @@ struct EtcdClusterTests {
                 }
                 let elapsed = clock.now - started
                 #expect(elapsed >= timeout * 0.8)
-                #expect(elapsed < timeout * 4)
+                #expect(elapsed < .seconds(10))  // generous: the machine may be loaded
             }
         }
 
@@ -149,7 +149,7 @@ struct EtcdClusterTests {
             _ = try await store.get("/t/deadline")
             let elapsed = clock.now - started
             #expect(elapsed >= timeout * 0.8)
-            #expect(elapsed < timeout * 4)
+            #expect(elapsed < .seconds(10))
             #expect(store.currentEndpoint == endpoints[1])
         }
     }

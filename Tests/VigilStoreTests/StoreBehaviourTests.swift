@@ -198,7 +198,7 @@ struct StoreBehaviourTests {
             try await store.compact(third)
             try await store.compact(third)  // idempotent
 
-            let update = try await withDeadline(.seconds(10), "the compacted watch") {
+            let update = try await withDeadline(.seconds(60), "the compacted watch") {
                 var updates: [WatchUpdate] = []
                 for try await update in store.watch(prefix: sut.prefix, fromRevision: first) { updates.append(update) }
                 return updates

@@ -117,7 +117,7 @@ actor EtcdCluster {
     }
 
     /// Polls the member until it serves a linearizable read.
-    func waitReady(_ index: Int, timeout: Duration = .seconds(20)) async throws {
+    func waitReady(_ index: Int, timeout: Duration = .seconds(60)) async throws {
         let configuration = EtcdConfiguration(endpoints: [endpoint(index)], requestTimeout: .milliseconds(500), tls: clientTLS)
         try await withEtcdStore(configuration, logger: Logger(label: "test.ready", factory: { _ in SwiftLogNoOpLogHandler() })) { store in
             try await eventually("etcd member \(index) to serve", timeout: timeout, every: .milliseconds(50)) {

@@ -3,7 +3,7 @@ import Foundation
 /// Runs a command line tool to completion (polling, with a deadline) and returns its
 /// output; throws when it fails.
 @discardableResult
-func runTool(_ path: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(20)) async throws -> String {
+func runTool(_ path: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> String {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments

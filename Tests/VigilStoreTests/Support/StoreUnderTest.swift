@@ -60,7 +60,7 @@ func withStore(_ backend: Backend, _ body: (StoreUnderTest) async throws -> Void
 }
 
 /// Reads watch updates until `count` events arrived (fails on `.compacted` or timeout).
-func collectEvents(_ stream: WatchStream, count: Int, timeout: Duration = .seconds(10)) async throws -> [WatchEvent] {
+func collectEvents(_ stream: WatchStream, count: Int, timeout: Duration = .seconds(60)) async throws -> [WatchEvent] {
     try await withDeadline(timeout, "\(count) watch events") {
         var events: [WatchEvent] = []
         for try await update in stream {
@@ -77,7 +77,7 @@ func collectEvents(_ stream: WatchStream, count: Int, timeout: Duration = .secon
 }
 
 /// The first update of a watch.
-func firstUpdate(_ stream: WatchStream, timeout: Duration = .seconds(10)) async throws -> WatchUpdate? {
+func firstUpdate(_ stream: WatchStream, timeout: Duration = .seconds(60)) async throws -> WatchUpdate? {
     try await withDeadline(timeout, "a watch update") {
         var iterator = stream.makeAsyncIterator()
         return try await iterator.next()
