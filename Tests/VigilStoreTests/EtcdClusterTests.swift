@@ -55,6 +55,38 @@ struct EtcdClusterTests {
         }
     }
 
+    @Test func watchResumingIntoACompactedRevisionYieldsCompacted() async throws {
+        let cluster = try EtcdFixture.current()
+        let prefix = "/t/\(UUID().uuidString)/"
+        let all = await cluster.endpoints
+        // The watcher knows only member 0; the writer uses the others.
+        let watcherConfiguration = EtcdConfiguration(endpoints: [all[0]])
+        try await withEtcdStore(watcherConfiguration, logger: quietLogger) { watcher in
+            try await withEtcdStore(EtcdConfiguration(endpoints: Array(all[1...])), logger: quietLogger) { writer in
+                let start = try await writer.range(prefix: prefix).revision
+                let sink = EventSink()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    defer { group.cancelAll() }
+                    group.addTask { await sink.consume(watcher.watch(prefix: prefix, fromRevision: start + 1)) }
+                    try await createRetrying(writer, prefix + "k1", "v1")
+                    try await eventually("the first event") { await sink.count == 1 }
+                    var compactedAt: Int64 = 0
+                    try await withMemberKilled(cluster, 0) {
+                        // While the watcher is cut off, history it has not seen is compacted.
+                        try await createRetrying(writer, prefix + "k2", "v2")
+                        try await createRetrying(writer, prefix + "k3", "v3")
+                        compactedAt = try await writer.range(prefix: prefix).revision
+                        try await writer.compact(compactedAt)
+                    }
+                    // Member 0 is back: the watch resumes at k2's revision, which is gone.
+                    try await eventually("the compaction to reach the watcher") { await sink.compactions == [compactedAt] }
+                }
+                #expect(await sink.events.map(\.kv.key) == [prefix + "k1"])
+                #expect(await sink.failure == nil)
+            }
+        }
+    }
+
     @Test func operationsContinueWhenTheMemberInUseIsKilled() async throws {
         let cluster = try EtcdFixture.current()
         let prefix = "/t/\(UUID().uuidString)/"
