@@ -35,8 +35,10 @@ extension EtcdStore {
         request.body = .bytes(ByteBuffer(bytes: payload))
         let response: HTTPClientResponse
         do {
-            // A watch lives as long as its consumer: no overall deadline.
-            response = try await client.execute(request, deadline: .distantFuture, logger: logger)
+            // The deadline covers the response head only (async-http-client cancels it once
+            // the head arrives): the stream itself lives as long as its consumer.
+            response = try await client.execute(
+                request, deadline: .now() + TimeAmount(configuration.requestTimeout), logger: logger)
         } catch {
             if Task.isCancelled { throw CancellationError() }
             throw Self.classifyTransport(error, endpoint: endpoint, path: "/v3/watch").error

@@ -41,6 +41,10 @@ struct EtcdWatchCursor {
                 }
                 body = iterator
                 buffer.append(contentsOf: chunk.readableBytesView)
+            } catch let error as HTTPClientError where error == .readTimeout {
+                // Nothing arrived for the idle timeout: reconnect (a hung member is then
+                // skipped, a healthy one simply serves the resumed watch).
+                disconnect("idle for \(store.configuration.idleTimeout)", quietly: true)
             } catch {
                 if Task.isCancelled { return nil }
                 disconnect("\(error)")
@@ -107,10 +111,10 @@ struct EtcdWatchCursor {
         return .events(events, revision: max(headerRevision, nextRevision - 1))
     }
 
-    mutating func disconnect(_ reason: String) {
+    mutating func disconnect(_ reason: String, quietly: Bool = false) {
         if body != nil {
-            store.logger.warning(
-                "etcd watch interrupted, resuming",
+            store.logger.log(
+                level: quietly ? .debug : .warning, "etcd watch interrupted, resuming",
                 metadata: ["prefix": "\(prefix)", "next-revision": "\(nextRevision)", "reason": "\(reason)"])
         }
         body = nil

@@ -17,6 +17,7 @@ public func withEtcdStore<Result: Sendable>(
     var httpConfiguration = HTTPClient.Configuration()
     httpConfiguration.httpVersion = .http1Only
     httpConfiguration.timeout.connect = TimeAmount(configuration.connectTimeout)
+    httpConfiguration.timeout.read = TimeAmount(max(configuration.idleTimeout, configuration.requestTimeout))
     httpConfiguration.connectionPool.retryConnectionEstablishment = false
     httpConfiguration.redirectConfiguration = .disallow
     if let tls = configuration.tls {

@@ -87,6 +87,41 @@ struct EtcdClusterTests {
         }
     }
 
+    @Test func watchAndRequestsMovePastAMemberThatHangs() async throws {
+        let cluster = try EtcdFixture.current()
+        let prefix = "/t/\(UUID().uuidString)/"
+        let all = await cluster.endpoints
+        let configuration = EtcdConfiguration(endpoints: all, requestTimeout: .milliseconds(500), idleTimeout: .seconds(1))
+        try await withEtcdStore(configuration, logger: quietLogger) { store in
+            try await withEtcdStore(EtcdConfiguration(endpoints: Array(all[1...])), logger: quietLogger) { writer in
+                #expect(store.currentEndpoint == all[0])
+                let start = try await writer.range(prefix: prefix).revision
+                let sink = EventSink()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    defer { group.cancelAll() }
+                    group.addTask { await sink.consume(store.watch(prefix: prefix, fromRevision: start + 1)) }
+                    try await createRetrying(writer, prefix + "k1", "v1")
+                    try await eventually("the first event") { await sink.count == 1 }
+                    // Member 0 freezes with its connections open: no reset, no close.
+                    await cluster.pause(0)
+                    do {
+                        try await createRetrying(writer, prefix + "k2", "v2")
+                        try await eventually("the watch to move on", timeout: .seconds(30)) { await sink.count == 2 }
+                        #expect(try await store.get(prefix + "k2")?.stringValue == "v2")
+                        #expect(store.currentEndpoint != all[0])
+                    } catch {
+                        await cluster.resume(0)
+                        throw error
+                    }
+                    await cluster.resume(0)
+                }
+                #expect(await sink.events.map(\.kv.key) == [prefix + "k1", prefix + "k2"])
+                #expect(await sink.failure == nil)
+            }
+        }
+        try await cluster.waitReady(0)
+    }
+
     @Test func operationsContinueWhenTheMemberInUseIsKilled() async throws {
         let cluster = try EtcdFixture.current()
         let prefix = "/t/\(UUID().uuidString)/"

@@ -139,6 +139,16 @@ actor EtcdCluster {
         members[index].process = nil
     }
 
+    /// Freezes one member (SIGSTOP by PID): its connections stay open but nothing answers.
+    func pause(_ index: Int) {
+        if let process = members[index].process { Glibc.kill(process.processIdentifier, SIGSTOP) }
+    }
+
+    /// Thaws a member frozen by ``pause(_:)`` (SIGCONT by PID).
+    func resume(_ index: Int) {
+        if let process = members[index].process { Glibc.kill(process.processIdentifier, SIGCONT) }
+    }
+
     /// Restarts a killed member on its data directory and waits until it serves.
     func restart(_ index: Int) async throws {
         try launch(index)
@@ -150,7 +160,10 @@ actor EtcdCluster {
         for index in members.indices {
             guard let process = members[index].process else { continue }
             let pid = process.processIdentifier
-            if process.isRunning { Glibc.kill(pid, SIGTERM) }
+            if process.isRunning {
+                Glibc.kill(pid, SIGCONT)
+                Glibc.kill(pid, SIGTERM)
+            }
             let deadline = ContinuousClock.now + .seconds(5)
             while process.isRunning && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(20))
