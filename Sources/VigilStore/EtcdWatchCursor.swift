@@ -12,6 +12,8 @@ struct EtcdWatchCursor {
     var body: HTTPClientResponse.Body.AsyncIterator?
     var buffer: [UInt8] = []
     var failingSince: ContinuousClock.Instant?
+    /// When the current (or last) stream was opened, to pace reconnections.
+    var openedAt: ContinuousClock.Instant?
     /// Whether the watch already re-authenticated after etcd rejected its token; reset
     /// once etcd accepts a watch.
     var retriedWithNewToken = false
@@ -124,12 +126,21 @@ struct EtcdWatchCursor {
     /// Opens the watch on the current endpoint, rotating and backing off until it works,
     /// the task is cancelled (false) or the retry timeout passes (throws).
     mutating func connect() async throws -> Bool {
+        // A stream that ends right after opening must not make the watch spin.
+        if let openedAt, ContinuousClock.now - openedAt < .milliseconds(100) {
+            do {
+                try await Task.sleep(for: .milliseconds(100))
+            } catch {
+                return false
+            }
+        }
         let start = failingSince ?? ContinuousClock.now
         while !Task.isCancelled {
             let index = store.currentIndex()
             do {
                 let response = try await store.openWatch(prefix: prefix, from: nextRevision, endpointIndex: index)
                 body = response.makeAsyncIterator()
+                openedAt = ContinuousClock.now
                 failingSince = nil
                 return true
             } catch is CancellationError {
