@@ -12,6 +12,7 @@ let package = Package(
     products: [
         .library(name: "VigilModel", targets: ["VigilModel"]),
         .library(name: "VigilScheduler", targets: ["VigilScheduler"]),
+        .library(name: "VigilStore", targets: ["VigilStore"]),
         .executable(name: "vigil", targets: ["vigil"]),
         .executable(name: "vigil-bench", targets: ["vigil-bench"]),
         .library(name: "VigilHealth", targets: ["VigilHealth"]),
@@ -39,6 +40,19 @@ let package = Package(
         .target(
             name: "VigilScheduler",
             dependencies: ["VigilModel"],
+            swiftSettings: strict
+        ),
+        // Coordination store: etcd v3 (JSON gateway) and an in-memory equivalent.
+        .target(
+            name: "VigilStore",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         // Executables: wiring only.
@@ -129,6 +143,16 @@ let package = Package(
         .testTarget(
             name: "VigilModelTests",
             dependencies: ["VigilModel"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilStoreTests",
+            dependencies: [
+                "VigilStore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,46 @@
+extension ClusterStore {
+    /// Reads one key; nil when it does not exist.
+    public func get(_ key: String) async throws -> KeyValue? {
+        try await range(.key(key)).kvs.first
+    }
+
+    /// Reads every key starting with `prefix`.
+    public func range(prefix: String) async throws -> RangeResult {
+        try await range(.prefix(prefix))
+    }
+
+    /// Unconditionally puts a value and returns the write's revision.
+    ///
+    /// Not guarded: use ``txn(_:)`` with compares for writes that must be idempotent.
+    @discardableResult
+    public func put(_ key: String, _ value: [UInt8], lease: Int64? = nil) async throws -> Int64 {
+        try await txn(Txn(success: [.put(key: key, value: value, lease: lease)])).revision
+    }
+
+    /// Unconditionally puts a UTF-8 string value and returns the write's revision.
+    @discardableResult
+    public func put(_ key: String, _ value: String, lease: Int64? = nil) async throws -> Int64 {
+        try await put(key, Array(value.utf8), lease: lease)
+    }
+
+    /// Deletes the keys in `range`; returns how many were deleted.
+    @discardableResult
+    public func delete(_ range: KeyRange) async throws -> Int64 {
+        let result = try await txn(Txn(success: [.delete(range)]))
+        if case .delete(let deleted) = result.results.first { return deleted }
+        return 0
+    }
+
+    /// Creates `key` only if it does not exist; returns the result (succeeded == false when
+    /// the key already existed; the failure branch reads the existing key).
+    @discardableResult
+    public func create(_ key: String, _ value: [UInt8], lease: Int64? = nil) async throws -> TxnResult {
+        try await txn(
+            Txn(
+                compares: [.absent(key)],
+                success: [.put(key: key, value: value, lease: lease)],
+                failure: [.get(.key(key))]
+            )
+        )
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+
+extension EtcdStore {
+    /// Grants a lease; etcd may grant more than `ttl` (its minimum is about 1.5 election
+    /// timeouts). Retried on another endpoint: an orphaned lease simply expires.
+    public func grantLease(ttl: Duration) async throws -> Lease {
+        let seconds = max(1, MemoryStore.wholeSeconds(ttl))
+        let response = try await call(
+            "/v3/lease/grant", EtcdWire.LeaseGrantRequest(TTL: .init(seconds)), as: EtcdWire.LeaseGrantResponse.self,
+            policy: .idempotent)
+        if let error = response.error, !error.isEmpty {
+            throw VigilStoreError(.unavailable, "etcd refused the lease: \(error)")
+        }
+        guard let id = response.ID?.value, id != 0 else {
+            throw VigilStoreError(.invalidResponse, "etcd granted a lease without an id")
+        }
+        return Lease(id: id, ttl: .seconds(response.TTL?.value ?? seconds))
+    }
+
+    /// Renews a lease once (one message on `/v3/lease/keepalive`).
+    public func keepAlive(_ lease: Int64) async throws -> KeepAliveResult {
+        var response = try await keepAliveOnce(lease)
+        if let error = response.error, Self.isBadTokenMessage(error.message ?? ""), configuration.credentials != nil {
+            invalidateToken()
+            response = try await keepAliveOnce(lease)
+        }
+        if let error = response.error {
+            let message = error.message ?? error.error ?? "unknown error"
+            throw VigilStoreError(Self.isBadTokenMessage(message) ? .auth : .unavailable, "etcd keep-alive failed: \(message)")
+        }
+        // A lease that no longer exists answers TTL 0, which the gateway omits.
+        guard let ttl = response.result?.TTL?.value, ttl > 0 else { return .notFound }
+        return .alive(ttl: .seconds(ttl))
+    }
+
+    private func keepAliveOnce(_ lease: Int64) async throws -> EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse> {
+        try await call(
+            "/v3/lease/keepalive", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse>.self,
+            policy: .idempotent)
+    }
+
+    /// Revokes a lease (its keys are deleted); a lease already gone is not an error.
+    public func revokeLease(_ lease: Int64) async throws {
+        do {
+            _ = try await call("/v3/lease/revoke", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.Empty.self, policy: .idempotent)
+        } catch let error as VigilStoreError where error.code == .leaseNotFound {
+            return
+        }
+    }
+
+    /// Describes a lease, nil when it no longer exists.
+    public func timeToLive(_ lease: Int64) async throws -> LeaseInfo? {
+        let response = try await call(
+            "/v3/lease/timetolive", EtcdWire.LeaseTimeToLiveRequest(ID: .init(lease), keys: true),
+            as: EtcdWire.LeaseTimeToLiveResponse.self, policy: .idempotent)
+        // A dead lease answers TTL -1 and no grantedTTL; a live one about to expire has
+        // TTL 0, which the gateway omits.
+        let ttl = response.TTL?.value ?? 0
+        guard ttl >= 0, let granted = response.grantedTTL?.value, granted > 0 else { return nil }
+        let keys = try (response.keys ?? []).map { String(decoding: try EtcdWire.decode($0), as: UTF8.self) }.sorted()
+        return LeaseInfo(id: lease, remaining: .seconds(ttl), granted: .seconds(granted), keys: keys)
+    }
+}

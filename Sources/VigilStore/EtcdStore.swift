@@ -1,0 +1,64 @@
+import AsyncHTTPClient
+import Logging
+import Synchronization
+
+/// A ``ClusterStore`` on a real etcd v3 cluster (3.4+), through its JSON gateway.
+///
+/// Requests go to one endpoint at a time with a per-request deadline; a connection
+/// failure, a timeout or an HTTP 503 moves the store to the next endpoint. Reads, lease
+/// renewals and revocations are retried on the next endpoints; a write is retried only
+/// when it certainly was not sent (connection refused), since a write that timed out may
+/// still have been applied: such a write throws ``VigilStoreError/Code/timeout`` and the
+/// caller re-reads (every Vigil write is a compare-guarded transaction, so a retry is
+/// idempotent). With ``EtcdConfiguration/credentials`` the store authenticates and
+/// re-authenticates when its token is rejected.
+///
+/// Open it with ``withEtcdStore(_:logger:isolation:_:)``, which always closes it.
+public final class EtcdStore: ClusterStore {
+    struct State {
+        var endpointIndex = 0
+        var token: String?
+    }
+
+    let client: HTTPClient
+    let configuration: EtcdConfiguration
+    let endpoints: [String]
+    let logger: Logger
+    let state = Mutex(State())
+
+    init(client: HTTPClient, configuration: EtcdConfiguration, endpoints: [String], logger: Logger) {
+        self.client = client
+        self.configuration = configuration
+        self.endpoints = endpoints
+        self.logger = logger
+    }
+
+    /// The endpoint requests currently go to.
+    public var currentEndpoint: String {
+        endpoints[state.withLock { $0.endpointIndex }]
+    }
+
+    func currentIndex() -> Int { state.withLock { $0.endpointIndex } }
+
+    /// Forgets the auth token so the next request authenticates again.
+    func invalidateToken() { state.withLock { $0.token = nil } }
+
+    /// Whether an error message says the auth token was rejected.
+    static func isBadTokenMessage(_ message: String) -> Bool {
+        message.contains("invalid auth token") || message.contains("user name is empty")
+    }
+
+    /// Moves to the endpoint after `index`, unless another request already moved on.
+    func rotate(from index: Int, reason: String) {
+        let moved = state.withLock { state -> Bool in
+            guard state.endpointIndex == index else { return false }
+            state.endpointIndex = (index + 1) % endpoints.count
+            return true
+        }
+        if moved {
+            logger.warning(
+                "etcd endpoint failed, rotating",
+                metadata: ["endpoint": "\(endpoints[index])", "next": "\(endpoints[(index + 1) % endpoints.count])", "reason": "\(reason)"])
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import AsyncHTTPClient
+import NIOCore
+public import Logging
+
+/// Opens an ``EtcdStore`` for the duration of `body` and always shuts its HTTP client
+/// down afterwards, whether `body` returns or throws.
+///
+/// - Throws: ``VigilStoreError`` with code `invalidConfiguration` for no or malformed
+///   endpoints or unreadable TLS files; whatever `body` throws.
+public func withEtcdStore<Result: Sendable>(
+    _ configuration: EtcdConfiguration,
+    logger: Logger = Logger(label: "vigil.store.etcd"),
+    isolation: isolated (any Actor)? = #isolation,
+    _ body: (EtcdStore) async throws -> Result
+) async throws -> Result {
+    let endpoints = try EtcdStore.normalizedEndpoints(configuration.endpoints)
+    var httpConfiguration = HTTPClient.Configuration()
+    httpConfiguration.httpVersion = .http1Only
+    httpConfiguration.timeout.connect = TimeAmount(configuration.connectTimeout)
+    httpConfiguration.timeout.read = TimeAmount(max(configuration.idleTimeout, configuration.requestTimeout))
+    httpConfiguration.connectionPool.retryConnectionEstablishment = false
+    httpConfiguration.redirectConfiguration = .disallow
+    if let tls = configuration.tls {
+        httpConfiguration.tlsConfiguration = try EtcdStore.makeTLSConfiguration(tls)
+    }
+    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
+    let store = EtcdStore(client: client, configuration: configuration, endpoints: endpoints, logger: logger)
+    let result: Result
+    do {
+        result = try await body(store)
+    } catch {
+        try? await client.shutdown()
+        throw error
+    }
+    try await client.shutdown()
+    return result
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,231 @@
+import Foundation
+import Logging
+import Testing
+import VigilStore
+
+/// EtcdStore against a real 3-member etcd cluster (started once for the suite): rotation
+/// when a member dies, watch resumption, deadlines and latency.
+@Suite(.etcd(members: 3), .serialized)
+struct EtcdClusterTests {
+    /// Creates `key` (compare-guarded, hence safely retried) until it exists.
+    func createRetrying(_ store: EtcdStore, _ key: String, _ value: String) async throws {
+        try await eventually("\(key) to be written", timeout: .seconds(30), every: .milliseconds(50)) {
+            let result = try await store.create(key, Array(value.utf8))
+            if result.succeeded { return true }
+            guard case .get(let existing) = result.results.first else { return false }
+            return existing.first?.stringValue == value
+        }
+    }
+
+    /// Kills member `index`, runs `body`, and restarts the member whatever happened.
+    func withMemberKilled(_ cluster: EtcdCluster, _ index: Int, _ body: () async throws -> Void) async throws {
+        try await cluster.kill(index)
+        do {
+            try await body()
+        } catch {
+            try? await cluster.restart(index)
+            throw error
+        }
+        try await cluster.restart(index)
+    }
+
+    @Test func watchResumesAfterTheEndpointItUsedIsKilled() async throws {
+        let cluster = try EtcdFixture.current()
+        let prefix = "/t/\(UUID().uuidString)/"
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let used = store.currentEndpoint
+            let killed = try #require(await cluster.endpoints.firstIndex(of: used))
+            let start = try await store.range(prefix: prefix).revision
+            let sink = EventSink()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                defer { group.cancelAll() }
+                group.addTask { await sink.consume(store.watch(prefix: prefix, fromRevision: start + 1)) }
+                for index in 1...3 { try await createRetrying(store, prefix + "k\(index)", "v\(index)") }
+                try await eventually("3 events before the kill") { await sink.count >= 3 }
+                try await withMemberKilled(cluster, killed) {
+                    for index in 4...6 { try await createRetrying(store, prefix + "k\(index)", "v\(index)") }
+                    try await eventually("6 events after the kill", timeout: .seconds(30)) { await sink.count >= 6 }
+                    #expect(store.currentEndpoint != used)
+                }
+            }
+            let keys = await sink.events.map { String($0.kv.key.dropFirst(prefix.count)) }
+            #expect(keys == ["k1", "k2", "k3", "k4", "k5", "k6"])
+            #expect(await sink.compactions.isEmpty)
+            #expect(await sink.failure == nil)
+        }
+    }
+
+    @Test func watchResumingIntoACompactedRevisionYieldsCompacted() async throws {
+        let cluster = try EtcdFixture.current()
+        let prefix = "/t/\(UUID().uuidString)/"
+        let all = await cluster.endpoints
+        // The watcher knows only member 0; the writer uses the others.
+        let watcherConfiguration = EtcdConfiguration(endpoints: [all[0]])
+        try await withEtcdStore(watcherConfiguration, logger: quietLogger) { watcher in
+            try await withEtcdStore(EtcdConfiguration(endpoints: Array(all[1...])), logger: quietLogger) { writer in
+                let start = try await writer.range(prefix: prefix).revision
+                let sink = EventSink()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    defer { group.cancelAll() }
+                    group.addTask { await sink.consume(watcher.watch(prefix: prefix, fromRevision: start + 1)) }
+                    try await createRetrying(writer, prefix + "k1", "v1")
+                    try await eventually("the first event") { await sink.count == 1 }
+                    var compactedAt: Int64 = 0
+                    try await withMemberKilled(cluster, 0) {
+                        // While the watcher is cut off, history it has not seen is compacted.
+                        try await createRetrying(writer, prefix + "k2", "v2")
+                        try await createRetrying(writer, prefix + "k3", "v3")
+                        compactedAt = try await writer.range(prefix: prefix).revision
+                        try await writer.compact(compactedAt)
+                    }
+                    // Member 0 is back: the watch resumes at k2's revision, which is gone.
+                    try await eventually("the compaction to reach the watcher") { await sink.compactions == [compactedAt] }
+                }
+                #expect(await sink.events.map(\.kv.key) == [prefix + "k1"])
+                #expect(await sink.failure == nil)
+            }
+        }
+    }
+
+    @Test func watchAndRequestsMovePastAMemberThatHangs() async throws {
+        let cluster = try EtcdFixture.current()
+        let prefix = "/t/\(UUID().uuidString)/"
+        let all = await cluster.endpoints
+        let configuration = EtcdConfiguration(endpoints: all, requestTimeout: .milliseconds(500), idleTimeout: .seconds(1))
+        try await withEtcdStore(configuration, logger: quietLogger) { store in
+            try await withEtcdStore(EtcdConfiguration(endpoints: Array(all[1...])), logger: quietLogger) { writer in
+                #expect(store.currentEndpoint == all[0])
+                let start = try await writer.range(prefix: prefix).revision
+                let sink = EventSink()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    defer { group.cancelAll() }
+                    group.addTask { await sink.consume(store.watch(prefix: prefix, fromRevision: start + 1)) }
+                    try await createRetrying(writer, prefix + "k1", "v1")
+                    try await eventually("the first event") { await sink.count == 1 }
+                    // Member 0 freezes with its connections open: no reset, no close.
+                    await cluster.pause(0)
+                    do {
+                        try await createRetrying(writer, prefix + "k2", "v2")
+                        try await eventually("the watch to move on", timeout: .seconds(30)) { await sink.count == 2 }
+                        #expect(try await store.get(prefix + "k2")?.stringValue == "v2")
+                        #expect(store.currentEndpoint != all[0])
+                    } catch {
+                        await cluster.resume(0)
+                        throw error
+                    }
+                    await cluster.resume(0)
+                }
+                #expect(await sink.events.map(\.kv.key) == [prefix + "k1", prefix + "k2"])
+                #expect(await sink.failure == nil)
+            }
+        }
+        try await cluster.waitReady(0)
+    }
+
+    @Test func operationsContinueWhenTheMemberInUseIsKilled() async throws {
+        let cluster = try EtcdFixture.current()
+        let prefix = "/t/\(UUID().uuidString)/"
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let used = store.currentEndpoint
+            let killed = try #require(await cluster.endpoints.firstIndex(of: used))
+            let lease = try await store.grantLease(ttl: .seconds(2))
+            try await store.put(prefix + "member", "n1", lease: lease.id)
+            try await store.put(prefix + "counter", "0")
+
+            let clock = ContinuousClock()
+            let log = OperationLog()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                defer { group.cancelAll() }
+                // A client in use: reads, guarded read-modify-write, lease renewals.
+                group.addTask {
+                    var step = 0
+                    while !Task.isCancelled {
+                        step += 1
+                        let ok: Bool
+                        do {
+                            let current = try await store.get(prefix + "counter")
+                            let next = Int(current?.stringValue ?? "0").map { $0 + 1 } ?? 0
+                            _ = try await store.txn(
+                                Txn(compares: [.unchanged(prefix + "counter", since: current?.modRevision ?? 0)],
+                                    success: [.put(prefix + "counter", String(next))]))
+                            if step % 5 == 0 { _ = try await store.keepAlive(lease.id) }
+                            ok = true
+                        } catch {
+                            ok = false
+                        }
+                        await log.record(ok, at: clock.now)
+                        try await Task.sleep(for: .milliseconds(40))
+                    }
+                }
+                try await eventually("operations before the kill") { await log.successes > 10 }
+                try await withMemberKilled(cluster, killed) {
+                    let killedAt = clock.now
+                    // Operations carry on through another endpoint.
+                    try await eventually("20 successes after the kill", timeout: .seconds(30)) {
+                        await log.successes(after: killedAt) >= 20
+                    }
+                    let settled = clock.now
+                    try await eventually("15 more operations", timeout: .seconds(30)) { await log.total(after: settled) >= 15 }
+                    #expect(await log.failures(after: settled) == 0)
+                    #expect(store.currentEndpoint != used)
+                    #expect(try await store.get(prefix + "member")?.lease == lease.id)
+                }
+            }
+        }
+    }
+
+    @Test func rotatesPastAnEndpointThatRefusesConnections() async throws {
+        let cluster = try EtcdFixture.current()
+        let closed = try FreePorts.take(1)[0]
+        let endpoints = ["http://127.0.0.1:\(closed)"] + (await cluster.endpoints)
+        try await withEtcdStore(EtcdConfiguration(endpoints: endpoints), logger: quietLogger) { store in
+            // A write is retried because the refused connection proves it was not sent.
+            let revision = try await store.put("/t/\(UUID().uuidString)", "v")
+            #expect(revision > 0)
+            #expect(store.currentEndpoint == endpoints[1])
+        }
+    }
+
+    @Test func perRequestDeadlineAgainstAnEndpointThatNeverAnswers() async throws {
+        let cluster = try EtcdFixture.current()
+        let silent = try SilentListener()
+        defer { silent.close() }
+        let clock = ContinuousClock()
+        let timeout = Duration.milliseconds(500)
+
+        // Alone: reads and writes fail with `timeout` after about one deadline.
+        try await withEtcdStore(EtcdConfiguration(endpoints: [silent.url], requestTimeout: timeout), logger: quietLogger) { store in
+            for write in [false, true] {
+                let started = clock.now
+                do {
+                    if write { try await store.put("/t/deadline", "v") } else { _ = try await store.get("/t/deadline") }
+                    Issue.record("a silent endpoint answered")
+                } catch let error as VigilStoreError {
+                    #expect(error.code == .timeout)
+                }
+                let elapsed = clock.now - started
+                #expect(elapsed >= timeout * 0.8)
+                #expect(elapsed < .seconds(10))  // generous: the machine may be loaded
+            }
+        }
+
+        // First in the list: a read waits one deadline, then rotates to a live member.
+        let endpoints = [silent.url] + (await cluster.endpoints)
+        try await withEtcdStore(EtcdConfiguration(endpoints: endpoints, requestTimeout: timeout), logger: quietLogger) { store in
+            let started = clock.now
+            _ = try await store.get("/t/deadline")
+            let elapsed = clock.now - started
+            #expect(elapsed >= timeout * 0.8)
+            #expect(elapsed < .seconds(10))
+            #expect(store.currentEndpoint == endpoints[1])
+        }
+    }
+
+    @Test func latencyOnThreeMembers() async throws {
+        let cluster = try EtcdFixture.current()
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let figures = try await measureLatency(store, members: 3)
+            #expect(figures.putP50 < .milliseconds(100))
+        }
+    }
+}
