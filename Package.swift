@@ -57,13 +57,18 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "VigilCLITests",
+            dependencies: ["vigil"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "VigilSchedulerTests",
             dependencies: [
                 "VigilModel", "VigilScheduler",
                 .product(name: "PropertyBased", package: "swift-property-based"),
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Scenarios")],
+            exclude: ["Scenarios"],
             swiftSettings: strict
         ),
     ]

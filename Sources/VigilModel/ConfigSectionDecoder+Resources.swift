@@ -1,0 +1,180 @@
+internal import Yams
+
+extension ConfigSectionDecoder {
+    static let resourceKeys = ["name", "agent", "params", "clone", "promotable", "monitor", "health",
+                               "migration-threshold", "failure-timeout", "stickiness", "target-role"]
+
+    mutating func decodeResource(_ node: Node, _ path: String) -> ResourceConfig? {
+        guard let fields = reader.mapping(node, path, allowed: Self.resourceKeys) else { return nil }
+        let name = reader.required(fields, "name", "the resource's name").flatMap { reader.name($0, fields.childPath("name")) }
+        var agent: ResourceAgentKind?
+        if let value = reader.required(fields, "agent", "process, vip, galera, rabbitmq or ocf:<provider>:<type>"),
+           let text = reader.string(value, fields.childPath("agent")) {
+            agent = ResourceAgentKind.parse(text)
+            if agent == nil {
+                reader.error(value, fields.childPath("agent"), "expected process, vip, galera, rabbitmq or ocf:<provider>:<type>, got '\(text)'")
+            }
+        }
+        var resource = ResourceConfig(name: name ?? "", agent: agent ?? .process)
+        if let agent {
+            resource.params = decodeParams(fields["params"], fields, agent: agent) ?? .other([:])
+        }
+        if fields["clone"] != nil && fields["promotable"] != nil {
+            reader.error(fields["promotable"], fields.childPath("promotable"), "a resource is either a clone or promotable, not both")
+        } else if let value = fields["clone"] {
+            resource.variant = decodeClone(value, fields.childPath("clone")).map { .clone($0) } ?? .primitive
+        } else if let value = fields["promotable"] {
+            resource.variant = decodePromotable(value, fields.childPath("promotable")).map { .promotable($0) } ?? .primitive
+        }
+        if let value = fields["monitor"], let monitor = decodeMonitor(value, fields.childPath("monitor")) {
+            resource.monitor = monitor
+        }
+        if let value = fields["health"] {
+            resource.health = decodeList(value, fields.childPath("health")) { decoder, item, itemPath in
+                decoder.decodeProbe(item, itemPath)
+            }.map(\.0)
+        }
+        if let value = fields["migration-threshold"], let score = reader.score(value, fields.childPath("migration-threshold")) {
+            if score.value < 1 {
+                reader.error(value, fields.childPath("migration-threshold"), "expected a whole number of at least 1 or INFINITY, got '\(score)'")
+            } else {
+                resource.migrationThreshold = score
+            }
+        }
+        if let value = fields["failure-timeout"] {
+            resource.failureTimeout = reader.duration(value, fields.childPath("failure-timeout"))
+        }
+        if let value = fields["stickiness"] {
+            resource.stickiness = reader.score(value, fields.childPath("stickiness"))
+        }
+        if let value = fields["target-role"], let role = reader.enumValue(value, fields.childPath("target-role"), TargetRole.self) {
+            resource.targetRole = role
+            if (role == .promoted || role == .unpromoted) && !resource.isPromotable {
+                reader.error(value, fields.childPath("target-role"), "'\(role.rawValue)' applies only to promotable resources; expected stopped or started")
+            }
+        }
+        guard name != nil, agent != nil else { return nil }
+        return resource
+    }
+
+    mutating func decodeClone(_ node: Node, _ path: String) -> CloneOptions? {
+        guard let fields = reader.mapping(node, path, allowed: ["max", "per-node"]) else { return nil }
+        var options = CloneOptions()
+        if let value = fields["max"] { options.max = reader.int(value, fields.childPath("max"), in: 1...100_000, what: "a whole number of at least 1") }
+        if let value = fields["per-node"], let perNode = reader.int(value, fields.childPath("per-node"), in: 1...1000, what: "a whole number of at least 1") {
+            options.perNode = perNode
+        }
+        return options
+    }
+
+    mutating func decodePromotable(_ node: Node, _ path: String) -> PromotableOptions? {
+        guard let fields = reader.mapping(node, path, allowed: ["max", "per-node", "promoted-max"]) else { return nil }
+        var options = PromotableOptions()
+        if let value = fields["max"] { options.max = reader.int(value, fields.childPath("max"), in: 1...100_000, what: "a whole number of at least 1") }
+        if let value = fields["per-node"], let perNode = reader.int(value, fields.childPath("per-node"), in: 1...1000, what: "a whole number of at least 1") {
+            options.perNode = perNode
+        }
+        if let value = fields["promoted-max"], let promotedMax = reader.int(value, fields.childPath("promoted-max"), in: 0...100_000, what: "a whole number of at least 0") {
+            options.promotedMax = promotedMax
+            if let max = options.max, promotedMax > max {
+                reader.error(value, fields.childPath("promoted-max"), "expected at most max (\(max)), got \(promotedMax)")
+            }
+        }
+        return options
+    }
+
+    mutating func decodeMonitor(_ node: Node, _ path: String) -> MonitorConfig? {
+        guard let fields = reader.mapping(node, path, allowed: ["interval", "timeout"]) else { return nil }
+        var monitor = MonitorConfig()
+        if let value = fields["interval"], let interval = reader.duration(value, fields.childPath("interval")) { monitor.interval = interval }
+        if let value = fields["timeout"], let timeout = reader.duration(value, fields.childPath("timeout")) { monitor.timeout = timeout }
+        return monitor
+    }
+
+    mutating func decodeParams(_ node: Node?, _ fields: YAMLReader.Fields, agent: ResourceAgentKind) -> ResourceParams? {
+        let path = fields.childPath("params")
+        switch agent {
+        case .process:
+            guard let node = reader.required(fields, "params", "params with a command: [argv...]") else { return nil }
+            guard let params = reader.mapping(node, path, allowed: ["command", "env", "cwd", "user", "log-file"]) else { return nil }
+            guard let command = reader.required(params, "command", "the command as a list: [/usr/bin/prog, arg]").flatMap({
+                reader.stringList($0, params.childPath("command"), nonEmpty: true)
+            }) else { return nil }
+            if let first = command.first, !first.hasPrefix("/") {
+                reader.error(params["command"], params.childPath("command[0]"), "expected an absolute path to the program (commands never pass through a shell or PATH), got '\(first)'")
+            }
+            var result = ProcessParams(command: command)
+            if let value = params["env"], let env = reader.stringMap(value, params.childPath("env")) { result.environment = env }
+            if let value = params["cwd"] { result.workingDirectory = reader.string(value, params.childPath("cwd"), what: "a directory path") }
+            if let value = params["user"] { result.user = reader.name(value, params.childPath("user")) }
+            if let value = params["log-file"] { result.logFile = reader.string(value, params.childPath("log-file"), what: "a file path") }
+            return .process(result)
+        case .vip:
+            guard let node = reader.required(fields, "params", "params with ip, cidr and interface") else { return nil }
+            guard let params = reader.mapping(node, path, allowed: ["ip", "cidr", "interface"]) else { return nil }
+            let ip = reader.required(params, "ip", "an IPv4 or IPv6 address").flatMap { reader.string($0, params.childPath("ip"), what: "an address") }
+            var family: IPAddressFamily?
+            if let ip {
+                family = IPAddressFamily.of(ip)
+                if family == nil { reader.error(params["ip"], params.childPath("ip"), "expected an IPv4 or IPv6 address, got '\(ip)'") }
+            }
+            let maxPrefix = family == .ipv6 ? 128 : 32
+            let cidr = reader.required(params, "cidr", "a prefix length").flatMap {
+                reader.int($0, params.childPath("cidr"), in: 1...maxPrefix, what: "a prefix length from 1 to \(maxPrefix)")
+            }
+            let interface = reader.required(params, "interface", "a network interface name").flatMap {
+                reader.string($0, params.childPath("interface"), what: "an interface name")
+            }
+            if let interface, interface.isEmpty || interface.count > 15 || !interface.allSatisfy(\.isSafeNameCharacter) {
+                reader.error(params["interface"], params.childPath("interface"), "expected an interface name of at most 15 letters, digits, '-', '_' or '.'")
+            }
+            guard let ip, let cidr, let interface, family != nil else { return nil }
+            return .vip(VIPParams(ip: ip, cidr: cidr, interface: interface))
+        case .galera, .rabbitmq, .ocf:
+            guard let node else { return .other([:]) }
+            guard case .mapping(let mapping) = node else {
+                reader.error(node, path, "expected a mapping of parameter names to values")
+                return nil
+            }
+            var result: [String: ParamValue] = [:]
+            for (keyNode, value) in mapping {
+                guard case .scalar(let key) = keyNode, !key.string.isEmpty,
+                      key.string.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })
+                else {
+                    reader.error(keyNode, path, "expected a parameter name of letters, digits, '_' and '-'")
+                    continue
+                }
+                let keyPath = "\(path).\(key.string)"
+                if key.string.lowercased().contains("passw") && !key.string.lowercased().hasSuffix("file") {
+                    reader.error(keyNode, keyPath, "secrets must not be written in the configuration; put the password in a file and pass its path (e.g. \(key.string)-file)")
+                    continue
+                }
+                if case .ocf = agent, case .scalar = value {} else if case .ocf = agent {
+                    reader.error(value, keyPath, "expected a scalar value (OCF parameters are strings)")
+                    continue
+                }
+                if let param = reader.paramValue(value, keyPath) { result[key.string] = param }
+            }
+            return .other(result)
+        }
+    }
+}
+
+/// IPv4 or IPv6, by the textual form of an address.
+enum IPAddressFamily {
+    case ipv4, ipv6
+
+    static func of(_ text: String) -> IPAddressFamily? {
+        let octets = text.split(separator: ".", omittingEmptySubsequences: false)
+        if octets.count == 4, octets.allSatisfy({ $0.count <= 3 && (Int($0).map { (0...255).contains($0) } ?? false) }) {
+            return .ipv4
+        }
+        guard text.contains(":"), text.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else { return nil }
+        let chars = Array(text)
+        let doubleColons = zip(chars, chars.dropFirst()).filter { $0 == ":" && $1 == ":" }.count
+        guard doubleColons <= 1 else { return nil }
+        let groups = text.split(separator: ":", omittingEmptySubsequences: true)
+        guard groups.allSatisfy({ $0.count <= 4 || $0.contains(".") }) else { return nil }
+        return groups.count <= 8 && (doubleColons == 1 || groups.count == 8) ? .ipv6 : nil
+    }
+}

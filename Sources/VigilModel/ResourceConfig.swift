@@ -1,0 +1,107 @@
+/// How many instances a resource has and whether they have roles.
+public enum ResourceVariant: Sendable, Hashable {
+    /// One instance in the cluster.
+    case primitive
+    /// Several interchangeable instances (`clone:`).
+    case clone(CloneOptions)
+    /// Several instances, some promoted (`promotable:`).
+    case promotable(PromotableOptions)
+}
+
+/// `clone: {max, per-node}`.
+public struct CloneOptions: Sendable, Hashable {
+    /// Instances in the cluster; nil means the number of nodes.
+    public var max: Int?
+    /// Instances per node. Default 1.
+    public var perNode: Int
+    /// Creates clone options.
+    public init(max: Int? = nil, perNode: Int = 1) {
+        self.max = max
+        self.perNode = perNode
+    }
+}
+
+/// `promotable: {max, per-node, promoted-max}`.
+public struct PromotableOptions: Sendable, Hashable {
+    /// Instances in the cluster; nil means the number of nodes.
+    public var max: Int?
+    /// Instances per node. Default 1.
+    public var perNode: Int
+    /// Promoted instances in the cluster. Default 1.
+    public var promotedMax: Int
+    /// Creates promotable options.
+    public init(max: Int? = nil, perNode: Int = 1, promotedMax: Int = 1) {
+        self.max = max
+        self.perNode = perNode
+        self.promotedMax = promotedMax
+    }
+}
+
+/// The recurring monitor of a resource (`monitor: {interval, timeout}`).
+public struct MonitorConfig: Sendable, Hashable {
+    /// Time between monitors. Default 10 s.
+    public var interval: Duration
+    /// How long one monitor may take. Default 20 s.
+    public var timeout: Duration
+    /// Creates a monitor configuration.
+    public init(interval: Duration = .seconds(10), timeout: Duration = .seconds(20)) {
+        self.interval = interval
+        self.timeout = timeout
+    }
+}
+
+/// A configured resource (`resources[]`).
+public struct ResourceConfig: Sendable, Hashable {
+    /// The resource's name; a clone is one resource named by it.
+    public var name: String
+    /// Which executor runs it.
+    public var agent: ResourceAgentKind
+    /// Its parameters.
+    public var params: ResourceParams
+    /// Primitive, clone or promotable.
+    public var variant: ResourceVariant
+    /// The recurring monitor.
+    public var monitor: MonitorConfig
+    /// Deep health probes.
+    public var health: [HealthProbeConfig]
+    /// Failures on a node before the resource is banned from it; nil: only an INFINITY
+    /// failcount bans.
+    public var migrationThreshold: Score?
+    /// Age after which a failure no longer counts; nil: never expires.
+    public var failureTimeout: Duration?
+    /// Overrides `cluster.stickiness` (clones default to 1).
+    public var stickiness: Score?
+    /// What the operator wants. Default `started`.
+    public var targetRole: TargetRole
+
+    /// Creates a resource.
+    public init(
+        name: String, agent: ResourceAgentKind, params: ResourceParams = .other([:]),
+        variant: ResourceVariant = .primitive, monitor: MonitorConfig = MonitorConfig(),
+        health: [HealthProbeConfig] = [], migrationThreshold: Score? = nil, failureTimeout: Duration? = nil,
+        stickiness: Score? = nil, targetRole: TargetRole = .started
+    ) {
+        self.name = name
+        self.agent = agent
+        self.params = params
+        self.variant = variant
+        self.monitor = monitor
+        self.health = health
+        self.migrationThreshold = migrationThreshold
+        self.failureTimeout = failureTimeout
+        self.stickiness = stickiness
+        self.targetRole = targetRole
+    }
+
+    /// Whether the resource has roles.
+    public var isPromotable: Bool {
+        if case .promotable = variant { return true }
+        return false
+    }
+
+    /// Whether the resource has several instances.
+    public var isClone: Bool {
+        if case .primitive = variant { return false }
+        return true
+    }
+}

@@ -1,3 +1,0 @@
-import VigilModel
-/// Placeholder.
-public enum VigilSchedulerPlaceholder {}

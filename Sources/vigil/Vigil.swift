@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `vigil` command line.
+@main
+struct Vigil: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vigil",
+        abstract: "A high-availability cluster manager: placement, fencing and deep health checks over etcd.",
+        subcommands: [SimulateCommand.self, ConfigCommand.self]
+    )
+}
