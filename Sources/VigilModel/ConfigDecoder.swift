@@ -14,6 +14,22 @@ public enum ConfigDecoder {
         return try decode(root: root, path: "", reader: reader)
     }
 
+    /// Decodes `yaml` and also returns where each field came from, for checks made later
+    /// (``SourceMap/diagnostic(at:_:)``).
+    public static func decodeWithSourceMap(yaml: String, file: String) throws(VigilModelError) -> (ClusterConfig, SourceMap) {
+        var reader = YAMLReader(file: file)
+        guard let root = reader.compose(yaml) else {
+            throw VigilModelError(code: .syntax, diagnostics: reader.diagnostics)
+        }
+        var decoder = ConfigSectionDecoder(reader: reader, prefix: "")
+        let config = decoder.decodeRoot(root)
+        guard let config, decoder.reader.diagnostics.isEmpty else {
+            let sorted = decoder.reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
+            throw VigilModelError(code: .invalidConfig, diagnostics: sorted)
+        }
+        return (config, SourceMap(file: file, marks: decoder.reader.marks))
+    }
+
     /// Decodes the config found under `key` of a larger YAML document (used by scenario
     /// files that hold config, state and expectations together).
     public static func decode(yaml: String, file: String, key: String) throws(VigilModelError) -> ClusterConfig {

@@ -106,4 +106,19 @@ struct CLITests {
         let passing = try await run(["health", "check", "healthy", "--config", file])
         #expect(passing.status == 0 && passing.output.contains("PASS exec"))
     }
+
+    @Test("config validate: required OCF parameters come from the agent's meta-data, with their position")
+    func configValidateChecksAgentMetadata() async throws {
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let file = try config(dir)
+        let result = try await run(["config", "validate", file])
+        #expect(result.status == 1)
+        // `ipaddr` (ocf:heartbeat:IPaddr2) has no `ip`, which its meta-data marks required; its entry is line 13.
+        #expect(result.output.contains("\(file):13:5: resources[2].params: ipaddr: agent IPaddr2 requires parameter 'ip'"), "\(result.output)")
+        #expect(result.output.contains("note: missing: ocf:heartbeat:NoSuchAgentForVigil is not installed on this host"))
+        #expect(!result.output.contains("resources[0]"), "Dummy has no required parameter")
+        let skipped = try await run(["config", "validate", "--no-agents", file])
+        #expect(skipped.status == 0, "\(skipped.output)")
+    }
 }
