@@ -21,13 +21,7 @@ public enum ConfigDecoder {
         guard let root = reader.compose(yaml) else {
             throw VigilModelError(code: .syntax, diagnostics: reader.diagnostics)
         }
-        var decoder = ConfigSectionDecoder(reader: reader, prefix: "")
-        let config = decoder.decodeRoot(root)
-        guard let config, decoder.reader.diagnostics.isEmpty else {
-            let sorted = decoder.reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
-            throw VigilModelError(code: .invalidConfig, diagnostics: sorted)
-        }
-        return (config, SourceMap(file: file, marks: decoder.reader.marks))
+        return try decodeMapped(root: root, path: "", reader: reader)
     }
 
     /// Decodes the config found under `key` of a larger YAML document (used by scenario
@@ -45,10 +39,14 @@ public enum ConfigDecoder {
     }
 
     static func decode(root: Node, path: String, reader initial: YAMLReader) throws(VigilModelError) -> ClusterConfig {
+        try decodeMapped(root: root, path: path, reader: initial).0
+    }
+
+    static func decodeMapped(root: Node, path: String, reader initial: YAMLReader) throws(VigilModelError) -> (ClusterConfig, SourceMap) {
         var decoder = ConfigSectionDecoder(reader: initial, prefix: path)
         let config = decoder.decodeRoot(root)
         if let config, decoder.reader.diagnostics.isEmpty {
-            return config
+            return (config, SourceMap(file: decoder.reader.file, marks: decoder.reader.marks))
         }
         let sorted = decoder.reader.diagnostics.sorted { ($0.line, $0.column) < ($1.line, $1.column) }
         throw VigilModelError(code: .invalidConfig, diagnostics: sorted)
