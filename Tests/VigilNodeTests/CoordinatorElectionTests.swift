@@ -8,10 +8,10 @@ struct CoordinatorElectionTests {
     static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
 
     func candidates(_ count: Int, store: MemoryStore) async throws -> [(election: CoordinatorElection, lease: Int64)] {
-        var result: [(CoordinatorElection, Int64)] = []
+        var result: [(election: CoordinatorElection, lease: Int64)] = []
         for index in 0..<count {
             let lease = try await store.grantLease(ttl: .seconds(3))
-            result.append((CoordinatorElection(store: store, node: "n\(index)", logger: Self.quiet), lease.id))
+            result.append((election: CoordinatorElection(store: store, node: "n\(index)", logger: Self.quiet), lease: lease.id))
         }
         return result
     }

@@ -13,11 +13,11 @@ struct EtcdElectionTests {
         let election: CoordinatorElection
 
         init(store: EtcdStore, node: String, prefix: String) {
-            let election = CoordinatorElection(store: store, node: node, keyPrefix: prefix, logger: quiet)
+            let election = CoordinatorElection(store: store, node: node, keyPrefix: prefix, logger: EtcdElectionTests.quiet)
             self.election = election
             membership = Membership(
                 store: store, node: node, record: MemberRecord(address: node, started: "2026-11-25T19:00:00Z"),
-                policy: MembershipPolicy(ttl: .seconds(2)), keyPrefix: prefix, logger: quiet
+                policy: MembershipPolicy(ttl: .seconds(2)), keyPrefix: prefix, logger: EtcdElectionTests.quiet
             ) { _ in await election.depose() }
         }
 

@@ -16,15 +16,30 @@ struct MembershipMachineTests {
 
     @Test func joinsThenRenewsOnSchedule() {
         var machine = MembershipMachine(policy: policy)
-        #expect(machine.tick(now: .zero) == [.join])
+        do {
+            let result = machine.tick(now: .zero)
+            #expect(result == [.join])
+        }
         machine.attemptSent(at: .zero)
-        #expect(machine.tick(now: .milliseconds(10)) == [])
-        #expect(machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero))
+        do {
+            let result = machine.tick(now: .milliseconds(10))
+            #expect(result == [])
+        }
+        do {
+            let result = machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero)
+            #expect(result)
+        }
         #expect(machine.phase == .member(lease: 7))
         #expect(machine.fenceDeadline == .milliseconds(2250))
-        #expect(machine.tick(now: .milliseconds(999)) == [])
+        do {
+            let result = machine.tick(now: .milliseconds(999))
+            #expect(result == [])
+        }
         #expect(machine.nextWakeup == .seconds(1))
-        #expect(machine.tick(now: .seconds(1)) == [.sendKeepAlive(lease: 7)])
+        do {
+            let result = machine.tick(now: .seconds(1))
+            #expect(result == [.sendKeepAlive(lease: 7)])
+        }
         machine.attemptSent(at: .seconds(1))
         machine.renewalConfirmed(lease: 7, sentAt: .seconds(1), ttl: .seconds(3))
         #expect(machine.fenceDeadline == .milliseconds(3250))
@@ -34,37 +49,70 @@ struct MembershipMachineTests {
     @Test func fencesAtTheDeadlineFromTheSendTimeThenRejoinsWithANewLease() {
         var machine = MembershipMachine(policy: policy)
         machine.attemptSent(at: .zero)
-        #expect(machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero))
+        do {
+            let result = machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero)
+            #expect(result)
+        }
         machine.attemptSent(at: .seconds(1))
         machine.attemptFailed()
-        #expect(machine.tick(now: .milliseconds(2249)) == [.sendKeepAlive(lease: 7)])
+        do {
+            let result = machine.tick(now: .milliseconds(2249))
+            #expect(result == [.sendKeepAlive(lease: 7)])
+        }
         machine.attemptSent(at: .milliseconds(2249))
         // A confirmation sent at 2.249 s arrives after the deadline: too late.
-        #expect(machine.tick(now: .milliseconds(2250)) == [.selfFence(lease: 7)])
+        do {
+            let result = machine.tick(now: .milliseconds(2250))
+            #expect(result == [.selfFence(lease: 7)])
+        }
         machine.renewalConfirmed(lease: 7, sentAt: .milliseconds(2249), ttl: .seconds(3))
         #expect(machine.phase == .fenced)
         #expect(machine.lease == nil)
-        #expect(machine.tick(now: .milliseconds(2250)) == [.join])
+        do {
+            let result = machine.tick(now: .milliseconds(2250))
+            #expect(result == [.join])
+        }
         machine.attemptSent(at: .milliseconds(2250))
-        #expect(!machine.joined(lease: 7, ttl: .seconds(3), sentAt: .milliseconds(2250)))
-        #expect(machine.joined(lease: 8, ttl: .seconds(3), sentAt: .milliseconds(2250)))
+        do {
+            let result = machine.joined(lease: 7, ttl: .seconds(3), sentAt: .milliseconds(2250))
+            #expect(!result)
+        }
+        do {
+            let result = machine.joined(lease: 8, ttl: .seconds(3), sentAt: .milliseconds(2250))
+            #expect(result)
+        }
         #expect(machine.phase == .member(lease: 8))
     }
 
     @Test func leaseNotFoundFencesAtOnceOnlyForTheHeldLease() {
         var machine = MembershipMachine(policy: policy)
         machine.attemptSent(at: .zero)
-        #expect(machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero))
-        #expect(machine.leaseNotFound(lease: 6, now: .milliseconds(100)) == [])
-        #expect(machine.leaseNotFound(lease: 7, now: .milliseconds(100)) == [.selfFence(lease: 7)])
-        #expect(machine.leaseNotFound(lease: 7, now: .milliseconds(100)) == [])
+        do {
+            let result = machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero)
+            #expect(result)
+        }
+        do {
+            let result = machine.leaseNotFound(lease: 6, now: .milliseconds(100))
+            #expect(result == [])
+        }
+        do {
+            let result = machine.leaseNotFound(lease: 7, now: .milliseconds(100))
+            #expect(result == [.selfFence(lease: 7)])
+        }
+        do {
+            let result = machine.leaseNotFound(lease: 7, now: .milliseconds(100))
+            #expect(result == [])
+        }
         #expect(machine.retiredLeases == [7])
     }
 
     @Test func theDeadlineNeverMovesBackwards() {
         var machine = MembershipMachine(policy: policy)
         machine.attemptSent(at: .zero)
-        #expect(machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero))
+        do {
+            let result = machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero)
+            #expect(result)
+        }
         machine.renewalConfirmed(lease: 7, sentAt: .seconds(2), ttl: .seconds(3))
         machine.renewalConfirmed(lease: 7, sentAt: .seconds(1), ttl: .seconds(3))
         #expect(machine.fenceDeadline == .milliseconds(4250))
@@ -73,11 +121,23 @@ struct MembershipMachineTests {
     @Test func leaveStopsEverything() {
         var machine = MembershipMachine(policy: policy)
         machine.attemptSent(at: .zero)
-        #expect(machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero))
-        #expect(machine.leave() == 7)
-        #expect(machine.tick(now: .seconds(100)) == [])
+        do {
+            let result = machine.joined(lease: 7, ttl: .seconds(3), sentAt: .zero)
+            #expect(result)
+        }
+        do {
+            let result = machine.leave()
+            #expect(result == 7)
+        }
+        do {
+            let result = machine.tick(now: .seconds(100))
+            #expect(result == [])
+        }
         #expect(machine.nextWakeup == nil)
-        #expect(!machine.joined(lease: 8, ttl: .seconds(3), sentAt: .seconds(100)))
+        do {
+            let result = machine.joined(lease: 8, ttl: .seconds(3), sentAt: .seconds(100))
+            #expect(!result)
+        }
     }
 
     /// Random loss, delays (up to longer than the TTL) and lease extensions by the store:
