@@ -151,38 +151,43 @@ public actor Membership {
             machine.attemptFailed()
             return
         }
-        let ttl = machine.policy.ttl
-        let outcome = await DeadlineOutcome.race(
-            { try await Self.register(store: store, key: key, value: value, ttl: ttl, retired: retired) },
-            until: sentAt + machine.policy.ttl, clock: clock, onDeadline: {}
-        )
-        switch outcome {
-        case .value(.some(let lease)):
-            if machine.joined(lease: lease.id, ttl: lease.ttl, sentAt: sentAt) {
+        // Not raced against a deadline: a joining agent holds nothing to fence, and an
+        // abandoned join could leave a key under a lease nobody renews, blocking re-joins
+        // for a TTL. A late join is safe: its deadline counts from `sentAt`.
+        let result: Result<(lease: Lease, grantSentAt: Duration)?, any Error>
+        do {
+            result = .success(
+                try await Self.register(
+                    store: store, key: key, value: value, ttl: machine.policy.ttl, retired: retired, clock: clock))
+        } catch {
+            result = .failure(error)
+        }
+        switch result {
+        case .success(.some(let (lease, grantSentAt))):
+            if machine.joined(lease: lease.id, ttl: lease.ttl, sentAt: grantSentAt) {
                 logger.info("joined", metadata: ["lease": "\(lease.id)", "ttl": "\(lease.ttl)"])
             } else {
                 machine.attemptFailed()
             }
-        case .value(.none):
+        case .success(.none):
             logger.warning("member key held by another live lease; retrying", metadata: ["key": "\(key)"])
             machine.attemptFailed()
-        case .failed(let error):
+        case .failure(let error):
             logger.warning("join failed", metadata: ["error": "\(error)"])
-            machine.attemptFailed()
-        case .deadline:
             machine.attemptFailed()
         }
     }
 
     /// Revokes retired leases (best effort), grants a new lease and creates the member key
-    /// under it. Returns nil (after revoking the new lease) when the key exists under
-    /// another lease.
+    /// under it; returns the lease and when its grant was sent. Returns nil (after revoking
+    /// the new lease) when the key exists under another lease.
     private static func register(
-        store: any ClusterStore, key: String, value: [UInt8], ttl: Duration, retired: Set<Int64>
-    ) async throws -> Lease? {
+        store: any ClusterStore, key: String, value: [UInt8], ttl: Duration, retired: Set<Int64>, clock: ElapsedClock
+    ) async throws -> (lease: Lease, grantSentAt: Duration)? {
         for old in retired.sorted() {
             try? await store.revokeLease(old)
         }
+        let grantSentAt = clock.now()
         let lease = try await store.grantLease(ttl: ttl)
         let result = try await store.txn(
             Txn(
@@ -190,8 +195,8 @@ public actor Membership {
                 success: [.put(key: key, value: value, lease: lease.id)],
                 failure: [.get(.key(key))]
             ))
-        if result.succeeded { return lease }
-        if case .get(let kvs) = result.results.first, kvs.first?.lease == lease.id { return lease }
+        if result.succeeded { return (lease, grantSentAt) }
+        if case .get(let kvs) = result.results.first, kvs.first?.lease == lease.id { return (lease, grantSentAt) }
         try? await store.revokeLease(lease.id)
         return nil
     }

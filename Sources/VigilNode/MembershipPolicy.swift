@@ -8,7 +8,8 @@
 public struct MembershipPolicy: Hashable, Sendable {
     /// The lease TTL asked of the store (the node-loss timeout).
     public var ttl: Duration
-    /// How often a live lease is renewed (default `ttl / 3`).
+    /// How often a live lease is renewed (default `min(ttl / 3, (ttl - safetyMargin) / 2)`,
+    /// so a renewal has at least as long to be confirmed as the interval between renewals).
     public var renewInterval: Duration
     /// How soon a failed renewal or join is retried (default `min(renewInterval, 500 ms)`).
     public var retryInterval: Duration
@@ -21,10 +22,11 @@ public struct MembershipPolicy: Hashable, Sendable {
         ttl: Duration, renewInterval: Duration? = nil, retryInterval: Duration? = nil, safetyMargin: Duration? = nil
     ) {
         self.ttl = ttl
-        let renew = renewInterval ?? ttl / 3
+        let margin = safetyMargin ?? min(max(ttl / 4, .milliseconds(500)), ttl / 2)
+        self.safetyMargin = margin
+        let renew = renewInterval ?? min(ttl / 3, (ttl - margin) / 2)
         self.renewInterval = renew
         self.retryInterval = retryInterval ?? min(renew, .milliseconds(500))
-        self.safetyMargin = safetyMargin ?? min(max(ttl / 4, .milliseconds(500)), ttl / 2)
     }
 
     /// The self-fence deadline for a lease of `ttl` renewed by a request sent at `sentAt`.

@@ -9,11 +9,19 @@ struct MembershipTests {
     let policy = MembershipPolicy(ttl: .seconds(3))
 
     /// Advances the clock in small steps, each once the driver is parked on it.
-    func advance(_ clock: TestClock, by total: Duration, step: Duration = .milliseconds(100)) async throws {
+    ///
+    /// The agent is parked when it sleeps on the clock, or — given `store` and `fences` — when
+    /// it has fenced and its re-join hangs in the store (that wait is not on the clock).
+    func advance(
+        _ clock: TestClock, by total: Duration, step: Duration = .milliseconds(100), store: FlakyStore? = nil,
+        fences: FenceLog? = nil
+    ) async throws {
         var elapsed = Duration.zero
         while elapsed < total {
             try await eventually("the agent to wait on the clock", timeout: .seconds(10), every: .milliseconds(1)) {
-                clock.sleeperCount >= 1
+                if clock.sleeperCount >= 1 { return true }
+                guard let store, let fences else { return false }
+                return store.mode == .hanging && store.hangingCalls > 0 && !fences.all.isEmpty
             }
             clock.advance(by: step)
             elapsed += step
@@ -65,16 +73,16 @@ struct MembershipTests {
             group.addTask { await membership.run() }
             try await eventually("joined") { await membership.lease != nil }
             let first = try #require(await membership.lease)
-            try await advance(clock, by: .seconds(2))
+            try await advance(clock, by: .seconds(2), store: flaky, fences: fences)
             flaky.mode = mode
             // The lease lives at most TTL (3 s) past the last renewal the store saw.
-            try await advance(clock, by: .seconds(4))
+            try await advance(clock, by: .seconds(4), store: flaky, fences: fences)
             #expect(fences.all.map(\.lease) == [first])
             #expect(fences.all.first?.leaseAliveAtStore == true, "fenced only after the store expired the lease")
             #expect(await membership.phase == .fenced)
             #expect(await membership.lease == nil)
             flaky.mode = .normal
-            try await advance(clock, by: .seconds(1))
+            try await advance(clock, by: .seconds(1), store: flaky, fences: fences)
             try await eventually("rejoined") { await membership.lease != nil }
             let second = try #require(await membership.lease)
             #expect(second != first)

@@ -8,6 +8,7 @@ final class FlakyStore: ClusterStore, Sendable {
 
     let inner: any ClusterStore
     private let state = Mutex(Mode.normal)
+    private let hung = Mutex(0)
 
     init(_ inner: any ClusterStore) { self.inner = inner }
 
@@ -16,7 +17,12 @@ final class FlakyStore: ClusterStore, Sendable {
         set { state.withLock { $0 = newValue } }
     }
 
+    /// How many calls are hanging now.
+    var hangingCalls: Int { hung.withLock { $0 } }
+
     private func gate() async throws {
+        hung.withLock { $0 += 1 }
+        defer { hung.withLock { $0 -= 1 } }
         while true {
             switch mode {
             case .normal: return
