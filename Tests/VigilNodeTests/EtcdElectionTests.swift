@@ -77,4 +77,47 @@ struct EtcdElectionTests {
             }
         }
     }
+
+    /// The coordinator's agent stops without revoking (a crash): the survivor takes over
+    /// once the lease expires at etcd, within TTL plus etcd's expiry slack and a margin.
+    @Test func theSurvivorTakesOverWhenTheCoordinatorCrashes() async throws {
+        let cluster = try EtcdFixture.current()
+        let configuration = EtcdConfiguration(endpoints: await cluster.endpoints)
+        try await withEtcdStore(configuration, logger: Self.quiet) { store in
+            let prefix = "/vigil/test-\(UInt32.random(in: 0...UInt32.max))/"
+            let first = Agent(store: store, node: "a", prefix: prefix)
+            let second = Agent(store: store, node: "b", prefix: prefix)
+            let (crash, crashNow) = AsyncStream<Void>.makeStream()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await withTaskGroup(of: Void.self) { inner in
+                        inner.addTask { await first.run() }
+                        for await _ in crash { break }
+                        inner.cancelAll()
+                    }
+                }
+                try await eventually("a elected", timeout: .seconds(15)) { await first.election.term != nil }
+                let oldTerm = try #require(await first.election.term)
+                group.addTask { await second.run() }
+                try await eventually("b a member", timeout: .seconds(15)) { await second.membership.lease != nil }
+                #expect(await second.election.term == nil)
+
+                let crashed = ContinuousClock.now
+                crashNow.yield()
+                crashNow.finish()
+                try await eventually("b elected", timeout: .seconds(8)) { await second.election.term != nil }
+                let handover = ContinuousClock.now - crashed
+                // TTL 2 s from a's last renewal, keys vanish up to 0.5 s late, plus slack for a loaded machine.
+                #expect(handover < .seconds(5), "handover took \(handover)")
+                let newTerm = try #require(await second.election.term)
+                #expect(newTerm > oldTerm)
+                let stale = try await store.txn(
+                    Txn(compares: [first.election.guardCompare(term: oldTerm)], success: [.put(prefix + "assignments/r1", "stale")]))
+                #expect(!stale.succeeded)
+                #expect(try await store.get(prefix + "assignments/r1") == nil)
+                try await second.membership.leave()
+                group.cancelAll()
+            }
+        }
+    }
 }
