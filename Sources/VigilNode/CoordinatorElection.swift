@@ -104,7 +104,8 @@ public actor CoordinatorElection {
     ///
     /// Each round campaigns with the member lease `lease()` returns (waiting while it is
     /// nil), then watches the key until it is deleted; a term whose key is deleted is
-    /// dropped at once. Store errors are retried after `retryInterval` on `clock`.
+    /// dropped at once. A term won while the member lease changed (the agent fenced during
+    /// the campaign) is resigned at once. Store errors are retried after `retryInterval` on `clock`.
     public func run(
         lease: @escaping @Sendable () async -> Int64?, retryInterval: Duration = .milliseconds(200),
         clock: any Clock<Duration> = ContinuousClock()
@@ -115,7 +116,11 @@ public actor CoordinatorElection {
                     try await clock.sleep(for: retryInterval)
                     continue
                 }
-                _ = try await campaign(lease: current)
+                if try await campaign(lease: current) != nil, await lease() != current {
+                    // Fenced while campaigning: never act on a term won with a lost lease.
+                    try await resign()
+                    continue
+                }
                 let read = try await store.range(.key(key))
                 guard let holder = read.kvs.first else { continue }
                 if holder.lease != current || holder.stringValue != node { heldTerm = nil }

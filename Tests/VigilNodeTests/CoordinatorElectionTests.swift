@@ -131,4 +131,22 @@ struct CoordinatorElectionTests {
             group.cancelAll()
         }
     }
+
+    @Test func aTermWonWithALeaseLostDuringTheCampaignIsResigned() async throws {
+        let store = try MemoryStore(clock: TestClock())
+        let all = try await candidates(1, store: store)
+        let a = all[0]
+        let calls = Counter()
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await a.election.run(lease: {
+                    calls.increment() == 1 ? a.lease : nil
+                })
+            }
+            try await eventually("the campaign and the re-check") { calls.count >= 2 }
+            try await eventually("the key deleted") { try await store.get("coordinator") == nil }
+            #expect(await a.election.term == nil)
+            group.cancelAll()
+        }
+    }
 }
