@@ -65,6 +65,9 @@ public actor Membership {
     public var fences: Int { fenceCount }
 
     /// Runs until ``leave()`` is called or the task is cancelled.
+    ///
+    /// Cancellation alone does not revoke the lease (it then expires, as after a crash):
+    /// call ``leave()`` for a graceful leave.
     public func run() async {
         while !Task.isCancelled {
             let now = clock.now()
@@ -167,6 +170,8 @@ public actor Membership {
             if machine.joined(lease: lease.id, ttl: lease.ttl, sentAt: grantSentAt) {
                 logger.info("joined", metadata: ["lease": "\(lease.id)", "ttl": "\(lease.ttl)"])
             } else {
+                // Left while joining: do not leave a member key behind for a TTL.
+                try? await store.revokeLease(lease.id)
                 machine.attemptFailed()
             }
         case .success(.none):
