@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "VigilModel", targets: ["VigilModel"]),
         .library(name: "VigilScheduler", targets: ["VigilScheduler"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
+        .library(name: "VigilNode", targets: ["VigilNode"]),
         .executable(name: "vigil", targets: ["vigil"]),
         .executable(name: "vigil-bench", targets: ["vigil-bench"]),
         .library(name: "VigilHealth", targets: ["VigilHealth"]),
@@ -51,6 +52,15 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        // Agent runtime: membership (leased, self-fencing) and coordinator election.
+        .target(
+            name: "VigilNode",
+            dependencies: [
+                "VigilStore", "VigilModel",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -152,6 +162,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilNodeTests",
+            dependencies: [
+                "VigilNode", "VigilStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
         ),
