@@ -119,11 +119,14 @@ struct CoordinatorElectionTests {
                     for candidate in all { if let term = await candidate.election.term { terms.append(term) } }
                     return terms.count == 1 && !seen.contains(terms[0])
                 }
+                // Resign only the holder seen in this round: once it resigns, another
+                // candidate may win the next term before this loop looks at it.
                 for candidate in all {
-                    if let term = await candidate.election.term {
+                    if let term = await candidate.election.term, !seen.contains(term) {
                         #expect(seen.allSatisfy { $0 < term })
                         seen.append(term)
                         try await candidate.election.resign()
+                        break
                     }
                 }
             }
