@@ -1,3 +1,4 @@
+import VigilStore
 /// The outcome of a store call raced against a deadline.
 enum DeadlineOutcome<T: Sendable>: Sendable {
     /// The call returned.
@@ -12,7 +13,7 @@ enum DeadlineOutcome<T: Sendable>: Sendable {
     static func race(
         _ operation: @escaping @Sendable () async throws -> T,
         until deadline: Duration,
-        clock: ElapsedClock,
+        clock: StoreClock,
         isolation: isolated (any Actor)? = #isolation,
         onDeadline: () async -> Void
     ) async -> DeadlineOutcome<T> {

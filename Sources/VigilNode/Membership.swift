@@ -20,7 +20,7 @@ public actor Membership {
 
     private let store: any ClusterStore
     private let record: MemberRecord
-    private let clock: ElapsedClock
+    private let clock: StoreClock
     private let selfFence: @Sendable (Int64) async -> Void
     private let logger: Logger
     private var machine: MembershipMachine
@@ -47,7 +47,7 @@ public actor Membership {
         self.node = node
         self.key = "\(keyPrefix)members/\(node)"
         self.record = record
-        self.clock = ElapsedClock(clock)
+        self.clock = StoreClock(clock)
         self.machine = MembershipMachine(policy: policy)
         self.selfFence = selfFence
         var logger = logger
@@ -187,7 +187,7 @@ public actor Membership {
     /// under it; returns the lease and when its grant was sent. Returns nil (after revoking
     /// the new lease) when the key exists under another lease.
     private static func register(
-        store: any ClusterStore, key: String, value: [UInt8], ttl: Duration, retired: Set<Int64>, clock: ElapsedClock
+        store: any ClusterStore, key: String, value: [UInt8], ttl: Duration, retired: Set<Int64>, clock: StoreClock
     ) async throws -> (lease: Lease, grantSentAt: Duration)? {
         for old in retired.sorted() {
             try? await store.revokeLease(old)

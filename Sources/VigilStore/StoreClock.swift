@@ -1,12 +1,13 @@
-/// An injected `Clock<Duration>` reduced to elapsed time since the store started, so that
-/// lease deadlines can be stored as plain `Duration`s.
-struct StoreClock: Sendable {
+/// An injected `Clock<Duration>` reduced to elapsed time since it was captured, so that
+/// deadlines (store leases, the membership's self-fence deadline) are plain `Duration`s.
+public struct StoreClock: Sendable {
     /// Time elapsed since the clock was captured.
-    let now: @Sendable () -> Duration
+    public let now: @Sendable () -> Duration
     /// Sleeps until the given elapsed time.
-    let sleepUntil: @Sendable (Duration) async throws -> Void
+    public let sleepUntil: @Sendable (Duration) async throws -> Void
 
-    init(_ clock: any Clock<Duration>) {
+    /// Captures `clock` now: elapsed time starts at zero.
+    public init(_ clock: any Clock<Duration>) {
         self = Self.make(clock)
     }
 
