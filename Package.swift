@@ -56,11 +56,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Agent runtime: membership (leased, self-fencing) and coordinator election.
+        // Agent runtime: membership (leased, self-fencing), coordinator election, the
+        // coordinator, the reconciler and the cluster client the CLI uses.
         .target(
             name: "VigilNode",
             dependencies: [
-                "VigilStore", "VigilModel",
+                "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -69,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth",
+                "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilNode", "VigilStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -168,7 +169,7 @@ let package = Package(
         .testTarget(
             name: "VigilNodeTests",
             dependencies: [
-                "VigilNode", "VigilStore",
+                "VigilNode", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

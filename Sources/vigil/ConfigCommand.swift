@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilAgents
 import VigilModel
+import VigilNode
 
 /// `vigil config …`.
 struct ConfigCommand: AsyncParsableCommand {
@@ -56,12 +57,12 @@ struct ConfigValidateCommand: AsyncParsableCommand {
             guard case .ocf = resource.agent else { continue }
             let path = "resources[\(index)].params"
             do {
-                let spec = try ModelMapping.ocfSpec(for: resource, nodeCount: config.nodes.count)
+                let spec = try ResourceMapping.ocfSpec(for: resource, nodeCount: config.nodes.count)
                 guard FileManager.default.isExecutableFile(atPath: spec.agentPath) else {
                     printError("note: \(resource.name): \(resource.agent) is not installed on this host; its parameters were not checked")
                     continue
                 }
-                let executor = try OCFExecutor(spec: spec, runtimeDirectory: runtime, logger: ModelMapping.logger)
+                let executor = try OCFExecutor(spec: spec, runtimeDirectory: runtime, logger: CLILogger.standardError)
                 for message in try await executor.validateParameters() {
                     problems.append(sourceMap.diagnostic(at: path, message))
                 }

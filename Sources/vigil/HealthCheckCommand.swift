@@ -1,6 +1,7 @@
 import ArgumentParser
 import VigilHealth
 import VigilModel
+import VigilNode
 
 /// `vigil health check NAME --config FILE`: run a resource's probes once.
 struct HealthCheckCommand: AsyncParsableCommand {
@@ -24,12 +25,12 @@ struct HealthCheckCommand: AsyncParsableCommand {
             }
             return resource
         }
-        let probes = ModelMapping.probes(for: resource)
+        let probes = ResourceMapping.probes(for: resource)
         if probes.isEmpty {
             print("\(name): no health probes configured")
             return
         }
-        let results = try await withHealthChecker(logger: ModelMapping.logger) { checker in
+        let results = try await withHealthChecker(logger: CLILogger.standardError) { checker in
             await withTaskGroup(of: (Int, ProbeResult).self, returning: [ProbeResult].self) { group in
                 for (index, probe) in probes.enumerated() {
                     group.addTask { (index, await checker.check(probe)) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilAgents
 import VigilModel
+import VigilNode
 
 /// `vigil resource run ACTION NAME --config FILE`: one action of one resource on this
 /// host, outside any cluster (like `crm_resource --force-*`).
@@ -47,7 +48,7 @@ struct ResourceRunCommand: AsyncParsableCommand {
         let executor: any ResourceExecutor
         do {
             executor = try reportingErrors {
-                try ModelMapping.executor(for: resource, nodeCount: clusterConfig.nodes.count, runtimeDirectory: runtimeDirectory)
+                try ResourceMapping.executor(for: resource, nodeCount: clusterConfig.nodes.count, runtimeDirectory: runtimeDirectory, logger: CLILogger.standardError)
             }
         } catch let error as AgentsError {
             printError(error.message)

@@ -1,43 +1,43 @@
-import Logging
-import VigilAgents
-import VigilHealth
-import VigilModel
+public import Logging
+public import VigilAgents
+public import VigilHealth
+public import VigilModel
 
 /// Maps the configuration model onto the runtime specs of VigilAgents and VigilHealth.
-enum ModelMapping {
-    /// Warnings and errors of the libraries go to standard error, not standard output.
-    static let logger: Logger = {
-        var logger = Logger(label: "vigil", factory: { StreamLogHandler.standardError(label: $0) })
-        logger.logLevel = .warning
-        return logger
-    }()
-
+public enum ResourceMapping {
     /// The executor for `resource` on this host.
-    static func executor(for resource: ResourceConfig, nodeCount: Int, runtimeDirectory: String) throws -> any ResourceExecutor {
+    public static func executor(
+        for resource: ResourceConfig, nodeCount: Int, runtimeDirectory: String, logger: Logger
+    ) throws(VigilNodeError) -> any ResourceExecutor {
         switch (resource.agent, resource.params) {
         case (.ocf, _):
-            return try OCFExecutor(
-                spec: ocfSpec(for: resource, nodeCount: nodeCount), runtimeDirectory: runtimeDirectory, logger: logger)
+            let spec = try ocfSpec(for: resource, nodeCount: nodeCount)
+            do {
+                return try OCFExecutor(spec: spec, runtimeDirectory: runtimeDirectory, logger: logger)
+            } catch {
+                throw VigilNodeError(.unsupported, "\(resource.name): \(error)")
+            }
         case (.process, .process(let params)):
             return ProcessExecutor(spec: processSpec(name: resource.name, params), logger: logger)
         case (.vip, .vip(let params)):
             return VIPExecutor(
                 spec: VIPSpec(name: resource.name, ip: params.ip, cidr: params.cidr, interface: params.interface), logger: logger)
         default:
-            throw CLIError("\(resource.name): agent \(resource.agent) cannot be run by `vigil resource run` yet")
+            throw VigilNodeError(.unsupported, "\(resource.name): agent \(resource.agent) cannot be run on this host yet")
         }
     }
 
     /// `ocf:*` resources: params as `OCF_RESKEY_*`, clone meta from the variant.
-    static func ocfSpec(for resource: ResourceConfig, nodeCount: Int) throws -> OCFAgentSpec {
+    public static func ocfSpec(for resource: ResourceConfig, nodeCount: Int) throws(VigilNodeError) -> OCFAgentSpec {
         guard case .ocf(let provider, let type) = resource.agent else {
-            throw CLIError("\(resource.name): not an OCF resource")
+            throw VigilNodeError(.unsupported, "\(resource.name): not an OCF resource")
         }
         var parameters: [String: String] = [:]
         if case .other(let map) = resource.params {
             for (key, value) in map {
                 guard let text = value.scalarText else {
-                    throw CLIError("\(resource.name): params.\(key) must be a scalar for an OCF agent, not \(value)")
+                    throw VigilNodeError(
+                        .invalidConfiguration, "\(resource.name): params.\(key) must be a scalar for an OCF agent, not \(value)")
                 }
                 parameters[key] = text
             }
@@ -56,20 +56,22 @@ enum ModelMapping {
         return spec
     }
 
-    static func processSpec(name: String, _ params: ProcessParams) -> ProcessSpec {
+    /// The process spec of a `process` resource.
+    public static func processSpec(name: String, _ params: ProcessParams) -> ProcessSpec {
         ProcessSpec(
             name: name, command: params.command, environment: params.environment, workingDirectory: params.workingDirectory,
             user: params.user, logFile: params.logFile)
     }
 
     /// The probes of `resource`.
-    static func probes(for resource: ResourceConfig) -> [ProbeSpec] {
+    public static func probes(for resource: ResourceConfig) -> [ProbeSpec] {
         resource.health.map { probe in
             ProbeSpec(kind: kind(probe.check), interval: probe.interval, timeout: probe.timeout, rise: probe.rise, fall: probe.fall)
         }
     }
 
-    static func kind(_ check: HealthCheck) -> ProbeKind {
+    /// The probe kind of a configured health check.
+    public static func kind(_ check: HealthCheck) -> ProbeKind {
         switch check {
         case .tcp(let c):
             return .tcp(VigilHealth.TCPCheck(host: c.host, port: c.port))
@@ -90,14 +92,15 @@ enum ModelMapping {
         }
     }
 
-    static func connection(_ endpoint: SQLEndpoint) -> MySQLConnection {
+    /// The MySQL connection of a configured endpoint.
+    public static func connection(_ endpoint: SQLEndpoint) -> MySQLConnection {
         MySQLConnection(
             host: endpoint.host, port: endpoint.port, socket: endpoint.socket, user: endpoint.user,
             passwordFile: endpoint.passwordFile)
     }
 
     /// The runtime spec of a configured fence device.
-    static func fenceDevice(_ device: FenceDeviceConfig) -> FenceDeviceSpec {
+    public static func fenceDevice(_ device: FenceDeviceConfig) -> FenceDeviceSpec {
         FenceDeviceSpec(
             name: device.name, agent: device.agent, parameters: device.params, passwordFile: device.passwordFile,
             nodes: device.nodes, plugs: device.plugs, timeout: device.timeout)

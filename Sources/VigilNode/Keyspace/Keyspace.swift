@@ -1,0 +1,97 @@
+/// The keys of one cluster in the store (docs/etcd-keyspace.md), all under one prefix.
+public struct Keyspace: Sendable, Hashable {
+    /// The prefix every key starts with, ending in `/` (e.g. `/vigil/prod/`).
+    public let prefix: String
+
+    /// A keyspace under `prefix` (a trailing `/` is added when missing).
+    public init(prefix: String) {
+        self.prefix = prefix.hasSuffix("/") ? prefix : prefix + "/"
+    }
+
+    /// The default keyspace of cluster `name`: `/vigil/<name>/`.
+    public init(cluster name: String) {
+        self.init(prefix: "/vigil/\(name)/")
+    }
+
+    /// `config`: the applied configuration.
+    public var config: String { prefix + "config" }
+    /// `coordinator`: the elected coordinator (leased; its create revision is the term).
+    public var coordinator: String { prefix + "coordinator" }
+    /// `members/`.
+    public var members: String { prefix + "members/" }
+    /// `members/<node>`.
+    public func member(_ node: String) -> String { members + node }
+    /// `assignments/`.
+    public var assignments: String { prefix + "assignments/" }
+    /// `assignments/<resource>`.
+    public func assignment(_ resource: String) -> String { assignments + resource }
+    /// `status/`.
+    public var status: String { prefix + "status/" }
+    /// `status/<node>/`.
+    public func status(of node: String) -> String { status + node + "/" }
+    /// `status/<node>/<resource>`.
+    public func status(_ resource: String, on node: String) -> String { status(of: node) + resource }
+    /// `failcounts/`.
+    public var failcounts: String { prefix + "failcounts/" }
+    /// `failcounts/<resource>/`.
+    public func failcounts(of resource: String) -> String { failcounts + resource + "/" }
+    /// `failcounts/<resource>/<node>`.
+    public func failcount(_ resource: String, on node: String) -> String { failcounts(of: resource) + node }
+    /// `nodes/`.
+    public var nodes: String { prefix + "nodes/" }
+    /// `nodes/<node>/admin`.
+    public func nodeAdmin(_ node: String) -> String { nodes + node + "/admin" }
+    /// `resources/`.
+    public var resources: String { prefix + "resources/" }
+    /// `resources/<resource>/admin`: operator overrides (move, ban, stop for restart).
+    public func resourceAdmin(_ resource: String) -> String { resources + resource + "/admin" }
+    /// `events/`.
+    public var events: String { prefix + "events/" }
+    /// `events/<sequence>-<node>`, the sequence zero-padded to 20 digits so keys sort by
+    /// time; the node name keeps two writers' keys apart.
+    public func event(_ sequence: Int64, node: String) -> String {
+        let digits = String(sequence)
+        return events + String(repeating: "0", count: max(0, 20 - digits.count)) + digits + "-" + node
+    }
+
+    /// What a key under this prefix is, or nil for keys Vigil does not know.
+    public func classify(_ key: String) -> KeyKind? {
+        guard key.hasPrefix(prefix) else { return nil }
+        let rest = key.dropFirst(prefix.count)
+        let parts = rest.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
+        switch (parts.first, parts.count) {
+        case ("config", 1): return .config
+        case ("coordinator", 1): return .coordinator
+        case ("members", 2): return .member(node: parts[1])
+        case ("assignments", 2): return .assignment(resource: parts[1])
+        case ("status", 3): return .status(node: parts[1], resource: parts[2])
+        case ("failcounts", 3): return .failcount(resource: parts[1], node: parts[2])
+        case ("nodes", 3) where parts[2] == "admin": return .nodeAdmin(node: parts[1])
+        case ("resources", 3) where parts[2] == "admin": return .resourceAdmin(resource: parts[1])
+        case ("events", 2): return .event
+        default: return nil
+        }
+    }
+}
+
+/// The kind of a key in the ``Keyspace``, with the names it carries.
+public enum KeyKind: Sendable, Hashable {
+    /// `config`.
+    case config
+    /// `coordinator`.
+    case coordinator
+    /// `members/<node>`.
+    case member(node: String)
+    /// `assignments/<resource>`.
+    case assignment(resource: String)
+    /// `status/<node>/<resource>`.
+    case status(node: String, resource: String)
+    /// `failcounts/<resource>/<node>`.
+    case failcount(resource: String, node: String)
+    /// `nodes/<node>/admin`.
+    case nodeAdmin(node: String)
+    /// `resources/<resource>/admin`.
+    case resourceAdmin(resource: String)
+    /// `events/<sequence>-<node>`.
+    case event
+}

@@ -1,0 +1,30 @@
+/// The value of `status/<node>/<resource>`: what the agent on `<node>` reports.
+public struct StatusRecord: Codable, Sendable, Hashable {
+    /// The state.
+    public var state: ResourceStatusState
+    /// When it entered this state (RFC 3339).
+    public var since: String
+    /// The probes' verdict, when the resource has probes and runs.
+    public var health: HealthReport?
+    /// The promotion score the agent last set (promotable OCF agents), if any.
+    public var promotionScore: Int?
+    /// Why it failed, when ``state`` is `failed`.
+    public var message: String?
+
+    /// Creates a record.
+    public init(
+        state: ResourceStatusState, since: String, health: HealthReport? = nil, promotionScore: Int? = nil,
+        message: String? = nil
+    ) {
+        self.state = state
+        self.since = since
+        self.health = health
+        self.promotionScore = promotionScore
+        self.message = message
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case state, since, health, message
+        case promotionScore = "promotion-score"
+    }
+}

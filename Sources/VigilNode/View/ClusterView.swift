@@ -1,0 +1,189 @@
+import Foundation
+public import VigilModel
+public import VigilStore
+
+/// Everything an agent knows of the cluster's keys, kept current from one range read and
+/// the watch that follows it.
+///
+/// Values that do not decode are dropped (and reported in ``problems``) rather than
+/// guessed at: a view never holds a record it could not read.
+public struct ClusterView: Sendable {
+    /// A live member: one incarnation of a node's agent.
+    public struct Member: Sendable, Hashable {
+        /// The create revision of its `members/<node>` key: the incarnation.
+        public var incarnation: Int64
+        /// Its member lease.
+        public var lease: Int64
+        /// What it registered.
+        public var record: MemberRecord?
+    }
+
+    /// An assignment with the revision it was last written at.
+    public struct Assignment: Sendable, Hashable {
+        /// The record.
+        public var record: AssignmentRecord
+        /// Its mod revision (0: never written).
+        public var modRevision: Int64
+    }
+
+    /// The coordinator key.
+    public struct Coordinator: Sendable, Hashable {
+        /// The coordinator's node.
+        public var node: String
+        /// Its term (the key's create revision).
+        public var term: Int64
+    }
+
+    /// The keyspace read.
+    public let keyspace: Keyspace
+    /// The store revision the view reflects.
+    public private(set) var revision: Int64 = 0
+    /// The applied configuration's record and its mod revision.
+    public private(set) var configRecord: ConfigRecord?
+    /// The mod revision of `config` (0: none applied).
+    public private(set) var configRevision: Int64 = 0
+    /// The applied configuration, decoded (nil when none, or when it does not decode).
+    public private(set) var config: ClusterConfig?
+    /// The coordinator, if one is elected.
+    public private(set) var coordinator: Coordinator?
+    /// Node → live member.
+    public private(set) var members: [String: Member] = [:]
+    /// Resource → assignment.
+    public private(set) var assignments: [String: Assignment] = [:]
+    /// Node → resource → reported status.
+    public private(set) var status: [String: [String: StatusRecord]] = [:]
+    /// Resource → node → failcount.
+    public private(set) var failcounts: [String: [String: FailcountRecord]] = [:]
+    /// Resource → node → mod revision of its failcount key.
+    public private(set) var failcountRevisions: [String: [String: Int64]] = [:]
+    /// Node → operator settings.
+    public private(set) var nodeAdmin: [String: NodeAdminRecord] = [:]
+    /// Resource → operator overrides.
+    public private(set) var resourceAdmin: [String: ResourceAdminRecord] = [:]
+    /// Keys whose values could not be read, with why (latest per key).
+    public private(set) var problems: [String: String] = [:]
+
+    /// An empty view of `keyspace`.
+    public init(keyspace: Keyspace) {
+        self.keyspace = keyspace
+    }
+
+    /// A view built from a range read of the whole prefix.
+    public init(keyspace: Keyspace, range: RangeResult) {
+        self.keyspace = keyspace
+        for kv in range.kvs { put(kv) }
+        revision = range.revision
+    }
+
+    /// Applies watched events; returns whether anything the view holds changed.
+    @discardableResult
+    public mutating func apply(_ events: [WatchEvent], revision: Int64) -> Bool {
+        var changed = false
+        for event in events {
+            switch event.kind {
+            case .put: changed = put(event.kv) || changed
+            case .delete: changed = delete(event.kv.key) || changed
+            }
+        }
+        self.revision = max(self.revision, revision)
+        return changed
+    }
+
+    @discardableResult
+    private mutating func put(_ kv: KeyValue) -> Bool {
+        guard let kind = keyspace.classify(kv.key) else { return false }
+        problems[kv.key] = nil
+        switch kind {
+        case .config:
+            configRevision = kv.modRevision
+            guard let record = decode(ConfigRecord.self, kv) else {
+                configRecord = nil
+                config = nil
+                return true
+            }
+            configRecord = record
+            do {
+                config = try ConfigDecoder.decode(yaml: record.yaml, file: kv.key)
+            } catch {
+                config = nil
+                problems[kv.key] = "\(error)"
+            }
+        case .coordinator:
+            coordinator = Coordinator(node: kv.stringValue, term: kv.createRevision)
+        case .member(let node):
+            members[node] = Member(
+                incarnation: kv.createRevision, lease: kv.lease, record: try? JSONDecoder().decode(MemberRecord.self, from: Data(kv.value)))
+        case .assignment(let resource):
+            guard let record = decode(AssignmentRecord.self, kv) else {
+                assignments[resource] = nil
+                return true
+            }
+            assignments[resource] = Assignment(record: record, modRevision: kv.modRevision)
+        case .status(let node, let resource):
+            status[node, default: [:]][resource] = decode(StatusRecord.self, kv)
+        case .failcount(let resource, let node):
+            failcounts[resource, default: [:]][node] = decode(FailcountRecord.self, kv)
+            failcountRevisions[resource, default: [:]][node] = kv.modRevision
+        case .nodeAdmin(let node):
+            nodeAdmin[node] = decode(NodeAdminRecord.self, kv)
+        case .resourceAdmin(let resource):
+            resourceAdmin[resource] = decode(ResourceAdminRecord.self, kv)
+        case .event:
+            return false
+        }
+        return true
+    }
+
+    private mutating func delete(_ key: String) -> Bool {
+        guard let kind = keyspace.classify(key) else { return false }
+        problems[key] = nil
+        switch kind {
+        case .config:
+            configRecord = nil
+            config = nil
+            configRevision = 0
+        case .coordinator:
+            coordinator = nil
+        case .member(let node):
+            members[node] = nil
+        case .assignment(let resource):
+            assignments[resource] = nil
+        case .status(let node, let resource):
+            status[node]?[resource] = nil
+            if status[node]?.isEmpty == true { status[node] = nil }
+        case .failcount(let resource, let node):
+            failcounts[resource]?[node] = nil
+            failcountRevisions[resource]?[node] = nil
+        case .nodeAdmin(let node):
+            nodeAdmin[node] = nil
+        case .resourceAdmin(let resource):
+            resourceAdmin[resource] = nil
+        case .event:
+            return false
+        }
+        return true
+    }
+
+    private mutating func decode<T: Decodable>(_ type: T.Type, _ kv: KeyValue) -> T? {
+        do {
+            return try JSONDecoder().decode(type, from: Data(kv.value))
+        } catch {
+            problems[kv.key] = "not a valid \(T.self): \(error)"
+            return nil
+        }
+    }
+
+    /// The incarnation of `node`'s live member, if it is a member.
+    public func incarnation(of node: String) -> Int64? {
+        members[node]?.incarnation
+    }
+
+    /// The entry of `resource`'s assignment for `node`, only when it is for the node's live
+    /// incarnation.
+    public func liveEntry(_ resource: String, on node: String) -> AssignmentRecord.Entry? {
+        guard let entry = assignments[resource]?.record.nodes[node], let incarnation = incarnation(of: node),
+            entry.member == incarnation
+        else { return nil }
+        return entry
+    }
+}
