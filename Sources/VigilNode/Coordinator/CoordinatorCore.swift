@@ -1,0 +1,67 @@
+public import VigilModel
+public import VigilScheduler
+
+/// The coordinator's decisions, as a pure function of the cluster view (no I/O, no clock).
+///
+/// The coordinator drives a transition one step at a time: it plans only when every
+/// assignment has settled (the agent reports the assigned state, or a failure) and every
+/// member has reported its probes; it then assigns the plan's actions that wait for nothing
+/// (their predecessors are done, or they would not be in a fresh plan) and waits again.
+/// Re-planning from what agents report after every step is what lets a new coordinator
+/// take over mid-transition: it needs no memory of its predecessor's plan.
+public enum CoordinatorCore {
+    /// Decides what the coordinator of `term` writes now.
+    public static func decide(view: ClusterView, term: Int64, now: Timestamp?) -> CoordinatorDecision {
+        var decision = CoordinatorDecision()
+        guard let config = view.config else { return decision }
+        let promotable = Set(config.resources.filter(\.isPromotable).map(\.name))
+
+        // Entries for nodes that are gone, or for an agent's earlier incarnation, are void.
+        var records: [String: AssignmentRecord] = [:]
+        for (resource, assignment) in view.assignments {
+            var record = assignment.record
+            record.nodes = record.nodes.filter { node, entry in view.incarnation(of: node) == entry.member }
+            if record.nodes != assignment.record.nodes {
+                record.term = term
+                decision.writes[resource] = record
+            }
+            records[resource] = record
+        }
+
+        for (node, member) in view.members.sorted(by: { $0.key < $1.key }) where member.record?.ready != true {
+            decision.waitingFor.append("\(node) probing")
+        }
+        for (resource, record) in records.sorted(by: { $0.key < $1.key }) {
+            for (node, entry) in record.nodes.sorted(by: { $0.key < $1.key }) {
+                if view.nodeAdmin[node]?.maintenance == true { continue }
+                let state = view.status[node]?[resource]?.state ?? .stopped
+                if state == .failed || state.satisfies(entry.role, promotable: promotable.contains(resource)) { continue }
+                decision.waitingFor.append("\(resource) on \(node): \(state.rawValue), assigned \(entry.role.rawValue)")
+            }
+        }
+        guard decision.waitingFor.isEmpty else { return decision }
+
+        let effective = StateBuilder.effectiveConfig(config, view: view)
+        let state = StateBuilder.state(from: view, config: config, now: now)
+        let transition = Scheduler.plan(config: effective, state: state)
+        decision.transition = transition
+        for action in transition.actions where action.after.isEmpty {
+            guard let resource = action.resource, let incarnation = view.incarnation(of: action.node) else { continue }
+            let role: AssignedRole
+            switch action.kind {
+            case .start, .demote: role = .started
+            case .promote: role = .promoted
+            case .stop: role = .stopped
+            case .fence: continue
+            }
+            var record = records[resource] ?? AssignmentRecord(term: term, nodes: [:])
+            let entry = AssignmentRecord.Entry(role: role, member: incarnation)
+            guard record.nodes[action.node] != entry else { continue }
+            record.nodes[action.node] = entry
+            record.term = term
+            records[resource] = record
+            decision.writes[resource] = record
+        }
+        return decision
+    }
+}

@@ -1,0 +1,14 @@
+public import VigilScheduler
+
+/// What the coordinator should do after looking at the cluster once.
+public struct CoordinatorDecision: Sendable, Hashable {
+    /// Resource → the assignment record to write (only records that change).
+    public var writes: [String: AssignmentRecord] = [:]
+    /// The transition planned, when nothing was in flight.
+    public var transition: Transition?
+    /// What the coordinator waits for before planning (`start web on n2`, `n3 probing`).
+    public var waitingFor: [String] = []
+
+    /// An empty decision.
+    public init() {}
+}

@@ -1,0 +1,35 @@
+public import VigilModel
+
+/// What the reconciler knows of one resource on its node.
+public struct LocalResource: Sendable {
+    /// Its configuration.
+    public var config: ResourceConfig
+    /// How it is driven.
+    var handle: ResourceHandle
+    /// Its state; nil until probed.
+    public var state: ResourceStatusState?
+    /// When it entered ``state`` (RFC 3339).
+    public var since: String
+    /// The operation under way, if any.
+    public var busy: LocalOperation?
+    /// Its probes' verdict while it runs.
+    public var health: HealthReport?
+    /// Why it failed.
+    public var message: String?
+    /// The promotion score its agent last set.
+    public var promotionScore: Int?
+    /// Bumped whenever monitoring must restart or stop (a started monitor loop exits once
+    /// the generation it was started with is stale).
+    var generation = 0
+    /// The configuration changed while it ran: stop it, then start it with the new one.
+    var stale = false
+    /// The earliest time (on the reconciler's clock) a failed stop may be retried.
+    var retryAfter: Duration?
+
+    /// Whether it may be running.
+    public var isActive: Bool { state.map(\.isActive) ?? false }
+
+    /// Whether the resource is exclusive (one instance cluster-wide: a primitive, or a
+    /// promotable's promoted role): stopped on self-fence.
+    public var isExclusive: Bool { !config.isClone || config.isPromotable }
+}

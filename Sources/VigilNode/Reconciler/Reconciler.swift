@@ -1,0 +1,507 @@
+import Foundation
+public import Logging
+public import VigilAgents
+public import VigilHealth
+public import VigilModel
+public import VigilStore
+
+/// Converges the resources of one node to the coordinator's assignments.
+///
+/// It probes every configured resource before anything else, reports what it finds
+/// (`status/<node>/<resource>`, under the member lease) and marks the member ready; then
+/// it performs, for each resource, the next operation towards its assignment entry — only
+/// entries for its own incarnation count. Running resources are monitored at their
+/// interval, supervised processes are watched for exits (noticed at once), and health
+/// probes run; a failure is reported (`failed`, failcount + 1) and left to the coordinator
+/// to recover. Operations on different resources run concurrently, one at a time per
+/// resource. Every input arrives through this actor, so decisions see one consistent state.
+public actor Reconciler {
+    /// The node this reconciler runs on.
+    public nonisolated let node: String
+
+    private let store: any ClusterStore
+    private let keyspace: Keyspace
+    private let factory: any ResourceHandleFactory
+    private let clock: StoreClock
+    private let wallClock: @Sendable () -> Timestamp
+    private let healthChecker: HealthChecker?
+    private let metrics: (@Sendable (ReconcilerEvent) -> Void)?
+    private let logger: Logger
+
+    private var view: ClusterView
+    private var identity: ReconcilerIdentity?
+    private var readyReported: Int64?
+    private var locals: [String: LocalResource] = [:]
+    private var tasks: [Int: Task<Void, Never>] = [:]
+    private var nextTaskID = 0
+    private var configSeen: ClusterConfig?
+    private var shuttingDown = false
+
+    /// Creates a reconciler; it does nothing until fed a view (``update(view:)``).
+    ///
+    /// - Parameters:
+    ///   - wallClock: the time written in status records and failcounts.
+    ///   - healthChecker: runs health probes; nil runs none (simulation).
+    ///   - events: told about every finished operation and failure (metrics).
+    public init(
+        node: String, store: any ClusterStore, keyspace: Keyspace, factory: any ResourceHandleFactory,
+        clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp,
+        healthChecker: HealthChecker? = nil, events: (@Sendable (ReconcilerEvent) -> Void)? = nil,
+        logger: Logger = Logger(label: "vigil.node.reconciler")
+    ) {
+        self.node = node
+        self.store = store
+        self.keyspace = keyspace
+        self.factory = factory
+        self.clock = StoreClock(clock)
+        self.wallClock = wallClock
+        self.healthChecker = healthChecker
+        self.metrics = events
+        var logger = logger
+        logger[metadataKey: "node"] = "\(node)"
+        self.logger = logger
+        self.view = ClusterView(keyspace: keyspace)
+    }
+
+    /// The local resources, by name.
+    public var resources: [String: LocalResource] { locals }
+
+    /// Whether every configured resource has been probed.
+    public var probed: Bool { locals.values.allSatisfy { $0.state != nil } && configSeen != nil }
+
+    /// Feeds the latest view of the cluster.
+    public func update(view: ClusterView) async {
+        self.view = view
+        await evaluate()
+    }
+
+    /// Sets the incarnation to act for (nil while not a member: nothing new is started).
+    /// A new incarnation re-reports every resource's status under its lease.
+    public func setIdentity(_ identity: ReconcilerIdentity?) async {
+        guard identity != self.identity else { return }
+        self.identity = identity
+        readyReported = nil
+        if identity != nil {
+            for name in locals.keys.sorted() where locals[name]?.state != nil {
+                await writeStatus(name, event: nil)
+            }
+        }
+        await evaluate()
+    }
+
+    /// Self-fence: stops every exclusive resource now (every resource when `everything`),
+    /// bounded by `timeout` each, and acts on no assignment until a new identity is set.
+    public func selfFence(everything: Bool, timeout: Duration) async {
+        identity = nil
+        readyReported = nil
+        let victims = locals.filter { _, local in local.isActive && (everything || local.isExclusive) }.keys.sorted()
+        logger.critical("self-fence: stopping resources", metadata: ["resources": "\(victims)"])
+        await withTaskGroup(of: Void.self) { group in
+            for name in victims {
+                guard var local = locals[name] else { continue }
+                local.generation += 1
+                locals[name] = local
+                let executor = local.handle.executor
+                group.addTask {
+                    _ = await executor.perform(ActionRequest(.stop, timeout: timeout))
+                }
+            }
+        }
+        for name in victims {
+            locals[name]?.state = .stopped
+            locals[name]?.since = wallClock().description
+            locals[name]?.health = nil
+        }
+    }
+
+    /// Stops every active resource (graceful leave), each bounded by its stop timeout.
+    public func stopAll() async {
+        shuttingDown = true
+        for task in tasks.values { task.cancel() }
+        let active = locals.filter { $0.value.isActive || $0.value.busy != nil }.keys.sorted()
+        await withTaskGroup(of: Void.self) { group in
+            for name in active {
+                guard var local = locals[name] else { continue }
+                local.generation += 1
+                locals[name] = local
+                let executor = local.handle.executor
+                let timeout = local.config.monitor.timeout
+                group.addTask { _ = await executor.perform(ActionRequest(.stop, timeout: max(timeout, .seconds(20)))) }
+            }
+        }
+        for name in active {
+            locals[name]?.state = .stopped
+            if identity != nil { await writeStatus(name, event: "stopped (agent leaving)") }
+        }
+    }
+
+    /// Cancels every task this reconciler owns (monitors, probes, operations) and waits for them.
+    public func shutdown() async {
+        shuttingDown = true
+        let running = Array(tasks.values)
+        tasks.removeAll()
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+    }
+
+    // MARK: - Deciding
+
+    private func evaluate() async {
+        guard !shuttingDown, let config = view.config else { return }
+        if config != configSeen { syncResources(config) }
+        for name in locals.keys.sorted() {
+            guard let local = locals[name], local.busy == nil else { continue }
+            if local.state == nil {
+                begin(.probe, on: name)
+                continue
+            }
+            guard let identity, let state = local.state else { continue }
+            if local.stale && local.isActive {
+                begin(.stop, on: name)
+                continue
+            }
+            guard let entry = view.liveEntry(name, on: node), entry.member == identity.incarnation,
+                var operation = LocalOperation.next(toward: entry.role, from: state)
+            else { continue }
+            if operation == .stop, state == .failed, let retry = local.retryAfter, clock.now() < retry { continue }
+            if operation == .promote, !local.config.isPromotable { continue }
+            if operation == .demote, !local.config.isPromotable { operation = .stop }
+            begin(operation, on: name)
+        }
+        if let identity, readyReported != identity.incarnation, probed {
+            await reportReady(identity)
+        }
+    }
+
+    /// Adds newly configured resources (to be probed), replaces the handles of changed
+    /// ones once stopped, and stops resources no longer configured.
+    private func syncResources(_ config: ClusterConfig) {
+        configSeen = config
+        let configured = Dictionary(config.resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        for (name, resource) in configured {
+            if var local = locals[name] {
+                guard local.config != resource else { continue }
+                if local.isActive || local.busy != nil {
+                    local.stale = true
+                    locals[name] = local
+                } else if let handle = makeHandle(resource, config) {
+                    local.config = resource
+                    local.handle = handle
+                    local.stale = false
+                    locals[name] = local
+                    watchProcess(name, handle)
+                }
+            } else if let handle = makeHandle(resource, config) {
+                locals[name] = LocalResource(config: resource, handle: handle, state: nil, since: wallClock().description)
+                watchProcess(name, handle)
+            }
+        }
+        for (name, local) in locals where configured[name] == nil {
+            if local.isActive && local.busy == nil {
+                locals[name]?.stale = true
+                begin(.stop, on: name)
+            } else if !local.isActive && local.busy == nil {
+                locals[name] = nil
+            }
+        }
+    }
+
+    private func makeHandle(_ resource: ResourceConfig, _ config: ClusterConfig) -> ResourceHandle? {
+        do {
+            return try factory.handle(for: resource, in: config)
+        } catch {
+            logger.error("cannot manage resource", metadata: ["resource": "\(resource.name)", "error": "\(error)"])
+            return nil
+        }
+    }
+
+    // MARK: - Operations
+
+    private func begin(_ operation: LocalOperation, on name: String) {
+        guard var local = locals[name] else { return }
+        local.busy = operation
+        local.generation += 1
+        let previous = local.state
+        switch operation {
+        case .start, .promote: local.state = .starting
+        case .stop, .demote: local.state = .stopping
+        case .probe: break
+        }
+        locals[name] = local
+        let executor = local.handle.executor
+        let timeout = operation == .probe ? local.config.monitor.timeout : max(local.config.monitor.timeout, .seconds(20))
+        let action: AgentAction =
+            switch operation {
+            case .probe: .monitor
+            case .start: .start
+            case .stop: .stop
+            case .promote: .promote
+            case .demote: .demote
+            }
+        logger.info("\(operation.rawValue)", metadata: ["resource": "\(name)"])
+        spawn {
+            if operation != .probe { await self.writeStatus(name, event: nil) }
+            let result = await executor.perform(ActionRequest(action, timeout: timeout))
+            await self.finish(operation, on: name, result: result, previous: previous)
+        }
+    }
+
+    private func finish(_ operation: LocalOperation, on name: String, result: ActionResult, previous: ResourceStatusState?) async {
+        guard var local = locals[name] else { return }
+        local.busy = nil
+        local.promotionScore = result.promotionScore ?? local.promotionScore
+        let ok = result.code == .success
+        var failure: String?
+        var fatal = false
+        switch operation {
+        case .probe:
+            switch result.code {
+            case .success: local.state = local.config.isPromotable ? .unpromoted : .started
+            case .runningPromoted: local.state = .promoted
+            case .notRunning: local.state = .stopped
+            default:
+                local.state = .failed
+                failure = "probe: \(result.code) \(result.output)"
+            }
+        case .start:
+            if ok {
+                local.state = local.config.isPromotable ? .unpromoted : .started
+            } else {
+                local.state = .failed
+                failure = "start: \(result.code)\(result.timedOut ? " (timed out)" : "") \(result.output)"
+                fatal = true
+            }
+        case .stop:
+            if ok {
+                local.state = .stopped
+                local.retryAfter = nil
+                local.health = nil
+            } else {
+                local.state = .failed
+                failure = "stop: \(result.code)\(result.timedOut ? " (timed out)" : "") \(result.output)"
+                local.retryAfter = clock.now() + max(local.config.monitor.interval, .seconds(1))
+            }
+        case .promote:
+            local.state = ok ? .promoted : .failed
+            if !ok { failure = "promote: \(result.code) \(result.output)" }
+        case .demote:
+            local.state = ok ? .unpromoted : .failed
+            if !ok { failure = "demote: \(result.code) \(result.output)" }
+        }
+        if local.state != previous { local.since = wallClock().description }
+        local.message = failure
+        locals[name] = local
+        metrics?(.operation(resource: name, operation: operation, succeeded: failure == nil, duration: result.duration))
+        if local.state == .stopped, local.stale, let config = configSeen, let resource = config.resource(named: name),
+            let handle = makeHandle(resource, config)
+        {
+            locals[name]?.config = resource
+            locals[name]?.handle = handle
+            locals[name]?.stale = false
+            watchProcess(name, handle)
+        } else if local.state == .stopped, configSeen?.resource(named: name) == nil {
+            if identity != nil { await writeStatus(name, event: "stopped (no longer configured)") }
+            locals[name] = nil
+            await deleteStatus(name)
+            await evaluate()
+            return
+        }
+        if let failure {
+            logger.error("operation failed", metadata: ["resource": "\(name)", "operation": "\(operation.rawValue)", "error": "\(failure)"])
+            if operation != .probe || result.code != .notRunning { await countFailure(name, fatal: fatal, message: failure) }
+        } else if operation != .probe {
+            logger.info("\(operation.rawValue) done", metadata: ["resource": "\(name)", "state": "\(local.state?.rawValue ?? "?")"])
+        }
+        if locals[name]?.isActive == true, locals[name]?.state != .failed { startMonitoring(name) }
+        if identity == nil, locals[name]?.isActive == true, locals[name]?.isExclusive == true, operation != .probe {
+            // Fenced while this operation ran: what it started must not keep running.
+            begin(.stop, on: name)
+        }
+        await writeStatus(name, event: failure ?? (operation == .probe ? nil : "\(operation.rawValue) done"))
+        await evaluate()
+    }
+
+    // MARK: - Monitoring
+
+    private func startMonitoring(_ name: String) {
+        guard let local = locals[name] else { return }
+        let generation = local.generation
+        let executor = local.handle.executor
+        let interval = local.config.monitor.interval
+        let timeout = local.config.monitor.timeout
+        let expectPromoted = local.state == .promoted
+        let clock = self.clock
+        spawn {
+            var next = clock.now() + interval
+            while !Task.isCancelled {
+                do { try await clock.sleepUntil(next) } catch { return }
+                guard await self.isCurrent(name, generation) else { return }
+                let result = await executor.perform(ActionRequest(.monitor, timeout: timeout, interval: interval))
+                let expected: OCFCode = expectPromoted ? .runningPromoted : .success
+                if result.code != expected {
+                    await self.monitorFailed(name, generation, "monitor: \(result.code) \(result.output)")
+                    return
+                }
+                next = clock.now() + interval
+            }
+        }
+        if let checker = healthChecker, !local.handle.probes.isEmpty {
+            let runner = ProbeRunner(probes: local.handle.probes, checker: checker)
+            spawn {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        await runner.run { update in await self.probeUpdate(name, generation, update) }
+                    }
+                    // The probes stop when the resource's monitoring generation moves on.
+                    while await self.isCurrent(name, generation) {
+                        do { try await clock.sleepUntil(clock.now() + .milliseconds(200)) } catch { break }
+                    }
+                    group.cancelAll()
+                }
+            }
+        }
+    }
+
+    private func isCurrent(_ name: String, _ generation: Int) -> Bool {
+        !shuttingDown && locals[name]?.generation == generation && locals[name]?.busy == nil
+    }
+
+    private func monitorFailed(_ name: String, _ generation: Int, _ message: String) async {
+        guard isCurrent(name, generation), var local = locals[name], local.isActive, local.state != .failed else { return }
+        local.state = .failed
+        local.since = wallClock().description
+        local.message = message
+        local.generation += 1
+        locals[name] = local
+        logger.error("resource failed", metadata: ["resource": "\(name)", "error": "\(message)"])
+        metrics?(.failure(resource: name, message: message))
+        await countFailure(name, fatal: false, message: message)
+        await writeStatus(name, event: message)
+        await evaluate()
+    }
+
+    private func probeUpdate(_ name: String, _ generation: Int, _ update: ProbeUpdate) async {
+        guard isCurrent(name, generation), var local = locals[name] else { return }
+        var probes = local.health?.probes ?? Array(repeating: "unknown", count: local.handle.probes.count)
+        if update.index < probes.count {
+            probes[update.index] = "\(update.name): \(update.state.rawValue) (\(update.result.message))"
+        }
+        let healthy = probes.allSatisfy { $0.contains(": healthy") }
+        let before = local.health
+        local.health = HealthReport(healthy: healthy, probes: probes)
+        locals[name] = local
+        if update.changed && update.state == .unhealthy {
+            await monitorFailed(name, generation, "health: \(update.name): \(update.result.message)")
+            return
+        }
+        if before?.healthy != healthy { await writeStatus(name, event: nil) }
+    }
+
+    private func watchProcess(_ name: String, _ handle: ResourceHandle) {
+        guard let events = handle.processEvents else { return }
+        spawn {
+            for await event in events where !event.expected {
+                await self.processExited(name, event)
+            }
+        }
+    }
+
+    private func processExited(_ name: String, _ event: ProcessEvent) async {
+        guard let local = locals[name], local.busy == nil, local.isActive, local.state != .failed else { return }
+        await monitorFailed(name, local.generation, "process \(event.processID) exited: \(event.termination)")
+    }
+
+    // MARK: - Writing
+
+    private func spawn(_ body: @escaping @Sendable () async -> Void) {
+        let id = nextTaskID
+        nextTaskID += 1
+        tasks[id] = Task { [weak self] in
+            await body()
+            await self?.taskEnded(id)
+        }
+    }
+
+    private func taskEnded(_ id: Int) {
+        tasks[id] = nil
+    }
+
+    private func memberGuard(_ identity: ReconcilerIdentity) -> Compare {
+        .created(keyspace.member(node), at: identity.incarnation)
+    }
+
+    private func writeStatus(_ name: String, event: String?) async {
+        guard let identity, let local = locals[name], let state = local.state else { return }
+        let record = StatusRecord(
+            state: state, since: local.since, health: local.isActive ? local.health : nil,
+            promotionScore: local.config.isPromotable ? local.promotionScore : nil, message: local.message)
+        guard let value = try? JSONEncoder().encode(record) else { return }
+        var ops: [TxnOp] = [.put(key: keyspace.status(name, on: node), value: Array(value), lease: identity.lease)]
+        if let event { ops.append(eventOp(resource: name, kind: state.rawValue, message: event)) }
+        do {
+            _ = try await store.txn(Txn(compares: [memberGuard(identity)], success: ops))
+        } catch {
+            logger.warning("status write failed", metadata: ["resource": "\(name)", "error": "\(error)"])
+        }
+    }
+
+    private func deleteStatus(_ name: String) async {
+        guard let identity else { return }
+        _ = try? await store.txn(Txn(compares: [memberGuard(identity)], success: [.delete(.key(keyspace.status(name, on: node)))]))
+    }
+
+    private func eventOp(resource: String?, kind: String, message: String) -> TxnOp {
+        let now = wallClock()
+        let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: message)
+        let value = (try? JSONEncoder().encode(record)).map(Array.init) ?? []
+        nextTaskID += 1
+        return .put(key: keyspace.event(now.millisecondsSinceEpoch * 1000 + Int64(nextTaskID % 1000), node: node), value: value, lease: nil)
+    }
+
+    private func reportReady(_ identity: ReconcilerIdentity) async {
+        let key = keyspace.member(node)
+        do {
+            guard let current = try await store.get(key), current.createRevision == identity.incarnation else { return }
+            var record = try JSONDecoder().decode(MemberRecord.self, from: Data(current.value))
+            record.ready = true
+            let value = Array(try JSONEncoder().encode(record))
+            let result = try await store.txn(
+                Txn(compares: [memberGuard(identity)], success: [.put(key: key, value: value, lease: identity.lease)]))
+            if result.succeeded {
+                readyReported = identity.incarnation
+                logger.info("probes done; member ready", metadata: ["resources": "\(locals.count)"])
+            }
+        } catch {
+            logger.warning("cannot mark the member ready", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// failcount + 1 (INFINITY for a fatal failure), read-modify-write guarded by the key's
+    /// mod revision, retried on a lost compare.
+    private func countFailure(_ name: String, fatal: Bool, message: String) async {
+        let key = keyspace.failcount(name, on: node)
+        let now = wallClock().description
+        for _ in 0..<5 {
+            do {
+                let current = try await store.get(key)
+                var count = 0
+                if let current, let record = try? JSONDecoder().decode(FailcountRecord.self, from: Data(current.value)) {
+                    count = record.count
+                }
+                count = fatal ? Score.infinityValue : min(count + 1, Score.infinityValue)
+                let value = Array(try JSONEncoder().encode(FailcountRecord(count: count, lastFailure: now)))
+                let result = try await store.txn(
+                    Txn(
+                        compares: [.unchanged(key, since: current?.modRevision ?? 0)],
+                        success: [.put(key: key, value: value, lease: nil)]))
+                if result.succeeded {
+                    metrics?(.failcount(resource: name, count: count))
+                    return
+                }
+            } catch {
+                logger.warning("failcount write failed", metadata: ["resource": "\(name)", "error": "\(error)"])
+                return
+            }
+        }
+    }
+}
