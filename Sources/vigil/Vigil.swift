@@ -6,6 +6,8 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "A high-availability cluster manager: placement, fencing and deep health checks over etcd.",
-        subcommands: [SimulateCommand.self, ConfigCommand.self, ResourceCommand.self, HealthCommand.self]
+        subcommands: [
+            AgentCommand.self, SimulateCommand.self, ConfigCommand.self, ResourceCommand.self, HealthCommand.self,
+        ]
     )
 }

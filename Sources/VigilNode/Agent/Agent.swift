@@ -1,0 +1,181 @@
+import Foundation
+public import Logging
+public import VigilModel
+public import VigilStore
+
+/// A node agent: membership with self-fencing, coordinator election, the coordinator (on
+/// the elected node) and the reconciler, all fed by one watch of the cluster's keyspace.
+///
+/// ``run()`` runs until its task is cancelled (a crash, as far as the cluster can tell: the
+/// lease expires) or ``leave()`` is called (a graceful stop: resources are stopped, the
+/// coordinator term resigned and the lease revoked, so others take over at once).
+public actor Agent {
+    /// The options.
+    public nonisolated let options: AgentOptions
+    /// The reconciler (for the HTTP API and tests).
+    public nonisolated let reconciler: Reconciler
+    /// The coordinator runtime.
+    public nonisolated let coordinator: Coordinator
+    /// The election.
+    public nonisolated let election: CoordinatorElection
+
+    private let store: any ClusterStore
+    private let keyspace: Keyspace
+    private let clock: any Clock<Duration>
+    private let wallClock: @Sendable () -> Timestamp
+    private let logger: Logger
+    private var membership: Membership?
+    private var latest: ClusterView
+    private var viewWaiters: [CheckedContinuation<Void, Never>] = []
+    private var leaving = false
+
+    /// Creates an agent.
+    ///
+    /// - Parameters:
+    ///   - factory: makes the executors of local resources.
+    ///   - clock: every wait and timeout (a test clock in simulation).
+    ///   - wallClock: the time written in records.
+    ///   - reconcilerEvents: told of every operation and failure (metrics).
+    public init(
+        options: AgentOptions, store: any ClusterStore, keyspace: Keyspace, factory: any ResourceHandleFactory,
+        clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp = Agent.systemTime,
+        healthChecker: HealthCheckerBox? = nil, reconcilerEvents: (@Sendable (ReconcilerEvent) -> Void)? = nil,
+        logger: Logger = Logger(label: "vigil.node")
+    ) {
+        self.options = options
+        self.store = store
+        self.keyspace = keyspace
+        self.clock = clock
+        self.wallClock = wallClock
+        var logger = logger
+        logger[metadataKey: "node"] = "\(options.node)"
+        self.logger = logger
+        self.latest = ClusterView(keyspace: keyspace)
+        self.election = CoordinatorElection(store: store, node: options.node, keyPrefix: keyspace.prefix, logger: logger)
+        self.reconciler = Reconciler(
+            node: options.node, store: store, keyspace: keyspace, factory: factory, clock: clock, wallClock: wallClock,
+            healthChecker: healthChecker?.checker, events: reconcilerEvents, logger: logger)
+        self.coordinator = Coordinator(
+            store: store, keyspace: keyspace, election: election, node: options.node, wallClock: wallClock, logger: logger)
+    }
+
+    /// The wall-clock time now.
+    public static let systemTime: @Sendable () -> Timestamp = {
+        Timestamp(millisecondsSinceEpoch: Int64((Date().timeIntervalSince1970 * 1000).rounded()))
+    }
+
+    /// The latest view of the cluster.
+    public var view: ClusterView { latest }
+
+    /// The member lease, while a member.
+    public var lease: Int64? {
+        get async { await membership?.lease }
+    }
+
+    /// Runs the agent until the task is cancelled or ``leave()`` completes.
+    public func run() async {
+        let initial = await readInitialView()
+        let ttl = initial?.config?.cluster.nodeLossTimeout ?? options.defaultNodeLossTimeout
+        let policy = MembershipPolicy(ttl: ttl)
+        let noQuorumPolicy = initial?.config?.cluster.noQuorumPolicy ?? .stop
+        let reconciler = self.reconciler
+        let election = self.election
+        let fenceTimeout = max(policy.safetyMargin / 2, .milliseconds(200))
+        let membership = Membership(
+            store: store, node: options.node,
+            record: MemberRecord(address: options.address, started: wallClock().description), policy: policy,
+            keyPrefix: keyspace.prefix, clock: clock, logger: logger
+        ) { _ in
+            await election.depose()
+            await reconciler.selfFence(everything: noQuorumPolicy == .stop, timeout: fenceTimeout)
+        }
+        self.membership = membership
+        logger.info("agent starting", metadata: ["ttl": "\(ttl)", "keyspace": "\(keyspace.prefix)"])
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await membership.run() }
+            group.addTask { [clock] in
+                await election.run(lease: { await membership.lease }, retryInterval: policy.retryInterval, clock: clock)
+            }
+            group.addTask { await self.watchLoop() }
+            group.addTask { await self.tickLoop() }
+            await group.next()
+            group.cancelAll()
+        }
+        await reconciler.shutdown()
+    }
+
+    /// Leaves gracefully: stops local resources (reporting them stopped), resigns the
+    /// coordinator term and revokes the member lease; ``run()`` then returns.
+    public func leave() async {
+        leaving = true
+        logger.info("leaving: stopping local resources")
+        await reconciler.stopAll()
+        try? await election.resign()
+        try? await membership?.leave()
+    }
+
+    // MARK: - Loops
+
+    private func readInitialView() async -> ClusterView? {
+        do {
+            let range = try await store.range(.prefix(keyspace.prefix))
+            return ClusterView(keyspace: keyspace, range: range)
+        } catch {
+            logger.warning("cannot read the cluster yet", metadata: ["error": "\(error)"])
+            return nil
+        }
+    }
+
+    private func watchLoop() async {
+        while !Task.isCancelled && !leaving {
+            do {
+                let range = try await store.range(.prefix(keyspace.prefix))
+                await publish(ClusterView(keyspace: keyspace, range: range))
+                var view = latest
+                for try await update in store.watch(prefix: keyspace.prefix, fromRevision: range.revision + 1) {
+                    guard case .events(let events, let revision) = update else { break }
+                    if view.apply(events, revision: revision) { await publish(view) }
+                    if leaving { return }
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("watch failed; re-reading", metadata: ["error": "\(error)"])
+                do { try await clock.sleep(for: .milliseconds(200)) } catch { return }
+            }
+        }
+    }
+
+    private func tickLoop() async {
+        while !Task.isCancelled && !leaving {
+            do { try await clock.sleep(for: options.coordinatorTick) } catch { return }
+            await syncIdentity()
+            await coordinator.update()
+        }
+        // Keep the group alive while leaving; run() ends when membership.run returns.
+        while !Task.isCancelled {
+            do { try await clock.sleep(for: .seconds(3600)) } catch { return }
+        }
+    }
+
+    private func publish(_ view: ClusterView) async {
+        latest = view
+        await syncIdentity()
+        if leaving { return }
+        await reconciler.update(view: view)
+        await coordinator.update(view: view)
+        let waiters = viewWaiters
+        viewWaiters.removeAll()
+        for waiter in waiters { waiter.resume() }
+    }
+
+    private func syncIdentity() async {
+        let lease = await membership?.lease
+        var identity: ReconcilerIdentity?
+        if let lease, let member = latest.members[options.node], member.lease == lease {
+            identity = ReconcilerIdentity(lease: lease, incarnation: member.incarnation)
+        }
+        if leaving { identity = nil }
+        await reconciler.setIdentity(identity)
+    }
+}

@@ -1,0 +1,22 @@
+public import VigilModel
+
+/// How a node agent runs.
+public struct AgentOptions: Sendable {
+    /// The node name (`members/<node>`; must be a configured node to take resources).
+    public var node: String
+    /// The address advertised in the member record (the HTTP API's, usually).
+    public var address: String
+    /// The membership lease TTL when no configuration has been applied yet (otherwise the
+    /// configuration's `node-loss-timeout`).
+    public var defaultNodeLossTimeout: Duration
+    /// How often the coordinator re-plans without a change (failure expiry, retries).
+    public var coordinatorTick: Duration
+
+    /// Creates options.
+    public init(node: String, address: String = "", defaultNodeLossTimeout: Duration = .seconds(3), coordinatorTick: Duration = .seconds(1)) {
+        self.node = node
+        self.address = address
+        self.defaultNodeLossTimeout = defaultNodeLossTimeout
+        self.coordinatorTick = coordinatorTick
+    }
+}

@@ -1,0 +1,115 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import VigilHealth
+import VigilModel
+import VigilNode
+import VigilStore
+
+/// `vigil agent`: runs the node agent until SIGTERM/SIGINT (then leaves gracefully).
+struct AgentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agent",
+        abstract: "Run the node agent: membership, coordinator election, reconciling local resources.",
+        discussion: """
+            With --etcd (or VIGIL_ETCD, or /etc/vigil/vigil.yaml) the agent joins the cluster kept in etcd.
+            With --standalone --config FILE it runs a one-node cluster on an in-process store persisted
+            under --state-dir, with no etcd. SIGTERM or SIGINT stops it gracefully: local resources are
+            stopped and its membership is revoked, so other nodes take over at once.
+            """
+    )
+
+    @Option(help: "This node's name, as in the configuration's nodes (default: the host name).")
+    var node: String?
+
+    @Option(help: "etcd endpoints, comma-separated (http(s)://host:port).")
+    var etcd: String?
+
+    @Option(help: "The cluster name: keys live under /vigil/<cluster>/ (default: the applied configuration's name is not known before joining, so 'default').")
+    var cluster: String = "default"
+
+    @Option(help: "The address advertised to peers (HTTP API address).")
+    var address: String?
+
+    @Option(help: "Where OCF agents keep runtime files.")
+    var runtimeDir: String = "/run/vigil"
+
+    @Flag(help: "Run a one-node cluster on an in-process store (no etcd).")
+    var standalone = false
+
+    @Option(help: "With --standalone: the configuration to apply at start.")
+    var config: String?
+
+    @Option(help: "With --standalone: where the store is persisted.")
+    var stateDir: String = "/var/lib/vigil"
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: String = "info"
+
+    func run() async throws {
+        var logger = Logger(label: "vigil.agent", factory: { StreamLogHandler.standardError(label: $0) })
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        try FileManager.default.createDirectory(atPath: runtimeDir, withIntermediateDirectories: true)
+        let factory = HostResourceFactory(runtimeDirectory: runtimeDir, logger: logger)
+        if standalone {
+            try await runStandalone(factory: factory, logger: logger)
+        } else {
+            let endpoints = try EtcdEndpoints.resolve(etcd)
+            let keyspace = Keyspace(cluster: cluster)
+            let name = node ?? ProcessInfo.processInfo.hostName
+            try await withEtcdStore(EtcdConfiguration(endpoints: endpoints), logger: logger) { store in
+                try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger)
+            }
+        }
+    }
+
+    private func runStandalone(factory: HostResourceFactory, logger: Logger) async throws {
+        guard let configPath = config else { throw CLIError("--standalone needs --config FILE") }
+        let text = try InputFile.read(configPath)
+        let parsed: ClusterConfig
+        do {
+            parsed = try ConfigDecoder.decode(yaml: text, file: configPath)
+        } catch {
+            throw CLIError("\(error)")
+        }
+        try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+        let store = try MemoryStore(directory: stateDir, logger: logger)
+        let keyspace = Keyspace(cluster: parsed.cluster.name)
+        let record = ConfigRecord(
+            yaml: text, hash: "", appliedBy: "vigil agent --standalone", appliedAt: Agent.systemTime().description)
+        _ = try await store.put(keyspace.config, Array(try JSONEncoder().encode(record)))
+        let name = node ?? parsed.nodes.first?.name ?? "local"
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await store.run() }
+            group.addTask { try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger) }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func runAgent(
+        store: any ClusterStore, keyspace: Keyspace, node name: String, factory: HostResourceFactory, logger: Logger
+    ) async throws {
+        try await withHealthChecker(logger: logger) { checker in
+            let agent = Agent(
+                options: AgentOptions(node: name, address: address ?? ""), store: store, keyspace: keyspace,
+                factory: factory, healthChecker: HealthCheckerBox(checker), logger: logger)
+            let signals = SignalStream.make([SIGTERM, SIGINT])
+            let stream = signals.stream
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await agent.run() }
+                group.addTask {
+                    for await signal in stream {
+                        logger.notice("signal received: leaving", metadata: ["signal": "\(signal)"])
+                        await agent.leave()
+                        return
+                    }
+                }
+                await group.next()
+                await group.next()
+            }
+            signals.cancel()
+        }
+    }
+}
