@@ -28,6 +28,7 @@ public actor Agent {
     private var latest: ClusterView
     private var viewWaiters: [CheckedContinuation<Void, Never>] = []
     private var leaving = false
+    private let left: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation) = AsyncStream.makeStream()
 
     /// Creates an agent.
     ///
@@ -98,6 +99,9 @@ public actor Agent {
             }
             group.addTask { await self.watchLoop() }
             group.addTask { await self.tickLoop() }
+            group.addTask { [left] in
+                for await _ in left.stream { return }
+            }
             await group.next()
             group.cancelAll()
         }
@@ -112,6 +116,7 @@ public actor Agent {
         await reconciler.stopAll()
         try? await election.resign()
         try? await membership?.leave()
+        left.continuation.finish()
     }
 
     // MARK: - Loops
@@ -151,10 +156,6 @@ public actor Agent {
             do { try await clock.sleep(for: options.coordinatorTick) } catch { return }
             await syncIdentity()
             await coordinator.update()
-        }
-        // Keep the group alive while leaving; run() ends when membership.run returns.
-        while !Task.isCancelled {
-            do { try await clock.sleep(for: .seconds(3600)) } catch { return }
         }
     }
 
