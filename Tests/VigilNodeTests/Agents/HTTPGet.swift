@@ -1,0 +1,26 @@
+import Foundation
+import Glibc
+
+/// Whether `GET /` on 127.0.0.1:`port` answers 200 (a blocking socket with short timeouts).
+func httpOK(port: Int) -> Bool {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return false }
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 0, tv_usec: 500_000)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return false }
+    let request = Array("GET / HTTP/1.0\r\n\r\n".utf8)
+    guard send(fd, request, request.count, 0) == request.count else { return false }
+    var buffer = [UInt8](repeating: 0, count: 64)
+    let count = recv(fd, &buffer, buffer.count, 0)
+    guard count > 12 else { return false }
+    return String(decoding: buffer[0..<count], as: UTF8.self).hasPrefix("HTTP/1.0 200")
+}
