@@ -46,7 +46,12 @@ struct RealAgentTests {
     }
 
     static func withHarness(_ name: String, threshold: Int = 3, _ body: (Harness, EtcdStore) async throws -> Void) async throws {
-        let etcd = try EtcdFixture.current()
+        try await withHarness(name, etcd: try EtcdFixture.current(), threshold: threshold, body)
+    }
+
+    static func withHarness(
+        _ name: String, etcd: EtcdCluster, threshold: Int = 3, _ body: (Harness, EtcdStore) async throws -> Void
+    ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-agents-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
