@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+import VigilModel
+import VigilNode
+import VigilStore
+
+/// The coordinator's pure decisions on hand-built views.
+@Suite("CoordinatorCore")
+struct CoordinatorCoreTests {
+    static let keyspace = Keyspace(cluster: "t")
+
+    /// A view built key by key; member incarnations are 10 + the node's index.
+    struct ViewBuilder {
+        var kvs: [KeyValue] = []
+        var revision: Int64 = 100
+
+        mutating func json(_ key: String, _ value: some Encodable, create: Int64 = 1, lease: Int64 = 0) {
+            revision += 1
+            // The encoder cannot fail on these record types.
+            let bytes = Array((try? JSONEncoder().encode(value)) ?? Data())
+            kvs.append(KeyValue(key: key, value: bytes, createRevision: create, modRevision: revision, version: 1, lease: lease))
+        }
+
+        mutating func config(_ yaml: String) {
+            json(keyspace.config, ConfigRecord(yaml: yaml, hash: "", appliedBy: "t", appliedAt: "t"))
+        }
+
+        mutating func member(_ node: String, incarnation: Int64, ready: Bool = true) {
+            json(keyspace.member(node), MemberRecord(address: "", started: "", ready: ready), create: incarnation, lease: incarnation)
+        }
+
+        mutating func status(_ resource: String, on node: String, _ state: ResourceStatusState) {
+            json(keyspace.status(resource, on: node), StatusRecord(state: state, since: "t"))
+        }
+
+        mutating func assignment(_ resource: String, term: Int64 = 5, _ entries: [String: (AssignedRole, Int64)]) {
+            json(
+                keyspace.assignment(resource),
+                AssignmentRecord(term: term, nodes: entries.mapValues { AssignmentRecord.Entry(role: $0.0, member: $0.1) }))
+        }
+
+        var view: ClusterView { ClusterView(keyspace: keyspace, range: RangeResult(kvs: kvs, revision: revision)) }
+    }
+
+    static let oneService = """
+        cluster: {name: t}
+        nodes: [{name: n1}, {name: n2}, {name: n3}]
+        resources:
+          - {name: web, agent: process, params: {command: [/bin/true]}}
+        """
+
+    static func threeMembers(_ yaml: String = oneService) -> ViewBuilder {
+        var builder = ViewBuilder()
+        builder.config(yaml)
+        for (index, node) in ["n1", "n2", "n3"].enumerated() { builder.member(node, incarnation: Int64(11 + index)) }
+        return builder
+    }
+
+    @Test func noConfigurationMeansNothingToDo() {
+        var builder = ViewBuilder()
+        builder.member("n1", incarnation: 11)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 5, now: nil)
+        #expect(decision.writes.isEmpty)
+        #expect(decision.transition == nil)
+    }
+
+    @Test func aNewServiceIsAssignedToOneMemberForItsIncarnation() throws {
+        let decision = CoordinatorCore.decide(view: Self.threeMembers().view, term: 7, now: nil)
+        let record = try #require(decision.writes["web"])
+        #expect(record.term == 7)
+        #expect(record.nodes.count == 1)
+        let (node, entry) = try #require(record.nodes.first)
+        #expect(entry.role == .started)
+        #expect(entry.member == ["n1": 11, "n2": 12, "n3": 13][node])
+    }
+
+    @Test func nothingIsPlannedWhileAMemberIsStillProbing() {
+        var builder = Self.threeMembers()
+        builder.member("n2", incarnation: 12, ready: false)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(decision.writes.isEmpty)
+        #expect(decision.waitingFor == ["n2 probing"])
+    }
+
+    @Test func nothingIsPlannedWhileAStepIsInFlight() {
+        var builder = Self.threeMembers()
+        builder.assignment("web", ["n1": (.started, 11)])
+        builder.status("web", on: "n1", .starting)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(decision.writes.isEmpty)
+        #expect(decision.transition == nil)
+        #expect(decision.waitingFor == ["web on n1: starting, assigned started"])
+    }
+
+    @Test func aSettledClusterNeedsNoWrite() {
+        var builder = Self.threeMembers()
+        builder.assignment("web", ["n1": (.started, 11)])
+        builder.status("web", on: "n1", .started)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(decision.writes.isEmpty)
+        #expect(decision.transition?.actions.isEmpty == true)
+    }
+
+    @Test func aFailedInstanceIsStoppedFirst() throws {
+        var builder = Self.threeMembers()
+        builder.assignment("web", ["n1": (.started, 11)])
+        builder.status("web", on: "n1", .failed)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        let record = try #require(decision.writes["web"])
+        // The start (here or elsewhere) waits for the stop: only the stop is assigned now.
+        #expect(record.nodes["n1"] == AssignmentRecord.Entry(role: .stopped, member: 11))
+        #expect(record.nodes.values.filter { $0.role == .started }.isEmpty)
+    }
+
+    @Test func entriesOfAnEarlierIncarnationAreDroppedAndTheServiceReplaced() throws {
+        var builder = Self.threeMembers()
+        // n1 re-joined (incarnation 11 → 21): the old entry means nothing now.
+        builder.member("n1", incarnation: 21)
+        builder.assignment("web", ["n1": (.started, 11)])
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        let record = try #require(decision.writes["web"])
+        #expect(record.nodes["n1"]?.member != 11)
+        #expect(record.nodes.values.filter { $0.role == .started }.count == 1)
+    }
+
+    @Test func aLostNodesServiceIsStartedElsewhere() throws {
+        var builder = ViewBuilder()
+        builder.config(Self.oneService)
+        builder.member("n2", incarnation: 12)
+        builder.member("n3", incarnation: 13)
+        builder.assignment("web", ["n1": (.started, 11)])
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        let record = try #require(decision.writes["web"])
+        #expect(record.nodes["n1"] == nil)
+        #expect(record.nodes.values.map(\.role) == [.started])
+    }
+
+    @Test func orderedStartsAreAssignedOneStepAtATime() throws {
+        let yaml = """
+            cluster: {name: t}
+            nodes: [{name: n1}, {name: n2}, {name: n3}]
+            resources:
+              - {name: db, agent: process, params: {command: [/bin/true]}}
+              - {name: api, agent: process, params: {command: [/bin/true]}}
+            constraints:
+              - order: {first: db, then: api}
+            """
+        var builder = Self.threeMembers(yaml)
+        let first = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(Set(first.writes.keys) == ["db"])
+        let db = try #require(first.writes["db"])
+        let (node, entry) = try #require(db.nodes.first)
+        builder.assignment("db", ["\(node)": (.started, entry.member)])
+        builder.status("db", on: node, .started)
+        let second = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(Set(second.writes.keys) == ["api"])
+    }
+
+    @Test func standbyMovesTheServiceStopFirst() throws {
+        var builder = Self.threeMembers()
+        builder.assignment("web", ["n1": (.started, 11)])
+        builder.status("web", on: "n1", .started)
+        builder.json(Self.keyspace.nodeAdmin("n1"), NodeAdminRecord(standby: true))
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        let record = try #require(decision.writes["web"])
+        #expect(record.nodes == ["n1": AssignmentRecord.Entry(role: .stopped, member: 11)])
+    }
+
+    @Test(arguments: [
+        (AssignedRole.stopped, ResourceStatusState.started, LocalOperation?.some(.stop)),
+        (.stopped, .failed, .stop), (.stopped, .stopped, nil), (.started, .stopped, .start),
+        (.started, .failed, nil), (.started, .promoted, .demote), (.promoted, .started, .promote),
+        (.promoted, .unpromoted, .promote), (.promoted, .stopped, .start), (.started, .started, nil),
+    ])
+    func theReconcilersNextOperation(role: AssignedRole, state: ResourceStatusState, expected: LocalOperation?) {
+        #expect(LocalOperation.next(toward: role, from: state) == expected)
+    }
+}

@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Agent benchmarks on real processes (release build): etcd members and `vigil agent`s on
+127.0.0.1, each agent in its own PID namespace.
+
+  node-loss     the node holding a web service is SIGKILLed whole (node-loss-timeout 2s);
+                time until the service answers again from another node. >= 10 trials.
+  crash         the service process alone is SIGKILLed; time until it answers again.
+  rss           resident memory of one agent managing 20 process resources.
+  converge      16 agents on one machine; time from applying a 50-resource config until
+                every resource reports started.
+
+Usage: lab/bench-agents.py [--trials N] [--vigil PATH]. Prints a Markdown summary.
+Everything started is stopped by PID on exit."""
+import argparse, json, os, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def free_ports(n):
+    socks = [socket.socket() for _ in range(n)]
+    for s in socks:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in socks]
+    for s in socks:
+        s.close()
+    return ports
+
+
+class Lab:
+    def __init__(self, vigil, work):
+        self.vigil, self.work = vigil, work
+        self.procs = []
+        self.agents = {}
+
+    def start_etcd(self, members=3):
+        ports = free_ports(2 * members)
+        initial = ",".join(f"e{i}=http://127.0.0.1:{ports[members + i]}" for i in range(members))
+        self.endpoints = ",".join(f"http://127.0.0.1:{ports[i]}" for i in range(members))
+        for i in range(members):
+            c, p = ports[i], ports[members + i]
+            log = open(f"{self.work}/etcd{i}.log", "w")
+            self.procs.append(subprocess.Popen([
+                "etcd", "--name", f"e{i}", "--data-dir", f"{self.work}/etcd{i}",
+                "--listen-client-urls", f"http://127.0.0.1:{c}", "--advertise-client-urls", f"http://127.0.0.1:{c}",
+                "--listen-peer-urls", f"http://127.0.0.1:{p}", "--initial-advertise-peer-urls", f"http://127.0.0.1:{p}",
+                "--initial-cluster", initial, "--initial-cluster-state", "new",
+                "--heartbeat-interval", "50", "--election-timeout", "500"], stdout=log, stderr=log))
+        wait_for(lambda: subprocess.run(["etcdctl", "--endpoints", self.endpoints, "endpoint", "health"],
+                                        capture_output=True).returncode == 0, 30, "etcd")
+
+    def put_config(self, cluster, yaml):
+        record = json.dumps({"yaml": yaml, "hash": "", "applied-by": "bench", "applied-at": "2026-11-25T00:00:00Z"})
+        subprocess.run(["etcdctl", "--endpoints", self.endpoints, "put", f"/vigil/{cluster}/config", record],
+                       check=True, capture_output=True)
+
+    def start_agent(self, node, cluster, namespace=True):
+        log = open(f"{self.work}/{cluster}-{node}.log", "a")
+        argv = [self.vigil, "agent", "--node", node, "--etcd", self.endpoints, "--cluster", cluster,
+                "--runtime-dir", f"{self.work}/run-{node}", "--log-level", "warning"]
+        if namespace:
+            argv = ["unshare", "--pid", "--fork", "--kill-child"] + argv
+        p = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        self.procs.append(p)
+        self.agents[node] = p
+        return p
+
+    def agent_pid(self, node):
+        p = self.agents[node]
+        try:
+            with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
+                return int(f.read().split()[0])
+        except (OSError, IndexError):
+            return p.pid
+
+    def kill_node(self, node):
+        os.kill(self.agent_pid(node), signal.SIGKILL)
+        self.agents[node].wait(10)
+
+    def status(self, cluster):
+        out = subprocess.run(["etcdctl", "--endpoints", self.endpoints, "get", "--prefix", f"/vigil/{cluster}/status/"],
+                             capture_output=True, text=True).stdout.splitlines()
+        result = {}
+        for key, value in zip(out[0::2], out[1::2]):
+            node, resource = key.split("/")[-2:]
+            result.setdefault(resource, {})[node] = json.loads(value)["state"]
+        return result
+
+    def stop(self):
+        for p in self.procs:
+            if p.poll() is None:
+                try:
+                    with open(f"/proc/{p.pid}/task/{p.pid}/children") as f:
+                        for child in f.read().split():
+                            os.kill(int(child), signal.SIGKILL)
+                except OSError:
+                    pass
+                p.send_signal(signal.SIGTERM)
+        for p in self.procs:
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+def wait_for(condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.01)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
+def serving(port):
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=0.5).read()
+        return True
+    except Exception:
+        return False
+
+
+def descendants(pid):
+    found, queue = [], [pid]
+    while queue:
+        p = queue.pop()
+        try:
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    kids = [int(x) for x in f.read().split()]
+                found += kids
+                queue += kids
+        except OSError:
+            pass
+    return found
+
+
+def web_config(cluster, port, work):
+    return f"""cluster:
+  name: {cluster}
+  node-loss-timeout: 2s
+nodes:
+  - {{name: n1}}
+  - {{name: n2}}
+  - {{name: n3}}
+resources:
+  - name: web
+    agent: process
+    params: {{command: [/usr/bin/python3, {ROOT}/lab/demo-web.py, "{port}", {work}/web.pid]}}
+    monitor: {{interval: 1s, timeout: 5s}}
+    migration-threshold: 1000
+    health:
+      - http: {{url: "http://127.0.0.1:{port}/", expect-status: 200}}
+        interval: 500ms
+        timeout: 1s
+        rise: 1
+        fall: 2
+"""
+
+
+def holder(lab, cluster):
+    nodes = [n for n, s in lab.status(cluster).get("web", {}).items() if s == "started"]
+    return nodes[0] if len(nodes) == 1 else None
+
+
+def bench_failover(lab, trials):
+    port = free_ports(1)[0]
+    lab.put_config("failover", web_config("failover", port, lab.work))
+    for n in ("n1", "n2", "n3"):
+        lab.start_agent(n, "failover")
+    wait_for(lambda: serving(port) and holder(lab, "failover"), 60, "web")
+    node_loss, crash = [], []
+    for _ in range(trials):
+        h = holder(lab, "failover")
+        start = time.monotonic()
+        lab.kill_node(h)
+        time.sleep(0.05)
+        wait_for(lambda: serving(port), 60, "web after node loss")
+        node_loss.append(time.monotonic() - start)
+        lab.start_agent(h, "failover")
+        wait_for(lambda: holder(lab, "failover") is not None and serving(port), 60, "settled")
+        time.sleep(1.0)
+    for _ in range(trials):
+        h = holder(lab, "failover")
+        webs = [p for p in descendants(lab.agent_pid(h)) if b"demo-web.py" in open(f"/proc/{p}/cmdline", "rb").read()]
+        start = time.monotonic()
+        os.kill(webs[0], signal.SIGKILL)
+        time.sleep(0.01)
+        wait_for(lambda: serving(port), 30, "web after crash")
+        crash.append(time.monotonic() - start)
+        time.sleep(1.0)
+    return node_loss, crash
+
+
+def service_start_time(port, work):
+    start = time.monotonic()
+    p = subprocess.Popen(["/usr/bin/python3", f"{ROOT}/lab/demo-web.py", str(port), f"{work}/alone.pid"])
+    wait_for(lambda: serving(port), 10, "bare web")
+    elapsed = time.monotonic() - start
+    p.kill()
+    p.wait()
+    return elapsed
+
+
+def many_config(cluster, nodes, resources):
+    lines = [f"cluster:\n  name: {cluster}\n  node-loss-timeout: 3s\nnodes:"]
+    lines += [f"  - {{name: n{i}}}" for i in range(1, nodes + 1)]
+    lines.append("resources:")
+    for r in range(resources):
+        lines.append(f"  - name: r{r}\n    agent: process\n    params: {{command: [/usr/bin/sleep, infinity]}}\n"
+                     f"    monitor: {{interval: 5s, timeout: 5s}}")
+    return "\n".join(lines) + "\n"
+
+
+def bench_rss(lab):
+    lab.put_config("rss", many_config("rss", 1, 20))
+    lab.start_agent("n1", "rss")
+    wait_for(lambda: sum(1 for r in lab.status("rss").values() if "started" in r.values()) == 20, 60, "20 resources")
+    time.sleep(3)
+    pid = lab.agent_pid("n1")
+    with open(f"/proc/{pid}/status") as f:
+        rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+    lab.kill_node("n1")
+    return rss / 1024
+
+
+def bench_converge(lab):
+    for i in range(1, 17):
+        lab.start_agent(f"n{i}", "converge", namespace=True)
+    time.sleep(2)
+    start = time.monotonic()
+    lab.put_config("converge", many_config("converge", 16, 50))
+    wait_for(lambda: sum(1 for r in lab.status("converge").values() if "started" in r.values()) == 50, 120, "50 resources")
+    elapsed = time.monotonic() - start
+    for i in range(1, 17):
+        lab.kill_node(f"n{i}")
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--trials", type=int, default=10)
+    parser.add_argument("--vigil", default=f"{ROOT}/.build/release/vigil")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="vigil-bench-") as work:
+        lab = Lab(args.vigil, work)
+        try:
+            lab.start_etcd()
+            node_loss, crash = bench_failover(lab, args.trials)
+            bare = service_start_time(free_ports(1)[0], work)
+            rss = bench_rss(lab)
+            converge = bench_converge(lab)
+        finally:
+            lab.stop()
+    q = lambda xs: f"p50 {statistics.median(xs):.2f} s, min {min(xs):.2f} s, max {max(xs):.2f} s (n={len(xs)})"
+    print(f"- node loss to serving again (node-loss-timeout 2s): {q(node_loss)}")
+    print(f"- service process crash to serving again: {q(crash)}; the service alone starts in {bare:.2f} s")
+    print(f"- agent resident memory with 20 process resources: {rss:.1f} MiB")
+    print(f"- 16 agents converge a 50-resource configuration in {converge:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
