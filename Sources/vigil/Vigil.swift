@@ -6,6 +6,9 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "A high-availability cluster manager: placement, fencing and deep health checks over etcd.",
-        subcommands: [SimulateCommand.self, ConfigCommand.self, ResourceCommand.self, HealthCommand.self]
+        subcommands: [
+            SimulateCommand.self, ConfigCommand.self, StatusCommand.self, NodeCommand.self, ResourceCommand.self,
+            EventsCommand.self, HealthCommand.self,
+        ]
     )
 }
