@@ -27,7 +27,7 @@ extension ClusterClient {
     }
 
     func setStopped(_ resource: String, _ stopped: Bool) async throws {
-        try await updateResourceAdmin(resource, node: nil, kind: stopped ? "resource-stop" : "resource-start") { admin, _ in
+        _ = try await updateResourceAdmin(resource, node: nil, kind: stopped ? "resource-stop" : "resource-start") { admin, _ in
             admin.stopped = stopped
             return stopped ? "restart \(resource): hold it stopped" : "restart \(resource): start it again"
         }

@@ -16,7 +16,8 @@ extension ClusterClient {
             let status = ClusterStatus(view: view)
             if status == last { return false }
             last = status
-            return try await !body(status)
+            let more = try await body(status)
+            return !more
         }
     }
 
