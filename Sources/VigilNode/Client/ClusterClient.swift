@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import VigilStore
 
 /// The operator's side of a cluster: apply and show the configuration, put nodes in
