@@ -78,10 +78,11 @@ struct ConnectionOptions: ParsableArguments {
     func resolve(defaultCluster: String? = nil) throws -> (EtcdConfiguration, String, String) {
         let environment = ProcessInfo.processInfo.environment
         let flagOrEnv = etcd ?? environment["VIGIL_ETCD"].flatMap { $0.isEmpty ? nil : $0 }
-        let file = try clientFile(required: flagOrEnv == nil)
+        let file = try clientFile(required: false)
         let endpoints = flagOrEnv.map(Self.split) ?? file?.etcd ?? []
         guard !endpoints.isEmpty else {
-            throw CLIError("no etcd endpoints: give --etcd URLS, set VIGIL_ETCD, or list them under 'etcd:' in \(clientConfig)")
+            let where_ = FileManager.default.fileExists(atPath: clientConfig) ? "list them under 'etcd:' in" : "create"
+            throw CLIError("no etcd endpoints: give --etcd URLS, set VIGIL_ETCD, or \(where_) \(clientConfig) (etcd: [URLS])")
         }
         var configuration = EtcdConfiguration(endpoints: endpoints)
         if let file, file.caFile != nil || file.certFile != nil || file.keyFile != nil {

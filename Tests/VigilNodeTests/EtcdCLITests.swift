@@ -115,7 +115,7 @@ struct EtcdCLITests {
             #expect(try f.vigil("resource", "clear", "web").status == 0)
             #expect(try await f.withStore { store, keyspace in try await store.get(keyspace.resourceAdmin("web")) } == nil)
 
-            try await f.withStore { store, keyspace in
+            _ = try await f.withStore { store, keyspace in
                 try await store.put(keyspace.failcount("web", on: "n1"), "{\"count\":3,\"last-failure\":\"2026-11-25T10:00:00Z\"}")
             }
             let counted = try f.vigil("status")
@@ -129,6 +129,37 @@ struct EtcdCLITests {
             #expect(events.status == 0)
             let kinds = events.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true)[2] }
             #expect(kinds == ["config-applied", "node-admin", "resource-ban", "resource-clear", "resource-cleanup"])
+        }
+    }
+
+    @Test
+    func statusWatchPrintsEachChange() async throws {
+        try await withFixture { f in
+            #expect(try f.vigil("config", "apply", try f.write("c.yaml", f.yaml())).status == 0)
+            let output = f.directory.appendingPathComponent("watch.out")
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: output)
+            defer { try? handle.close() }
+            let process = Process()
+            process.executableURL = VigilBinary.executable
+            process.arguments = ["status", "--watch", "--json"] + f.connection
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            defer {
+                if process.isRunning {
+                    process.terminate()
+                    process.waitUntilExit()
+                }
+            }
+            func lines() -> [String] {
+                ((try? String(contentsOf: output, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            }
+            try await eventually("the first status") { lines().count == 1 }
+            #expect(try f.vigil("node", "maintenance", "n1").status == 0)
+            try await eventually("the status after the change") { lines().count == 2 }
+            #expect(lines().last?.contains("\"n1\":{\"maintenance\":true") == true, "\(lines())")
+            #expect(process.isRunning)
         }
     }
 
