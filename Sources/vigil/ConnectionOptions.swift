@@ -114,8 +114,10 @@ struct ConnectionOptions: ParsableArguments {
                 return try await body(client)
             }
         } catch let error as VigilStoreError {
-            if error.code == .unavailable || error.code == .timeout {
+            if error.code == .unavailable {
                 printError("cannot reach etcd at \(urls): \(error.message)")
+            } else if error.code == .timeout {
+                printError("cannot reach etcd at \(urls) in time (a write may still have been applied; check 'vigil events'): \(error.message)")
             } else {
                 printError("etcd at \(urls): \(error.message)")
             }
