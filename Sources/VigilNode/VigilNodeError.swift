@@ -5,7 +5,7 @@ public struct VigilNodeError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, as an extensible set of codes.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Base: String, Hashable, Sendable {
-            case invalidConfiguration, noConfiguration, conflict, notFound, unsupported, invalidArgument, store
+            case invalidConfiguration, noConfiguration, conflict, notFound, unsupported, invalidArgument, store, timeout
         }
 
         let base: Base
@@ -24,6 +24,8 @@ public struct VigilNodeError: Error, CustomStringConvertible, Sendable {
         public static let invalidArgument = Code(base: .invalidArgument)
         /// The store failed (the cause is a `VigilStoreError`).
         public static let store = Code(base: .store)
+        /// Something waited for did not happen in time (e.g. a resource did not stop).
+        public static let timeout = Code(base: .timeout)
 
         /// The code's name.
         public var description: String { base.rawValue }

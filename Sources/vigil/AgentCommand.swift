@@ -23,11 +23,7 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "This node's name, as in the configuration's nodes (default: the host name).")
     var node: String?
 
-    @Option(help: "etcd endpoints, comma-separated (http(s)://host:port).")
-    var etcd: String?
-
-    @Option(help: "The cluster name: keys live under /vigil/<cluster>/ (default: the applied configuration's name is not known before joining, so 'default').")
-    var cluster: String = "default"
+    @OptionGroup var connection: ConnectionOptions
 
     @Option(help: "The address advertised to peers (HTTP API address).")
     var address: String?
@@ -55,10 +51,10 @@ struct AgentCommand: AsyncParsableCommand {
         if standalone {
             try await runStandalone(factory: factory, logger: logger)
         } else {
-            let endpoints = try EtcdEndpoints.resolve(etcd)
+            let (etcdConfiguration, _, cluster) = try connection.resolve()
             let keyspace = Keyspace(cluster: cluster)
             let name = node ?? ProcessInfo.processInfo.hostName
-            try await withEtcdStore(EtcdConfiguration(endpoints: endpoints), logger: logger) { store in
+            try await withEtcdStore(etcdConfiguration, logger: logger) { store in
                 try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger)
             }
         }

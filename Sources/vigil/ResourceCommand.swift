@@ -5,6 +5,9 @@ struct ResourceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "resource",
         abstract: "Act on one resource.",
-        subcommands: [ResourceRunCommand.self]
+        subcommands: [
+            ResourceRunCommand.self, ResourceMoveCommand.self, ResourceBanCommand.self, ResourceClearCommand.self,
+            ResourceRestartCommand.self, ResourceCleanupCommand.self,
+        ]
     )
 }

@@ -7,7 +7,8 @@ struct Vigil: AsyncParsableCommand {
         commandName: "vigil",
         abstract: "A high-availability cluster manager: placement, fencing and deep health checks over etcd.",
         subcommands: [
-            AgentCommand.self, SimulateCommand.self, ConfigCommand.self, ResourceCommand.self, HealthCommand.self,
+            AgentCommand.self, SimulateCommand.self, ConfigCommand.self, StatusCommand.self, NodeCommand.self, ResourceCommand.self,
+            EventsCommand.self, HealthCommand.self,
         ]
     )
 }

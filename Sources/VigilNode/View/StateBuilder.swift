@@ -1,81 +1,104 @@
 public import VigilModel
 
-/// Turns what the keyspace says (a ``ClusterView``) into the scheduler's input: the
-/// configuration with the operator's overrides, and the cluster state.
+/// Turns what the keyspace holds (a ``ClusterView``) into the scheduler's inputs: the
+/// ``ClusterState`` of the cluster now, and the configuration with the operator's
+/// overrides (`resources/<r>/admin`) applied. Pure: no I/O, no clock reads.
+///
+/// Used by `vigil config apply` (to show what a new configuration would change) and by
+/// the coordinator (to plan), so both see the same state.
 public enum StateBuilder {
-    /// `config` plus `resources/<r>/admin` overrides, as Pacemaker's `cli-prefer`/`cli-ban`
-    /// constraints: `prefer` is an INFINITY location, each ban a -INFINITY location, and
-    /// `stopped` sets `target-role: stopped` (on every member of a group).
-    public static func effectiveConfig(_ config: ClusterConfig, view: ClusterView) -> ClusterConfig {
-        var config = config
-        let nodes = Set(config.nodes.map(\.name))
-        for (name, admin) in view.resourceAdmin.sorted(by: { $0.key < $1.key }) {
-            let members: [String]
-            if let group = config.group(named: name) {
-                members = group.members
-            } else if config.resource(named: name) != nil {
-                members = [name]
-            } else {
-                continue
-            }
-            if let node = admin.prefer, nodes.contains(node) {
-                config.constraints.append(.location(LocationConstraint(resource: name, target: .node(node), score: .infinity)))
-            }
-            for node in admin.bans.sorted() where nodes.contains(node) {
-                config.constraints.append(.location(LocationConstraint(resource: name, target: .node(node), score: .minusInfinity)))
-            }
-            if admin.stopped {
-                for index in config.resources.indices where members.contains(config.resources[index].name) {
-                    config.resources[index].targetRole = .stopped
-                }
-            }
-        }
-        return config
-    }
-
-    /// The cluster state: configured nodes online when they are members (standby and
-    /// maintenance from `nodes/<n>/admin`), what members report running (an instance being
-    /// started or stopped counts as running, so nothing is placed twice), failcounts,
-    /// promotion scores. Statuses of non-members and of unconfigured resources are ignored.
+    /// The scheduler's view of the cluster now.
+    ///
+    /// - Only nodes of `config` count. A node is online when it has a live member key
+    ///   (`members/<node>`); `standby` and `maintenance` come from `nodes/<node>/admin`.
+    ///   Nodes are never `unclean` here: whether a lost node is known stopped is the
+    ///   coordinator's decision (fencing, self-fence deadline), not the keyspace's.
+    /// - Resources come from `status/<node>/<resource>` of live members only (status keys
+    ///   are leased, a record of a node that is not a member is stale) and of configured
+    ///   resources only. `starting` and `stopping` count as running (`started`; for a
+    ///   promotable `unpromoted`); a promotable reporting `started` counts as `unpromoted`;
+    ///   `stopped` is absent.
+    /// - Promotion scores come from the status records' `promotion-score`; failcounts and
+    ///   last-failure times from `failcounts/<resource>/<node>` of configured resources and
+    ///   nodes (a `last-failure` that does not parse is left out, so that failure never
+    ///   expires).
+    /// - `quorum` is true: a view exists only when the store answered.
     public static func state(from view: ClusterView, config: ClusterConfig, now: Timestamp?) -> ClusterState {
+        let nodeNames = Set(config.nodes.map(\.name))
         var state = ClusterState(quorum: true, now: now)
-        let resources = Dictionary(config.resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for node in config.nodes.map(\.name) {
-            guard view.members[node] != nil else {
-                state.nodes[node] = .offline
-                continue
-            }
-            let admin = view.nodeAdmin[node] ?? NodeAdminRecord()
-            state.nodes[node] = NodeStatus(online: true, standby: admin.standby, maintenance: admin.maintenance)
-            for (name, record) in view.status[node] ?? [:] {
-                guard let resource = resources[name], let instance = instanceState(record.state, promotable: resource.isPromotable)
-                else { continue }
-                state.resources[name, default: [:]][node, default: []].append(instance)
-                if let score = record.promotionScore, resource.isPromotable, instance != .failed {
-                    state.promotionScores[name, default: [:]][node] = Score(score)
-                }
-            }
+        for node in config.nodes {
+            let admin = view.nodeAdmin[node.name] ?? NodeAdminRecord()
+            state.nodes[node.name] = NodeStatus(
+                online: view.members[node.name] != nil, standby: admin.standby, maintenance: admin.maintenance)
         }
-        for (resource, byNode) in view.failcounts where resources[resource] != nil {
-            for (node, record) in byNode where record.count > 0 {
-                state.failcounts[resource, default: [:]][node] = Score(min(record.count, Score.infinityValue))
-                if let time = Timestamp.parse(record.lastFailure) {
-                    state.lastFailure[resource, default: [:]][node] = time
+        for resource in config.resources {
+            let promotable = resource.isPromotable
+            for node in config.nodes where view.members[node.name] != nil {
+                guard let record = view.status[node.name]?[resource.name] else { continue }
+                if let score = record.promotionScore {
+                    state.promotionScores[resource.name, default: [:]][node.name] = Score(score)
+                }
+                guard let instance = instanceState(record.state, promotable: promotable) else { continue }
+                state.resources[resource.name, default: [:]][node.name, default: []].append(instance)
+            }
+            for (node, failcount) in view.failcounts[resource.name] ?? [:] where nodeNames.contains(node) {
+                state.failcounts[resource.name, default: [:]][node] = Score(failcount.count)
+                if let time = Timestamp.parse(failcount.lastFailure) {
+                    state.lastFailure[resource.name, default: [:]][node] = time
                 }
             }
         }
         return state
     }
 
-    /// The scheduler's view of a reported state; nil for stopped.
-    static func instanceState(_ state: ResourceStatusState, promotable: Bool) -> InstanceState? {
-        switch state {
+    /// The scheduler's instance state for a reported state; nil for `stopped`.
+    public static func instanceState(_ reported: ResourceStatusState, promotable: Bool) -> InstanceState? {
+        switch reported {
         case .stopped: nil
-        case .started: promotable ? .unpromoted : .started
+        case .failed: .failed
         case .promoted: .promoted
         case .unpromoted: .unpromoted
-        case .failed: .failed
-        case .starting, .stopping: promotable ? .unpromoted : .started
+        case .started, .starting, .stopping: promotable ? .unpromoted : .started
         }
+    }
+
+    /// `config` with the operator overrides of `view.resourceAdmin` added, as Pacemaker's
+    /// `cli-prefer-*` / `cli-ban-*` constraints and `target-role`:
+    ///
+    /// - `prefer: N` adds `location {resource, node: N, score: INFINITY}`;
+    /// - each of `bans` adds `location {resource, node, score: -INFINITY}`;
+    /// - `stopped: true` sets `target-role: stopped` (on every member for a group).
+    ///
+    /// Overrides naming a resource or group the configuration does not have, or a node it
+    /// does not have, are ignored (they may predate the configuration). Constraints are
+    /// appended in resource-name order, so the result is deterministic.
+    public static func effectiveConfig(_ config: ClusterConfig, view: ClusterView) -> ClusterConfig {
+        var result = config
+        let nodeNames = Set(config.nodes.map(\.name))
+        for name in view.resourceAdmin.keys.sorted() {
+            guard let admin = view.resourceAdmin[name] else { continue }
+            let members: [String]
+            if config.resource(named: name) != nil {
+                members = [name]
+            } else if let group = config.group(named: name) {
+                members = group.members
+            } else {
+                continue
+            }
+            if let prefer = admin.prefer, nodeNames.contains(prefer) {
+                result.constraints.append(
+                    .location(LocationConstraint(resource: name, target: .node(prefer), score: .infinity)))
+            }
+            for ban in admin.bans where nodeNames.contains(ban) {
+                result.constraints.append(
+                    .location(LocationConstraint(resource: name, target: .node(ban), score: .minusInfinity)))
+            }
+            if admin.stopped {
+                for index in result.resources.indices where members.contains(result.resources[index].name) {
+                    result.resources[index].targetRole = .stopped
+                }
+            }
+        }
+        return result
     }
 }

@@ -1,0 +1,123 @@
+import Foundation
+
+/// The cluster as `vigil status` shows it (DESIGN.md "CLI"): who coordinates, the nodes,
+/// and what runs where, from one read of the keyspace.
+public struct ClusterStatus: Sendable, Hashable, Encodable {
+    /// One node's line.
+    public struct Node: Sendable, Hashable, Encodable {
+        /// It has a live member key (its agent runs and renews its lease).
+        public var online: Bool
+        /// Takes no resources (`vigil node standby`).
+        public var standby: Bool
+        /// Its resources are left alone (`vigil node maintenance`).
+        public var maintenance: Bool
+
+        /// Creates a node line.
+        public init(online: Bool, standby: Bool, maintenance: Bool) {
+            self.online = online
+            self.standby = standby
+            self.maintenance = maintenance
+        }
+    }
+
+    /// The coordinator's node, nil when none is elected.
+    public var coordinator: String?
+    /// Whether the store answered (etcd has quorum).
+    public var quorum: Bool
+    /// Every configured node (and any live member the configuration does not name).
+    public var nodes: [String: Node]
+    /// Every configured resource → node → reported state (empty when it runs nowhere).
+    public var resources: [String: [String: ResourceStatusState]]
+    /// Resource → node → failcount (only non-zero ones).
+    public var failcounts: [String: [String: Int]]
+    /// Nodes in configuration order, then other members by name (for display).
+    public var nodeOrder: [String]
+    /// Resources in configuration order (for display).
+    public var resourceOrder: [String]
+    /// Whether a configuration has been applied.
+    public var configured: Bool
+
+    /// The status a view shows. Status records of nodes that are not live members are
+    /// left out (they are leased and stale); resources not in the configuration too.
+    public init(view: ClusterView) {
+        coordinator = view.coordinator?.node
+        quorum = true
+        configured = view.config != nil
+        let configNodes = view.config?.nodes.map(\.name) ?? []
+        nodeOrder = configNodes + view.members.keys.filter { !configNodes.contains($0) }.sorted()
+        resourceOrder = view.config?.resources.map(\.name) ?? []
+        var nodes: [String: Node] = [:]
+        for name in nodeOrder {
+            let admin = view.nodeAdmin[name] ?? NodeAdminRecord()
+            nodes[name] = Node(online: view.members[name] != nil, standby: admin.standby, maintenance: admin.maintenance)
+        }
+        self.nodes = nodes
+        var resources: [String: [String: ResourceStatusState]] = [:]
+        var failcounts: [String: [String: Int]] = [:]
+        for resource in resourceOrder {
+            var placed: [String: ResourceStatusState] = [:]
+            for (node, statuses) in view.status where view.members[node] != nil {
+                if let state = statuses[resource]?.state { placed[node] = state }
+            }
+            resources[resource] = placed
+            for (node, record) in view.failcounts[resource] ?? [:] where record.count != 0 {
+                failcounts[resource, default: [:]][node] = record.count
+            }
+        }
+        self.resources = resources
+        self.failcounts = failcounts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case coordinator, quorum, nodes, resources, failcounts
+    }
+
+    /// Encodes the DESIGN contract: `coordinator` is `null` when none is elected.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(coordinator, forKey: .coordinator)
+        try container.encode(quorum, forKey: .quorum)
+        try container.encode(nodes, forKey: .nodes)
+        try container.encode(resources, forKey: .resources)
+        try container.encode(failcounts, forKey: .failcounts)
+    }
+
+    /// One JSON object with sorted keys.
+    public var json: String {
+        String(decoding: (try? JSONCoding.encode(self)) ?? Array("{}".utf8), as: UTF8.self)
+    }
+
+    /// A table for people: the coordinator, one line per node, one per resource.
+    public var text: String {
+        var lines = ["Coordinator: \(coordinator ?? "none")"]
+        if !configured { lines.append("No configuration applied (vigil config apply FILE).") }
+        let nodeWidth = max(4, nodeOrder.map(\.count).max() ?? 0)
+        lines.append("Nodes:")
+        for name in nodeOrder {
+            guard let node = nodes[name] else { continue }
+            var flags = [node.online ? "online" : "offline"]
+            if node.standby { flags.append("standby") }
+            if node.maintenance { flags.append("maintenance") }
+            lines.append("  " + name.padded(to: nodeWidth) + "  " + flags.joined(separator: ", "))
+        }
+        let resourceWidth = max(8, resourceOrder.map(\.count).max() ?? 0)
+        lines.append("Resources:")
+        for name in resourceOrder {
+            let placed = resources[name] ?? [:]
+            let where_ = placed.isEmpty ? "stopped" : placed.keys.sorted().map { "\($0): \(placed[$0]?.rawValue ?? "?")" }
+                .joined(separator: ", ")
+            var line = "  " + name.padded(to: resourceWidth) + "  " + where_
+            if let counts = failcounts[name], !counts.isEmpty {
+                line += "   (failcounts: " + counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import VigilNode
+
+/// `vigil status [--json] [--watch]`.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the coordinator, the nodes and where each resource runs.",
+        discussion: """
+            --json prints {"coordinator", "quorum", "nodes", "resources", "failcounts"}. \
+            --watch prints the status again after every change, until interrupted.
+            """
+    )
+
+    @Flag(name: .long, help: "Print one JSON object (one per change with --watch).")
+    var json = false
+
+    @Flag(name: .long, help: "Print again after every change, until interrupted.")
+    var watch = false
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let json = self.json
+        try await connection.withClient { client in
+            if watch {
+                try await client.watchStatus { status in
+                    let header = json ? "" : "--- \(Date())\n"
+                    // Unbuffered, so that a reader of a pipe sees each status at once.
+                    FileHandle.standardOutput.write(Data((header + (json ? status.json : status.text) + "\n").utf8))
+                    return true
+                }
+            } else {
+                let status = try await client.status()
+                print(json ? status.json : status.text)
+            }
+        }
+    }
+}
+
+/// `vigil events [--limit N]`.
+struct EventsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "events",
+        abstract: "Print the cluster's recent events, oldest first."
+    )
+
+    @Option(name: .long, help: "How many of the most recent events to print.")
+    var limit: Int = 50
+
+    @Flag(name: .long, help: "Print one JSON object per line.")
+    var json = false
+
+    @OptionGroup var connection: ConnectionOptions
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1") }
+    }
+
+    func run() async throws {
+        let events = try await connection.withClient { client in try await client.events(limit: limit) }
+        for event in events {
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+                print(String(decoding: (try? encoder.encode(event)) ?? Data(), as: UTF8.self))
+            } else {
+                print([event.time, event.node, event.kind, event.resource ?? "-", event.message].joined(separator: "  "))
+            }
+        }
+    }
+}

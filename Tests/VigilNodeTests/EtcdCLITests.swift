@@ -1,0 +1,178 @@
+import Foundation
+import Testing
+import VigilNode
+import VigilStore
+
+/// `vigil config|status|node|resource|events` end to end: the built binary against a real
+/// etcd started for the suite.
+@Suite("vigil CLI on real etcd", .etcd(members: 1))
+struct EtcdCLITests {
+    /// A scratch directory (removed afterwards), a unique cluster name and the endpoints.
+    struct Fixture {
+        let directory: URL
+        let cluster: String
+        let endpoints: [String]
+
+        var connection: [String] {
+            ["--etcd", endpoints.joined(separator: ","), "--cluster", cluster,
+             "--client-config", directory.appendingPathComponent("no-vigil.yaml").path]
+        }
+
+        func vigil(_ arguments: String...) throws -> VigilBinary.Result {
+            try VigilBinary.run(arguments + connection, in: directory)
+        }
+
+        func write(_ name: String, _ text: String) throws -> String {
+            let url = directory.appendingPathComponent(name)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+
+        func yaml() -> String {
+            """
+            cluster: {name: \(cluster), no-quorum-policy: stop, fencing: self}
+            nodes: [{name: n1}, {name: n2}]
+            resources:
+              - {name: web, agent: "ocf:pacemaker:Dummy"}
+            """
+        }
+
+        func withStore<T: Sendable>(_ body: (EtcdStore, Keyspace) async throws -> T) async throws -> T {
+            try await withEtcdStore(EtcdConfiguration(endpoints: endpoints)) { store in
+                try await body(store, Keyspace(cluster: cluster))
+            }
+        }
+    }
+
+    func withFixture(_ body: (Fixture) async throws -> Void) async throws {
+        let endpoints = try await EtcdFixture.current().endpoints
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-cli-etcd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try await body(Fixture(directory: directory, cluster: "e2e-\(UUID().uuidString.prefix(8).lowercased())", endpoints: endpoints))
+    }
+
+    @Test
+    func aTypoIsRejectedWithItsPositionAndNothingIsWritten() async throws {
+        try await withFixture { f in
+            let path = try f.write("bad.yaml", f.yaml().replacingOccurrences(of: "agent:", with: "agnet:"))
+            let result = try f.vigil("config", "apply", path)
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("\(path):4:"), "\(result.stderr)")
+            let kvs = try await f.withStore { store, keyspace in try await store.range(prefix: keyspace.prefix).kvs }
+            #expect(kvs.isEmpty)
+        }
+    }
+
+    @Test
+    func applyShowRoundTripAndDryRun() async throws {
+        try await withFixture { f in
+            let path = try f.write("c.yaml", f.yaml())
+            let dry = try f.vigil("config", "apply", path, "--dry-run")
+            #expect(dry.status == 0, "\(dry.stderr)")
+            #expect(dry.stdout.contains("dry run: nothing written"))
+            let none = try f.vigil("config", "show")
+            #expect(none.status == 1)
+            #expect(none.stderr.contains("no configuration"))
+
+            let applied = try f.vigil("config", "apply", path)
+            #expect(applied.status == 0, "\(applied.stderr)")
+            #expect(applied.stdout.contains("applied (revision "))
+            let shown = try f.vigil("config", "show")
+            #expect(shown.status == 0)
+            #expect(shown.stdout == f.yaml() + "\n")
+
+            // Without --cluster, apply uses the configuration's cluster.name.
+            let byName = try VigilBinary.run(
+                ["config", "apply", path, "--dry-run", "--etcd", f.endpoints.joined(separator: ","),
+                 "--client-config", f.directory.appendingPathComponent("none.yaml").path], in: f.directory)
+            #expect(byName.status == 0, "\(byName.stderr)")
+        }
+    }
+
+    @Test
+    func nodeResourceCleanupAndEvents() async throws {
+        try await withFixture { f in
+            #expect(try f.vigil("config", "apply", try f.write("c.yaml", f.yaml())).status == 0)
+
+            let standby = try f.vigil("node", "standby", "n2")
+            #expect(standby.status == 0, "\(standby.stderr)")
+            let status = try f.vigil("status", "--json")
+            #expect(status.status == 0, "\(status.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+            let nodes = try #require(object["nodes"] as? [String: [String: Bool]])
+            #expect(nodes["n2"] == ["online": false, "standby": true, "maintenance": false])
+            #expect((object["resources"] as? [String: [String: String]]) == ["web": [:]])
+            #expect(object["coordinator"] is NSNull)
+
+            let unknown = try f.vigil("node", "standby", "n9")
+            #expect(unknown.status == 1)
+            #expect(unknown.stderr.contains("n9"))
+
+            #expect(try f.vigil("resource", "ban", "web", "--node", "n1").status == 0)
+            let admin = try await f.withStore { store, keyspace in try await store.get(keyspace.resourceAdmin("web"))?.stringValue }
+            #expect(admin?.contains("\"n1\"") == true)
+            #expect(try f.vigil("resource", "clear", "web").status == 0)
+            #expect(try await f.withStore { store, keyspace in try await store.get(keyspace.resourceAdmin("web")) } == nil)
+
+            _ = try await f.withStore { store, keyspace in
+                try await store.put(keyspace.failcount("web", on: "n1"), "{\"count\":3,\"last-failure\":\"2026-11-25T10:00:00Z\"}")
+            }
+            let counted = try f.vigil("status")
+            #expect(counted.stdout.contains("failcounts: n1=3"), "\(counted.stdout)")
+            let cleanup = try f.vigil("resource", "cleanup", "web")
+            #expect(cleanup.status == 0)
+            #expect(cleanup.stdout.contains("1 failcount deleted"))
+            #expect(try await f.withStore { store, keyspace in try await store.range(prefix: keyspace.failcounts).kvs } == [])
+
+            let events = try f.vigil("events", "--limit", "10")
+            #expect(events.status == 0)
+            let kinds = events.stdout.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true)[2] }
+            #expect(kinds == ["config-applied", "node-admin", "resource-ban", "resource-clear", "resource-cleanup"])
+        }
+    }
+
+    @Test
+    func statusWatchPrintsEachChange() async throws {
+        try await withFixture { f in
+            #expect(try f.vigil("config", "apply", try f.write("c.yaml", f.yaml())).status == 0)
+            let output = f.directory.appendingPathComponent("watch.out")
+            _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+            let handle = try FileHandle(forWritingTo: output)
+            defer { try? handle.close() }
+            let process = Process()
+            process.executableURL = VigilBinary.executable
+            process.arguments = ["status", "--watch", "--json"] + f.connection
+            process.standardOutput = handle
+            process.standardError = handle
+            try process.run()
+            defer {
+                if process.isRunning {
+                    process.terminate()
+                    process.waitUntilExit()
+                }
+            }
+            func lines() -> [String] {
+                ((try? String(contentsOf: output, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            }
+            try await eventually("the first status") { lines().count == 1 }
+            #expect(try f.vigil("node", "maintenance", "n1").status == 0)
+            try await eventually("the status after the change") { lines().count == 2 }
+            #expect(lines().last?.contains("\"n1\":{\"maintenance\":true") == true, "\(lines())")
+            #expect(process.isRunning)
+        }
+    }
+
+    @Test
+    func unreachableEtcdIsOneLine() async throws {
+        try await withFixture { f in
+            let port = try FreePorts.take(1)[0]
+            let result = try VigilBinary.run(
+                ["status", "--etcd", "http://127.0.0.1:\(port)", "--client-config", f.directory.appendingPathComponent("none").path],
+                in: f.directory)
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("cannot reach etcd at http://127.0.0.1:\(port): "), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+    }
+}
