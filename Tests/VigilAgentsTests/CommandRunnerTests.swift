@@ -23,14 +23,19 @@ struct CommandRunnerTests {
 
     @Test("exit status, stdin and environment reach the child without a shell")
     func basics() async throws {
+        // The file a shell would create lives in a fresh directory: a leftover
+        // /tmp/should-not-exist (from anything) cannot fail the test.
+        let dir = try TempDir()
+        defer { dir.remove() }
+        let canary = dir.file("should-not-exist")
         let result = try await CommandRunner().run(
             Command(
                 executable: "/bin/sh", arguments: ["-c", "cat; echo \"[$VIGIL_X]\"; exit 3", "sh"],
-                environment: ["VIGIL_X": "a b; $(touch /tmp/should-not-exist)"], standardInput: "hello\n"))
+                environment: ["VIGIL_X": "a b; $(touch \(canary))"], standardInput: "hello\n"))
         #expect(result.exitStatus == 3)
         #expect(result.output.contains("hello"))
-        #expect(result.output.contains("[a b; $(touch /tmp/should-not-exist)]"))
-        #expect(!FileManager.default.fileExists(atPath: "/tmp/should-not-exist"))
+        #expect(result.output.contains("[a b; $(touch \(canary))]"))
+        #expect(!FileManager.default.fileExists(atPath: canary))
     }
 
     @Test("a timeout kills the whole process group")

@@ -46,6 +46,14 @@ private func clientScript(ip: String, port: Int, marker: String, deadline: Doubl
     """
 }
 
+/// Waits until something listens on TCP `port` inside `namespace` (`ss` there).
+private func waitForListener(_ namespace: String, port: Int, within deadline: Duration = .seconds(30)) async -> Bool {
+    await eventually(within: deadline) {
+        let listening = try? await sh(["ip", "netns", "exec", namespace, "ss", "-Hltn", "sport = :\(port)"])
+        return listening?.contains(":\(port)") == true
+    }
+}
+
 /// CLOCK_MONOTONIC in seconds (the clock of Python's time.monotonic()).
 private func monotonicSeconds() -> Double {
     var now = timespec()
@@ -73,6 +81,11 @@ struct NetworkTests {
                 ProcessExecutor(spec: replyServer(b, ip: vip, port: 7000, reply: "B")),
             ]
             for server in servers { #expect(await server.perform(ActionRequest(.start)).code == .success) }
+            // Both servers listen before anything is timed: the client's first answer proves
+            // A's server is up, not B's, and a Python started from a cold disk (a fresh
+            // machine) can take seconds, which would be counted as the move's delay.
+            #expect(await waitForListener(a, port: 7000), "the server in A does not listen")
+            #expect(await waitForListener(b, port: 7000), "the server in B does not listen")
             let onA = VIPExecutor(spec: VIPSpec(name: "vip", ip: vip, cidr: 24, interface: "eth0", namespace: a))
             let onB = VIPExecutor(spec: VIPSpec(name: "vip", ip: vip, cidr: 24, interface: "eth0", namespace: b))
             #expect(await onA.perform(ActionRequest(.monitor)).code == .notRunning)
@@ -84,17 +97,18 @@ struct NetworkTests {
             defer { dir.remove() }
             let marker = dir.file("reached-a")
             async let reachedB = sh(
-                ["ip", "netns", "exec", client, "/usr/bin/python3", "-c", clientScript(ip: vip, port: 7000, marker: marker, deadline: 10)],
-                timeout: .seconds(15))
+                ["ip", "netns", "exec", client, "/usr/bin/python3", "-c", clientScript(ip: vip, port: 7000, marker: marker, deadline: 40)],
+                timeout: .seconds(50))
             #expect(await eventually { FileManager.default.fileExists(atPath: marker) })
             // The move: stop on A, start on B.
             let moveStarted = monotonicSeconds()
             #expect(await onA.perform(ActionRequest(.stop)).code == .success)
-            #expect(await onB.perform(ActionRequest(.start)).code == .success)
+            let startOnB = await onB.perform(ActionRequest(.start))
+            #expect(startOnB.code == .success, "\(startOnB.output)")
             let moveDone = monotonicSeconds()
             let reachedAt = try #require(Double(try await reachedB.trimmingCharacters(in: .whitespacesAndNewlines)))
             let delay = reachedAt - moveStarted
-            #expect(delay < 1.0, "client reached B \(delay) s after the move began (the move itself took \(moveDone - moveStarted) s)")
+            #expect(delay < 1.0, "client reached B \(delay) s after the move began (the move itself took \(moveDone - moveStarted) s; start on B: \(startOnB.output))")
             #expect(await onA.perform(ActionRequest(.monitor)).code == .notRunning)
             #expect(await onB.perform(ActionRequest(.monitor)).code == .success)
             #expect(await onB.perform(ActionRequest(.stop)).code == .success)

@@ -46,8 +46,10 @@ func sh(_ argv: [String], timeout: Duration = .seconds(20), stdin: String = "") 
     return result.output
 }
 
-/// Polls `condition` every 10 ms until it holds or `deadline` passes.
-func eventually(within deadline: Duration = .seconds(5), _ condition: () async -> Bool) async -> Bool {
+/// Polls `condition` every 10 ms until it holds or `deadline` passes. The default is
+/// generous because it only bounds a failing run: a condition that holds returns at once,
+/// and a cold first run on a fresh machine (processes started from a cold disk) is slow.
+func eventually(within deadline: Duration = .seconds(20), _ condition: () async -> Bool) async -> Bool {
     let end = ContinuousClock.now + deadline
     while ContinuousClock.now < end {
         if await condition() { return true }

@@ -18,9 +18,10 @@ struct AMQPProbeTests {
 
     @Test("publish and get back a message")
     func roundTrip() async throws {
-        // The listener opens before the broker finishes booting: allow it a moment.
+        // The listener opens before the broker finishes booting: allow it a moment (a first
+        // boot on a fresh machine is the slowest).
         let probe = try amqp()
-        #expect(await eventually(within: .seconds(30)) { (try? await check(probe).passed) == true })
+        #expect(await eventually(within: .seconds(60)) { (try? await check(probe).passed) == true })
         let result = try await check(probe)
         #expect(result.passed, "\(result.message)")
         #expect(result.duration < .seconds(1))

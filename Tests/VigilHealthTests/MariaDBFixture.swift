@@ -22,10 +22,8 @@ struct MariaDBServer: Sendable {
 
     static func start() async throws -> MariaDBServer {
         let dir = try TempDir("vigil-mariadb")
-        let port = try freePort()
-        let galeraPort = try freePort()
-        let istPort = try freePort()
-        let sstPort = try freePort()
+        let ports = try freePorts(4)
+        let (port, galeraPort, istPort, sstPort) = (ports[0], ports[1], ports[2], ports[3])
         try dir.write(
             "my.cnf",
             """
@@ -55,17 +53,20 @@ struct MariaDBServer: Sendable {
             """)
         try dir.write("monitor.pass", "m0n itor'pw\n", mode: 0o600)
         try await sh(["/bin/chown", "-R", "mysql:mysql", dir.path])
-        try await sh([
-            "/usr/bin/mariadb-install-db", "--defaults-file=\(dir.file("my.cnf"))", "--user=mysql", "--skip-test-db",
-            "--wsrep-on=OFF", "--auth-root-authentication-method=socket",
-        ])
+        // The first initialisation on a fresh machine reads every system-table script and
+        // fsyncs new InnoDB files from a cold disk (4 s here when warm): allow minutes.
+        try await sh(
+            [
+                "/usr/bin/mariadb-install-db", "--defaults-file=\(dir.file("my.cnf"))", "--user=mysql", "--skip-test-db",
+                "--wsrep-on=OFF", "--auth-root-authentication-method=socket",
+            ], timeout: .seconds(180))
         let server = try await Background.start(
             "mariadbd", ["/usr/sbin/mariadbd", "--defaults-file=\(dir.file("my.cnf"))", "--wsrep-new-cluster"])
         let db = MariaDBServer(dir: dir, port: port, server: server)
         do {
-            try await waitForPort(port, within: .seconds(60), server: server)
+            try await waitForPort(port, within: .seconds(120), server: server)
             // The SQL port opens before the node is a Primary, Synced component (error 1047).
-            let ready = await eventually(within: .seconds(60)) {
+            let ready = await eventually(within: .seconds(120)) {
                 (try? await db.sql("SHOW GLOBAL STATUS LIKE 'wsrep_ready'"))?.contains("ON") == true
             }
             if !ready { throw TestFailure("wsrep_ready did not become ON") }

@@ -86,6 +86,10 @@ struct MySQLProbeTests {
         let result = try await check(.galera(GaleraCheck(connection: connection)))
         #expect(result.passed && result.message.contains("Synced"), "\(result.message)")
         try await db.sql("SET GLOBAL wsrep_desync=ON")
+        // Probe once the server itself reports Donor/Desynced, not while the desync is
+        // still going through the group.
+        let state = { (try? await db.sql("SHOW GLOBAL STATUS LIKE 'wsrep_local_state'"))?.split(whereSeparator: \.isWhitespace).last }
+        #expect(await eventually { await state() == "2" })
         let desynced = try await check(.galera(GaleraCheck(connection: connection)))
         #expect(!desynced.passed && desynced.message.contains("wsrep_local_state=2"), "\(desynced.message)")
         #expect(try await check(.galera(GaleraCheck(connection: connection, acceptDonor: true))).passed)

@@ -18,9 +18,8 @@ struct RabbitMQServer: Sendable {
 
     static func start() async throws -> RabbitMQServer {
         let dir = try TempDir("vigil-rabbitmq")
-        let epmdPort = try freePort()
-        let port = try freePort()
-        let distPort = try freePort()
+        let ports = try freePorts(3)
+        let (epmdPort, port, distPort) = (ports[0], ports[1], ports[2])
         try FileManager.default.createDirectory(atPath: dir.file("home"), withIntermediateDirectories: true)
         try dir.write("home/.erlang.cookie", "VIGILTEST\(UInt64.random(in: 1..<UInt64.max))", mode: 0o400)
         try dir.write(
@@ -61,7 +60,7 @@ struct RabbitMQServer: Sendable {
             let server = try await Background.start(
                 "rabbitmq-server", ["\(sbin)/rabbitmq-server"], environment: environment, log: dir.file("server.out"))
             processes.append(server)
-            try await waitForPort(port, within: .seconds(90), server: server)
+            try await waitForPort(port, within: .seconds(180), server: server)
         } catch {
             let log = (try? String(contentsOfFile: dir.file("server.out"), encoding: .utf8)) ?? ""
             for process in processes.reversed() { await process.stop() }

@@ -56,9 +56,27 @@ func eventually(within deadline: Duration = .seconds(10), _ condition: () async 
 
 /// A TCP port on 127.0.0.1 that was free a moment ago.
 func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { throw TestFailure("socket failed") }
-    defer { close(fd) }
+    try freePorts(1)[0]
+}
+
+/// `count` distinct TCP ports on 127.0.0.1 that were free a moment ago. All are bound
+/// at once before any is released, so the kernel cannot hand out the same port twice
+/// (separate `freePort()` calls can, and a fixture given one port twice fails to start).
+func freePorts(_ count: Int) throws -> [Int] {
+    var fds: [Int32] = []
+    defer { for fd in fds { close(fd) } }
+    var ports: [Int] = []
+    for _ in 0..<count {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket failed") }
+        fds.append(fd)
+        ports.append(try boundPort(fd))
+    }
+    return ports
+}
+
+/// Binds `fd` to 127.0.0.1 on a port the kernel chooses; returns that port.
+private func boundPort(_ fd: Int32) throws -> Int {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
