@@ -66,7 +66,7 @@ private func withHAProxy(_ config: String, _ body: () async throws -> Void) asyn
     let configFile = directory.appendingPathComponent("haproxy.cfg")
     try (config + "\n").write(to: configFile, atomically: true, encoding: .utf8)
     let logFile = directory.appendingPathComponent("haproxy.log")
-    FileManager.default.createFile(atPath: logFile.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: logFile.path, contents: nil)
     let log = try FileHandle(forWritingTo: logFile)
     defer { try? log.close() }
 

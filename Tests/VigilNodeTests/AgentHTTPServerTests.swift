@@ -149,9 +149,10 @@ struct AgentHTTPServerTests {
     @Test("GET /health/<unknown> is 404; other paths are 404")
     func healthUnknown() async throws {
         try await withAgentServer(Self.agent()) { port in
-            #expect(try await RawHTTP.get("/health/nope", port: port).status == 404)
-            #expect(try await RawHTTP.get("/health/", port: port).status == 404)
-            #expect(try await RawHTTP.get("/nothing", port: port).status == 404)
+            for path in ["/health/nope", "/health/", "/nothing"] {
+                let response = try await RawHTTP.get(path, port: port)
+                #expect(response.status == 404, "\(path)")
+            }
         }
     }
 
@@ -245,7 +246,7 @@ struct AgentHTTPServerTests {
         let server = AgentHTTPServer(
             host: "127.0.0.1", port: listener.port, provider: Self.agent(), metrics: AgentMetrics(),
             logger: silentLogger)
-        try await withDeadline(.seconds(30), "run() to fail") {
+        _ = try await withDeadline(.seconds(30), "run() to fail") {
             await #expect(throws: (any Error).self) { try await server.run() }
         }
     }

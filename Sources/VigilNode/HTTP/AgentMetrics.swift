@@ -38,8 +38,8 @@ public final class AgentMetrics: Sendable {
             name: "vigil_is_coordinator", help: "1 while this agent is the elected coordinator.")
         member = registry.makeGauge(
             name: "vigil_member", help: "1 while this agent holds its membership lease.")
-        isCoordinator.set(0)
-        member.set(0)
+        isCoordinator.set(to: 0)
+        member.set(to: 0)
     }
 
     /// Counts one action (`start`, `stop`, `monitor`, `promote`, `demote`, `fence`, ...)
@@ -60,13 +60,13 @@ public final class AgentMetrics: Sendable {
 
     /// Sets whether `resource` runs on `node` and whether that instance is healthy.
     public func setResource(_ resource: String, node: String, active: Bool, healthy: Bool) {
-        activeGauge(resource, node).set(active ? 1 : 0)
-        healthyGauge(resource, node).set(healthy ? 1 : 0)
+        activeGauge(resource, node).set(to: active ? 1 : 0)
+        healthyGauge(resource, node).set(to: healthy ? 1 : 0)
     }
 
     /// Sets the failcount of `resource` on `node`.
     public func setFailcount(_ count: Int, resource: String, node: String) {
-        failcountGauge(resource, node).set(Int64(count))
+        failcountGauge(resource, node).set(to: Double(count))
     }
 
     /// Drops every series of `resource` on `node` (the resource was removed from the
@@ -79,12 +79,12 @@ public final class AgentMetrics: Sendable {
 
     /// Sets whether this agent is the elected coordinator.
     public func setCoordinator(_ isCoordinator: Bool) {
-        self.isCoordinator.set(isCoordinator ? 1 : 0)
+        self.isCoordinator.set(to: isCoordinator ? 1 : 0)
     }
 
     /// Sets whether this agent holds its membership lease.
     public func setMember(_ isMember: Bool) {
-        member.set(isMember ? 1 : 0)
+        member.set(to: isMember ? 1 : 0)
     }
 
     /// The Prometheus text exposition (format 0.0.4) of every metric in ``registry``.
