@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import Glibc
 
@@ -14,7 +13,7 @@ struct RawHTTPResponse: Sendable {
     let body: String
 }
 
-/// A blocking HTTP client on a plain TCP socket (on a Dispatch thread, not the
+/// A blocking HTTP client on a plain TCP socket (on a thread of its own, not the
 /// cooperative pool): sends exactly the bytes given, as HAProxy's checks do.
 enum RawHTTP {
     /// `GET path HTTP/1.1` with a Host header and `Connection: close`.
@@ -26,9 +25,12 @@ enum RawHTTP {
     /// Content-Length is read, or the server closes). Gives up after `timeoutSeconds`.
     static func send(_ request: String, port: Int, timeoutSeconds: Int = 10) async throws -> RawHTTPResponse {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
+            // A thread of its own: Dispatch's global queues share their few threads with
+            // Swift's cooperative pool here, and a blocked read there starves the server.
+            let thread = Thread {
                 continuation.resume(with: Result { try exchange(request, port: port, timeoutSeconds: timeoutSeconds) })
             }
+            thread.start()
         }
     }
 
