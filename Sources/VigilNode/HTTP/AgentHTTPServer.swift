@@ -7,7 +7,8 @@ public import ServiceLifecycle
 /// (docs/operator-guide.md, "HTTP API").
 ///
 /// A `Service`: ``run()`` serves until its task is cancelled or, inside a `ServiceGroup`,
-/// until graceful shutdown; then it closes the listening socket and returns. It binds
+/// until graceful shutdown (cancellation is handled as a graceful shutdown too); then it
+/// closes the listening socket, finishes the requests in flight and returns. It binds
 /// only the address it is given and installs no signal handlers.
 public struct AgentHTTPServer: Service {
     /// The port served when `--listen` names none: 7950. (7946, next to it, is taken by
@@ -69,7 +70,17 @@ public struct AgentHTTPServer: Service {
             },
             logger: logger
         )
-        try await app.run()
+        // Cancelling NIO's accept loop while a connection is being accepted traps in
+        // NIOAsyncWriter's deinit (apple/swift-nio#2813); a graceful shutdown does not.
+        // So the server runs in a task of its own, awaited here, and cancellation of
+        // this task is turned into a graceful shutdown of it.
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let serving = Task { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await serving.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
         logger.info("HTTP API stopped")
     }
 }
