@@ -1,0 +1,86 @@
+import Hummingbird
+public import Logging
+import NIOCore
+public import ServiceLifecycle
+
+/// The agent's HTTP API: `GET /v1/status`, `GET /health/<resource>` and `GET /metrics`
+/// (docs/operator-guide.md, "HTTP API").
+///
+/// A `Service`: ``run()`` serves until its task is cancelled or, inside a `ServiceGroup`,
+/// until graceful shutdown (cancellation is handled as a graceful shutdown too); then it
+/// closes the listening socket, finishes the requests in flight and returns. It binds
+/// only the address it is given and installs no signal handlers.
+public struct AgentHTTPServer: Service {
+    /// The port served when `--listen` names none: 7950. (7946, next to it, is taken by
+    /// Serf, Consul and Docker Swarm.)
+    public static let defaultPort = 7950
+    /// The host served when `--listen` names none: loopback only.
+    public static let defaultHost = "127.0.0.1"
+
+    /// The address bound (a literal IPv4 or IPv6 address, or a host name).
+    public let host: String
+    /// The port bound; 0 asks the kernel for a free one (see `onServerRunning`).
+    public let port: Int
+
+    private let routes: AgentRoutes
+    private let logger: Logger
+    private let onServerRunning: @Sendable (_ port: Int) async -> Void
+
+    /// Creates a server; nothing is bound until ``run()``.
+    ///
+    /// - Parameters:
+    ///   - host: The address to bind.
+    ///   - port: The port to bind, 0 for any free one.
+    ///   - provider: Answers the status and health questions.
+    ///   - metrics: The metrics `GET /metrics` serves.
+    ///   - logger: Where the server logs (startup, failed answers, request errors).
+    ///   - onServerRunning: Called once the socket listens, with the port bound.
+    public init(
+        host: String = AgentHTTPServer.defaultHost,
+        port: Int = AgentHTTPServer.defaultPort,
+        provider: any AgentStatusProvider,
+        metrics: AgentMetrics,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    ) {
+        self.host = host
+        self.port = port
+        var logger = logger
+        logger[metadataKey: "http.host"] = "\(host)"
+        self.logger = logger
+        self.routes = AgentRoutes(provider: provider, metrics: metrics, logger: logger)
+        self.onServerRunning = onServerRunning
+    }
+
+    /// Serves until the task is cancelled or the enclosing `ServiceGroup` shuts down
+    /// gracefully. Throws when the address cannot be bound.
+    public func run() async throws {
+        let router = Router()
+        routes.register(on: router)
+        let logger = self.logger
+        let requestedPort = port
+        let onServerRunning = self.onServerRunning
+        let app = Application(
+            router: router,
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigil"),
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? requestedPort
+                logger.info("HTTP API listening", metadata: ["http.port": "\(bound)"])
+                await onServerRunning(bound)
+            },
+            logger: logger
+        )
+        // Cancelling NIO's accept loop while a connection is being accepted traps in
+        // NIOAsyncWriter's deinit (apple/swift-nio#2813); a graceful shutdown does not.
+        // So the server runs in a task of its own, awaited here, and cancellation of
+        // this task is turned into a graceful shutdown of it.
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let serving = Task { try await group.run() }
+        try await withTaskCancellationHandler {
+            try await serving.value
+        } onCancel: {
+            Task { await group.triggerGracefulShutdown() }
+        }
+        logger.info("HTTP API stopped")
+    }
+}

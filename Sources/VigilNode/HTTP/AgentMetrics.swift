@@ -1,0 +1,114 @@
+public import Prometheus
+
+/// The agent's Prometheus metrics, kept in a registry of their own (the global
+/// `MetricsSystem` is left alone, so the library can be embedded), served by
+/// `GET /metrics`.
+///
+/// Metric families:
+/// - `vigil_resource_active{resource,node}` gauge: 1 when the instance runs (any state
+///   but stopped), else 0.
+/// - `vigil_resource_healthy{resource,node}` gauge: 1 when the instance runs and its
+///   probes are all up.
+/// - `vigil_failcount{resource,node}` gauge: the failcount.
+/// - `vigil_actions_total{action,resource,result}` counter: actions run on this node,
+///   `result` is `success` or `failure`.
+/// - `vigil_action_duration_seconds{action}` histogram: how long actions took.
+/// - `vigil_is_coordinator` gauge: 1 while this agent is the elected coordinator.
+/// - `vigil_member` gauge: 1 while this agent holds its membership lease.
+///
+/// Thread-safe: every method may be called from any task.
+public final class AgentMetrics: Sendable {
+    /// The registry the metrics live in; add your own metrics to it if needed.
+    public let registry: PrometheusCollectorRegistry
+
+    /// The upper bounds of the `vigil_action_duration_seconds` buckets.
+    public static let actionDurationBuckets: [Duration] = [
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500),
+        .seconds(5), .seconds(10), .seconds(30), .seconds(60), .seconds(120), .seconds(300),
+    ]
+
+    private let isCoordinator: Gauge
+    private let member: Gauge
+
+    /// Creates the metrics in `registry` (a new one by default). `vigil_is_coordinator`
+    /// and `vigil_member` start at 0.
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        isCoordinator = registry.makeGauge(
+            name: "vigil_is_coordinator", help: "1 while this agent is the elected coordinator.")
+        member = registry.makeGauge(
+            name: "vigil_member", help: "1 while this agent holds its membership lease.")
+        isCoordinator.set(to: 0)
+        member.set(to: 0)
+    }
+
+    /// Counts one action (`start`, `stop`, `monitor`, `promote`, `demote`, `fence`, ...)
+    /// on `resource` and records its duration.
+    public func recordAction(kind: String, resource: String, succeeded: Bool, duration: Duration) {
+        registry.makeCounter(
+            name: "vigil_actions_total",
+            labels: [("action", kind), ("resource", resource), ("result", succeeded ? "success" : "failure")],
+            help: "Resource actions run by this agent."
+        ).increment()
+        registry.makeDurationHistogram(
+            name: "vigil_action_duration_seconds",
+            labels: [("action", kind)],
+            buckets: Self.actionDurationBuckets,
+            help: "How long resource actions took."
+        ).record(duration)
+    }
+
+    /// Sets whether `resource` runs on `node` and whether that instance is healthy.
+    public func setResource(_ resource: String, node: String, active: Bool, healthy: Bool) {
+        activeGauge(resource, node).set(to: active ? 1 : 0)
+        healthyGauge(resource, node).set(to: healthy ? 1 : 0)
+    }
+
+    /// Sets the failcount of `resource` on `node`.
+    public func setFailcount(_ count: Int, resource: String, node: String) {
+        failcountGauge(resource, node).set(to: Double(count))
+    }
+
+    /// Drops every series of `resource` on `node` (the resource was removed from the
+    /// configuration, or the node left).
+    public func removeResource(_ resource: String, node: String) {
+        registry.unregisterGauge(activeGauge(resource, node))
+        registry.unregisterGauge(healthyGauge(resource, node))
+        registry.unregisterGauge(failcountGauge(resource, node))
+    }
+
+    /// Sets whether this agent is the elected coordinator.
+    public func setCoordinator(_ isCoordinator: Bool) {
+        self.isCoordinator.set(to: isCoordinator ? 1 : 0)
+    }
+
+    /// Sets whether this agent holds its membership lease.
+    public func setMember(_ isMember: Bool) {
+        member.set(to: isMember ? 1 : 0)
+    }
+
+    /// The Prometheus text exposition (format 0.0.4) of every metric in ``registry``.
+    public func exposition() -> [UInt8] {
+        var buffer: [UInt8] = []
+        registry.emit(into: &buffer)
+        return buffer
+    }
+
+    private func activeGauge(_ resource: String, _ node: String) -> Gauge {
+        registry.makeGauge(
+            name: "vigil_resource_active", labels: [("resource", resource), ("node", node)],
+            help: "1 when the resource instance runs on the node.")
+    }
+
+    private func healthyGauge(_ resource: String, _ node: String) -> Gauge {
+        registry.makeGauge(
+            name: "vigil_resource_healthy", labels: [("resource", resource), ("node", node)],
+            help: "1 when the resource instance runs and its probes are all up.")
+    }
+
+    private func failcountGauge(_ resource: String, _ node: String) -> Gauge {
+        registry.makeGauge(
+            name: "vigil_failcount", labels: [("resource", resource), ("node", node)],
+            help: "The failcount of the resource on the node.")
+    }
+}

@@ -1,0 +1,33 @@
+/// What the HTTP API asks of the agent that embeds it. The agent implements it; the
+/// server only formats answers.
+///
+/// Every method is called once per request, concurrently with others: answer from the
+/// agent's current view (no store round trips), quickly.
+public protocol AgentStatusProvider: Sendable {
+    /// This node's name (the `node` field of `GET /v1/status`).
+    var nodeName: String { get }
+
+    /// The cluster status as `vigil status --json` prints it (DESIGN.md, "CLI"): one JSON
+    /// object `{"coordinator": ..., "quorum": ..., "nodes": {...}, "resources": {...}}`,
+    /// UTF-8. `nil` when the agent has no view of the cluster yet (the server answers
+    /// `503`).
+    func clusterStatusJSON() async -> [UInt8]?
+
+    /// Every configured resource with its state on this node (`stopped` when it does not
+    /// run here): the `local` field of `GET /v1/status`.
+    func localResources() async -> [String: LocalResourceStatus]
+
+    /// How the local instance of `resource` fares (`GET /health/<resource>`). Called on
+    /// every load-balancer check, so it should be cheap. The default derives it from
+    /// ``localResources()``.
+    func localHealth(of resource: String) async -> LocalHealth
+}
+
+extension AgentStatusProvider {
+    /// Derives the health from ``localResources()``: unknown when the resource is not
+    /// listed, else ``LocalResourceStatus/health``.
+    public func localHealth(of resource: String) async -> LocalHealth {
+        guard let status = await localResources()[resource] else { return .unknownResource }
+        return status.health
+    }
+}
