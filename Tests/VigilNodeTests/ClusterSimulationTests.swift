@@ -26,8 +26,10 @@ struct ClusterSimulationTests {
         let started = ContinuousClock.now
         var faults: [ClusterScenario.Fault: Int] = [:]
         var failures = 0
+        var ran = 0
         var assignmentWrites = 0
         for seed in seeds {
+            ran += 1
             let scenario = try ClusterScenario(seed: seed, steps: steps)
             do {
                 try await scenario.run()
@@ -45,7 +47,7 @@ struct ClusterSimulationTests {
         }
         let summary = ClusterScenario.Fault.allCases.map { "\($0.rawValue) \(faults[$0, default: 0])" }.joined(separator: ", ")
         print(
-            "cluster simulation: \(seeds.count) seeds × \(steps) steps, \(faults.values.reduce(0, +)) faults (\(summary)), "
+            "cluster simulation: \(ran) of \(seeds.count) seeds × \(steps) steps, \(faults.values.reduce(0, +)) faults (\(summary)), "
                 + "\(assignmentWrites) assignment writes, \(failures) failing, in \(ContinuousClock.now - started)")
     }
 }
