@@ -155,6 +155,7 @@ public actor Agent {
         while !Task.isCancelled && !leaving {
             do { try await clock.sleep(for: options.coordinatorTick) } catch { return }
             await syncIdentity()
+            await reconciler.retryWrites()
             await coordinator.update()
         }
     }

@@ -36,6 +36,8 @@ public actor Reconciler {
     private var nextTaskID = 0
     private var configSeen: ClusterConfig?
     private var shuttingDown = false
+    /// Resources whose last status write failed (store unreachable): retried by ``retryWrites()``.
+    private var unreported: Set<String> = []
 
     /// Creates a reconciler; it does nothing until fed a view (``update(view:)``).
     ///
@@ -81,6 +83,7 @@ public actor Reconciler {
         guard identity != self.identity else { return }
         self.identity = identity
         readyReported = nil
+        unreported.removeAll()
         if identity != nil {
             for name in locals.keys.sorted() where locals[name]?.state != nil {
                 await writeStatus(name, event: nil)
@@ -142,6 +145,16 @@ public actor Reconciler {
         tasks.removeAll()
         for task in running { task.cancel() }
         for task in running { await task.value }
+    }
+
+    /// Retries what a store failure left undone: status writes that failed and the member's
+    /// ready report. Without it a status lost to a transient store error stays stale
+    /// forever in a quiet cluster (nothing else re-triggers the write), and the coordinator,
+    /// which waits for every assignment to settle, waits forever.
+    public func retryWrites() async {
+        guard identity != nil, !shuttingDown else { return }
+        for name in unreported.sorted() { await writeStatus(name, event: nil) }
+        await evaluate()
     }
 
     // MARK: - Deciding
@@ -440,7 +453,9 @@ public actor Reconciler {
         if let event { ops.append(eventOp(resource: name, kind: state.rawValue, message: event)) }
         do {
             _ = try await store.txn(Txn(compares: [memberGuard(identity)], success: ops))
+            unreported.remove(name)
         } catch {
+            unreported.insert(name)
             logger.warning("status write failed", metadata: ["resource": "\(name)", "error": "\(error)"])
         }
     }

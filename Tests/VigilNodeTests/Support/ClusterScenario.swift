@@ -1,0 +1,296 @@
+import Foundation
+import Logging
+import VigilModel
+import VigilNode
+import VigilScheduler
+import VigilStore
+
+/// One seeded run of the cluster simulation: N real ``Agent``s on one ``MemoryStore``, a
+/// manual ``TestClock``, fake executors recording into a ``SimLedger``, and seeded faults
+/// (crash, restart, graceful leave, a resource dying under its monitor, a slow start, a
+/// partition long enough to lose the member lease).
+///
+/// Seeded is not deterministic: the agents are real actors running on the cooperative
+/// thread pool, and the driver only lets them run between clock advances (``settle()``
+/// waits until the store, the ledger and the clock's sleepers stop changing, which is a
+/// heuristic, not a barrier). The seed fixes the cluster size, the fault schedule and the
+/// random durations' sequence, but not the interleaving of the agents' tasks, so a
+/// failing seed usually — not always — fails again when replayed.
+final class ClusterScenario {
+    struct Failure: Error, CustomStringConvertible {
+        var seed: UInt64
+        var step: Int
+        var message: String
+        var description: String { "seed \(seed), step \(step): \(message) (replay with VIGIL_SIM_SEED=\(seed))" }
+    }
+
+    enum Fault: String, CaseIterable {
+        case crash, restart, leave, monitorFailure, slowStart, partition
+    }
+
+    final class Slot {
+        let node: String
+        var agent: Agent?
+        var task: Task<Void, Never>?
+        var store: FlakyStore?
+        var epoch = 0
+        var partitionedUntil: Duration?
+        /// Counts the agent's `run()` returning (> 0: the current agent's run ended).
+        var ended = Counter()
+        var finished: Bool { agent == nil ? (task == nil || ended.count > 0) : false }
+        init(node: String) { self.node = node }
+    }
+
+    static let quiet = Logger(label: "sim", factory: { _ in SwiftLogNoOpLogHandler() })
+    static let primitives = ["db", "app", "vip"]
+    static let clones = ["agentd"]
+    static let baseTime: Int64 = 1_780_000_000_000
+
+    let seed: UInt64
+    let steps: Int
+    var rng: SplitMix64
+    let clock = TestClock()
+    let keyspace = Keyspace(cluster: "sim")
+    let memory: MemoryStore
+    let store: TermCheckingStore
+    let ledger: SimLedger
+    var slots: [Slot] = []
+    var nextEpoch = 0
+    var step = 0
+    var faults: [Fault: Int] = [:]
+
+    init(seed: UInt64, steps: Int) throws {
+        self.seed = seed
+        self.steps = steps
+        rng = SplitMix64(seed: seed)
+        memory = try MemoryStore(clock: clock, logger: Self.quiet)
+        store = TermCheckingStore(memory, keyspace: keyspace)
+        let clock = self.clock
+        ledger = SimLedger(exclusive: Set(Self.primitives), seed: seed) { clock.now.offset }
+        let count = Int.random(in: 3...5, using: &rng)
+        slots = (1...count).map { Slot(node: "n\($0)") }
+    }
+
+    static func configYAML(nodes: [String]) -> String {
+        """
+        cluster:
+          name: sim
+          node-loss-timeout: 2s
+        nodes:
+        \(nodes.map { "  - {name: \($0)}" }.joined(separator: "\n"))
+        resources:
+          - {name: db, agent: "ocf:heartbeat:Dummy", monitor: {interval: 1s, timeout: 5s}}
+          - {name: app, agent: "ocf:heartbeat:Dummy", monitor: {interval: 1s, timeout: 5s}}
+          - {name: vip, agent: "ocf:heartbeat:Dummy", monitor: {interval: 1s, timeout: 5s}}
+          - {name: agentd, agent: "ocf:heartbeat:Dummy", clone: {}, monitor: {interval: 1s, timeout: 5s}}
+        constraints:
+          - order: {first: db, then: app}
+          - colocation: {resource: app, with: db}
+        """
+    }
+
+    var wallNow: Timestamp { Timestamp(millisecondsSinceEpoch: Self.baseTime + clock.now.offset.wholeMilliseconds) }
+
+    func fail(_ message: String) -> Failure { Failure(seed: seed, step: step, message: message) }
+
+    // MARK: - Running
+
+    /// Runs the scenario: `steps` clock steps with faults, then quiet until the cluster
+    /// converges (at most 30 s of simulated time). Throws the first invariant violation.
+    func run() async throws {
+        let yaml = Self.configYAML(nodes: slots.map(\.node))
+        _ = try ConfigDecoder.decode(yaml: yaml, file: "sim.yaml")
+        let record = ConfigRecord(yaml: yaml, hash: "sha256:sim", appliedBy: "sim@test", appliedAt: wallNow.description)
+        _ = try await memory.txn(Txn(success: [.put(key: keyspace.config, value: Array(try JSONEncoder().encode(record)), lease: nil)]))
+        for slot in slots { start(slot) }
+        await settle()
+        while step < steps {
+            step += 1
+            if Int.random(in: 0..<100, using: &rng) < 12 { await injectFault() }
+            try await advance()
+        }
+        // Faults stop: partitions heal, down nodes come back (at least one node lives).
+        for slot in slots where slot.partitionedUntil != nil {
+            slot.store?.mode = .normal
+            slot.partitionedUntil = nil
+        }
+        try await waitForFinished()
+        for slot in slots where slot.agent == nil && Int.random(in: 0..<100, using: &rng) < 70 { start(slot) }
+        if slots.allSatisfy({ $0.agent == nil }) { start(slots[0]) }
+        let quietEnd = clock.now.offset + .seconds(30)
+        var convergedSince: Duration?
+        var last = ""
+        while clock.now.offset < quietEnd {
+            step += 1
+            try await advance()
+            guard step % 5 == 0 else { continue }
+            let problem = try await convergenceProblem()
+            if let problem {
+                convergedSince = nil
+                last = problem
+            } else if let since = convergedSince {
+                if clock.now.offset - since >= .seconds(2) { return }
+            } else {
+                convergedSince = clock.now.offset
+            }
+        }
+        throw fail("did not converge within 30 s of quiet: \(last)")
+    }
+
+    func start(_ slot: Slot) {
+        nextEpoch += 1
+        slot.epoch = nextEpoch
+        let flaky = FlakyStore(store)
+        let agent = Agent(
+            options: AgentOptions(node: slot.node, defaultNodeLossTimeout: .seconds(2), coordinatorTick: .seconds(1)),
+            store: flaky, keyspace: keyspace,
+            factory: SimResourceFactory(node: slot.node, epoch: slot.epoch, ledger: ledger, clock: clock),
+            clock: clock, wallClock: { [clock] in Timestamp(millisecondsSinceEpoch: Self.baseTime + clock.now.offset.wholeMilliseconds) },
+            logger: Self.quiet)
+        slot.store = flaky
+        slot.agent = agent
+        slot.partitionedUntil = nil
+        let ended = Counter()
+        slot.ended = ended
+        slot.task = Task {
+            await agent.run()
+            _ = ended.increment()
+        }
+    }
+
+    /// Crashes every agent and waits for their tasks (moving the clock far ahead so that
+    /// nothing is left sleeping on it, e.g. a graceful leave's stops).
+    func tearDown() async {
+        for slot in slots {
+            slot.task?.cancel()
+            ledger.crash(epoch: slot.epoch)
+            slot.store?.mode = .failing
+        }
+        clock.advance(by: .seconds(3600))
+        for slot in slots { await slot.task?.value }
+        for _ in 0..<10 {
+            clock.advance(by: .seconds(3600))
+            await Task.yield()
+        }
+    }
+
+    func injectFault() async {
+        let fault = Fault.allCases[Int.random(in: 0..<Fault.allCases.count, using: &rng)]
+        let running = slots.filter { $0.agent != nil }
+        let connected = running.filter { $0.partitionedUntil == nil }
+        switch fault {
+        case .crash:
+            guard let slot = running.randomElement(using: &rng) else { return }
+            slot.task?.cancel()
+            ledger.crash(epoch: slot.epoch)
+            slot.agent = nil
+            slot.partitionedUntil = nil
+        case .restart:
+            guard let slot = slots.filter({ $0.agent == nil && $0.finished }).randomElement(using: &rng) else { return }
+            start(slot)
+        case .leave:
+            guard let slot = connected.randomElement(using: &rng), let agent = slot.agent else { return }
+            slot.agent = nil
+            // Not awaited: its stops take test-clock time, which only the driver advances.
+            Task { await agent.leave() }
+        case .monitorFailure:
+            let candidates = ledger.activeByNode.filter { node, _ in running.contains { $0.node == node } }
+                .flatMap { node, resources in resources.map { (node, $0) } }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            guard let (node, resource) = candidates.randomElement(using: &rng) else { return }
+            _ = ledger.kill(resource, on: node)
+        case .slowStart:
+            ledger.slowStart((Self.primitives + Self.clones).randomElement(using: &rng)!)
+        case .partition:
+            guard let slot = connected.randomElement(using: &rng) else { return }
+            slot.store?.mode = .failing
+            slot.partitionedUntil = clock.now.offset + .milliseconds(Int.random(in: 2500...4000, using: &rng))
+        }
+        faults[fault, default: 0] += 1
+    }
+
+    /// One clock step of 50–100 ms, then lets the agents run; checks the continuous invariants.
+    func advance() async throws {
+        clock.advance(by: .milliseconds(Int.random(in: 50...100, using: &rng)))
+        await settle()
+        for slot in slots {
+            if let until = slot.partitionedUntil, clock.now.offset >= until {
+                slot.store?.mode = .normal
+                slot.partitionedUntil = nil
+            }
+        }
+        if let violation = ledger.violations.first { throw fail("exclusivity: \(violation)") }
+        if let violation = store.violations.first { throw fail("term guard: \(violation)") }
+    }
+
+    /// Lets the agents' tasks run until the store revision, the ledger and the number of
+    /// sleepers on the clock have been stable for a few rounds of yields (a heuristic).
+    func settle() async {
+        var last = (Int64(-1), -1, -1)
+        var stable = 0
+        for _ in 0..<2000 {
+            for _ in 0..<4 { await Task.yield() }
+            let now = (await memory.currentRevision, ledger.changes, clock.sleeperCount)
+            if now == last {
+                stable += 1
+                if stable >= 4 { return }
+            } else {
+                stable = 0
+                last = now
+            }
+        }
+    }
+
+    func waitForFinished() async throws {
+        for _ in 0..<200 where slots.contains(where: { $0.agent == nil && !$0.finished }) {
+            try await advance()
+            step += 1
+        }
+    }
+
+    // MARK: - Convergence
+
+    /// Nil when the cluster has converged: every running agent is a ready member, the
+    /// coordinator has nothing to do (no write, no wait, an empty plan), the ledger is what
+    /// the members report, every primitive runs on exactly one live node and the clone on
+    /// every live node; otherwise what is not so.
+    func convergenceProblem() async throws -> String? {
+        let view = ClusterView(keyspace: keyspace, range: try await memory.range(.prefix(keyspace.prefix)))
+        let live = Set(slots.filter { $0.agent != nil }.map(\.node))
+        guard Set(view.members.keys) == live else { return "members \(view.members.keys.sorted()), live agents \(live.sorted())" }
+        guard let coordinator = view.coordinator else { return "no coordinator" }
+        let decision = CoordinatorCore.decide(view: view, term: coordinator.term, now: wallNow)
+        guard decision.waitingFor.isEmpty else { return "coordinator waits for \(decision.waitingFor)" }
+        guard decision.writes.isEmpty else { return "coordinator would write \(decision.writes.keys.sorted())" }
+        guard let transition = decision.transition, transition.actions.isEmpty else {
+            return "plan not empty: \(decision.transition.map { "\($0.actions)" } ?? "none")"
+        }
+        let active = ledger.activeByNode
+        for node in active.keys where !live.contains(node) && !(active[node]?.isEmpty ?? true) {
+            return "\(node) is not a live member but runs \(active[node]!.sorted())"
+        }
+        for node in live {
+            let reported = Set((view.status[node] ?? [:]).filter { $0.value.state == .started }.keys)
+            let running = active[node] ?? []
+            guard reported == running else { return "\(node) reports \(reported.sorted()) started but runs \(running.sorted())" }
+        }
+        for primitive in Self.primitives {
+            let nodes = live.filter { active[$0]?.contains(primitive) == true }
+            guard nodes.count == 1 else { return "\(primitive) runs on \(nodes.sorted())" }
+        }
+        // Clone instances: only on live nodes (checked above) and where the plan wants them
+        // (the plan is empty and the ledger matches the reports). Not necessarily on every
+        // live node: a start cancelled by a graceful leave counts as a fatal start failure
+        // (failcount INFINITY on that node), which legitimately bans the clone there.
+        for clone in Self.clones where !live.contains(where: { active[$0]?.contains(clone) == true }) {
+            return "clone \(clone) runs nowhere (live \(live.sorted()))"
+        }
+        return nil
+    }
+}
+
+extension Duration {
+    var wholeMilliseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1000 + attoseconds / 1_000_000_000_000_000
+    }
+}

@@ -1,0 +1,124 @@
+import Synchronization
+
+/// Which simulated host runs which resource, as the simulation's fake executors report
+/// it — the ground truth the cluster simulation checks its invariants against.
+///
+/// A host is one incarnation of a node (`epoch`): when the simulation crashes a node,
+/// its epoch dies with everything it ran (a crashed host's processes die with it), and
+/// whatever that epoch's executors still report afterwards is ignored.
+///
+/// Exclusivity (a primitive active on at most one node) is checked on every change, so a
+/// violation is caught at the instant it happens, not at the next clock step.
+final class SimLedger: Sendable {
+    struct Key: Hashable, Sendable {
+        var node: String
+        var resource: String
+    }
+
+    private struct State {
+        var active: [Key: Int] = [:]  // → epoch
+        var deadEpochs: Set<Int> = []
+        /// Bumped by every completed stop, so a start that overlapped a stop can tell.
+        var stops: [Key: Int] = [:]
+        var slowStarts: Set<String> = []
+        var violations: [String] = []
+        var changes = 0
+        var rng: SplitMix64
+    }
+
+    /// The primitives (exclusive resources).
+    let exclusive: Set<String>
+    private let state: Mutex<State>
+    private let now: @Sendable () -> Duration
+
+    init(exclusive: Set<String>, seed: UInt64, now: @escaping @Sendable () -> Duration) {
+        self.exclusive = exclusive
+        self.now = now
+        self.state = Mutex(State(rng: SplitMix64(seed: seed ^ 0x5EED_1ED6)))
+    }
+
+    /// Violations of exclusivity seen so far.
+    var violations: [String] { state.withLock { $0.violations } }
+
+    /// How many times the ledger changed (part of the driver's quiescence test).
+    var changes: Int { state.withLock { $0.changes } }
+
+    /// Node → resources active there.
+    var activeByNode: [String: Set<String>] {
+        state.withLock { state in
+            var result: [String: Set<String>] = [:]
+            for key in state.active.keys { result[key.node, default: []].insert(key.resource) }
+            return result
+        }
+    }
+
+    /// A random operation duration in milliseconds (0...300; 1...3 s once after ``slowStart(_:)``).
+    func duration(forStartOf resource: String?) -> Duration {
+        state.withLock { state in
+            if let resource, state.slowStarts.remove(resource) != nil {
+                return .milliseconds(Int.random(in: 1000...3000, using: &state.rng))
+            }
+            return .milliseconds(Int.random(in: 0...300, using: &state.rng))
+        }
+    }
+
+    /// The next start of `resource` (on any node) is slow.
+    func slowStart(_ resource: String) {
+        state.withLock { _ = $0.slowStarts.insert(resource) }
+    }
+
+    func isActive(_ resource: String, on node: String, epoch: Int) -> Bool {
+        state.withLock { $0.active[Key(node: node, resource: resource)] == epoch }
+    }
+
+    /// How many stops of `resource` on `node` have completed.
+    func stopCount(_ resource: String, on node: String) -> Int {
+        state.withLock { $0.stops[Key(node: node, resource: resource), default: 0] }
+    }
+
+    /// `resource` may be running on `node` from now on (a start began, or completed).
+    func markActive(_ resource: String, on node: String, epoch: Int) {
+        state.withLock { state in
+            guard !state.deadEpochs.contains(epoch) else { return }
+            let key = Key(node: node, resource: resource)
+            guard state.active[key] != epoch else { return }
+            state.active[key] = epoch
+            state.changes += 1
+            if exclusive.contains(resource) {
+                let others = state.active.keys.filter { $0.resource == resource && $0.node != node }.map(\.node).sorted()
+                if !others.isEmpty {
+                    state.violations.append("\(resource) active on \(node) while also active on \(others) at t=\(now())")
+                }
+            }
+        }
+    }
+
+    /// `resource` stopped on `node` (a stop completed, or the process died).
+    func markStopped(_ resource: String, on node: String, epoch: Int) {
+        state.withLock { state in
+            guard !state.deadEpochs.contains(epoch) else { return }
+            let key = Key(node: node, resource: resource)
+            state.stops[key, default: 0] += 1
+            if state.active.removeValue(forKey: key) != nil { state.changes += 1 }
+        }
+    }
+
+    /// The host incarnation `epoch` crashed: everything it ran is gone.
+    func crash(epoch: Int) {
+        state.withLock { state in
+            state.deadEpochs.insert(epoch)
+            for (key, owner) in state.active where owner == epoch { state.active[key] = nil }
+            state.changes += 1
+        }
+    }
+
+    /// Kills `resource` on `node` (its next monitor answers not running); returns whether it ran.
+    func kill(_ resource: String, on node: String) -> Bool {
+        state.withLock { state in
+            let key = Key(node: node, resource: resource)
+            guard state.active.removeValue(forKey: key) != nil else { return false }
+            state.changes += 1
+            return true
+        }
+    }
+}
