@@ -86,9 +86,9 @@ public actor Agent {
             store: store, node: options.node,
             record: MemberRecord(address: options.address, started: wallClock().description), policy: policy,
             keyPrefix: keyspace.prefix, clock: clock, logger: logger
-        ) { _ in
+        ) { lease in
             await election.depose()
-            await reconciler.selfFence(everything: noQuorumPolicy == .stop, timeout: fenceTimeout)
+            await reconciler.selfFence(lease: lease, everything: noQuorumPolicy == .stop, timeout: fenceTimeout)
         }
         self.membership = membership
         logger.info("agent starting", metadata: ["ttl": "\(ttl)", "keyspace": "\(keyspace.prefix)"])

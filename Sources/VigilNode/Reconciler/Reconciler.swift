@@ -30,6 +30,8 @@ public actor Reconciler {
 
     private var view: ClusterView
     private var identity: ReconcilerIdentity?
+    private var fencedLeases: Set<Int64> = []
+    private var fenceEpoch = 0
     private var readyReported: Int64?
     private var locals: [String: LocalResource] = [:]
     private var tasks: [Int: Task<Void, Never>] = [:]
@@ -80,6 +82,9 @@ public actor Reconciler {
     /// Sets the incarnation to act for (nil while not a member: nothing new is started).
     /// A new incarnation re-reports every resource's status under its lease.
     public func setIdentity(_ identity: ReconcilerIdentity?) async {
+        // An identity read before a self-fence may arrive after it: a fenced lease never
+        // acts again (its assignments would restart what the fence just stopped).
+        if let identity, fencedLeases.contains(identity.lease) { return }
         guard identity != self.identity else { return }
         self.identity = identity
         readyReported = nil
@@ -94,7 +99,10 @@ public actor Reconciler {
 
     /// Self-fence: stops every exclusive resource now (every resource when `everything`),
     /// bounded by `timeout` each, and acts on no assignment until a new identity is set.
-    public func selfFence(everything: Bool, timeout: Duration) async {
+    public func selfFence(lease: Int64, everything: Bool, timeout: Duration) async {
+        fencedLeases.insert(lease)
+        fenceEpoch += 1
+        if let current = identity?.lease { fencedLeases.insert(current) }
         identity = nil
         readyReported = nil
         let victims = locals.filter { _, local in local.isActive && (everything || local.isExclusive) }.keys.sorted()
@@ -252,11 +260,27 @@ public actor Reconciler {
             case .demote: .demote
             }
         logger.info("\(operation.rawValue)", metadata: ["resource": "\(name)"])
+        let epoch = fenceEpoch
         spawn {
             if operation != .probe { await self.writeStatus(name, event: nil) }
+            if operation == .start || operation == .promote, await self.fenceEpoch != epoch {
+                // Fenced before this start began: it must not run at all.
+                await self.abandon(operation, on: name, previous: previous)
+                return
+            }
             let result = await executor.perform(ActionRequest(action, timeout: timeout))
             await self.finish(operation, on: name, result: result, previous: previous)
         }
+    }
+
+    /// An operation dropped before it began (the node self-fenced meanwhile).
+    private func abandon(_ operation: LocalOperation, on name: String, previous: ResourceStatusState?) async {
+        guard var local = locals[name] else { return }
+        local.busy = nil
+        local.state = previous
+        locals[name] = local
+        logger.warning("\(operation.rawValue) abandoned: fenced", metadata: ["resource": "\(name)"])
+        await evaluate()
     }
 
     private func finish(_ operation: LocalOperation, on name: String, result: ActionResult, previous: ResourceStatusState?) async {
@@ -321,7 +345,8 @@ public actor Reconciler {
         }
         if let failure {
             logger.error("operation failed", metadata: ["resource": "\(name)", "operation": "\(operation.rawValue)", "error": "\(failure)"])
-            if operation != .probe || result.code != .notRunning { await countFailure(name, fatal: fatal, message: failure) }
+            // An operation cut short by this agent's own shutdown is not the resource's fault.
+            if !shuttingDown { await countFailure(name, fatal: fatal, message: failure) }
         } else if operation != .probe {
             logger.info("\(operation.rawValue) done", metadata: ["resource": "\(name)", "state": "\(local.state?.rawValue ?? "?")"])
         }

@@ -58,6 +58,7 @@ final class ClusterScenario {
     var nextEpoch = 0
     var step = 0
     var faults: [Fault: Int] = [:]
+    let trace: SimTrace
 
     init(seed: UInt64, steps: Int) throws {
         self.seed = seed
@@ -67,6 +68,7 @@ final class ClusterScenario {
         store = TermCheckingStore(memory, keyspace: keyspace)
         let clock = self.clock
         ledger = SimLedger(exclusive: Set(Self.primitives), seed: seed) { clock.now.offset }
+        trace = SimTrace { clock.now.offset }
         let count = Int.random(in: 3...5, using: &rng)
         slots = (1...count).map { Slot(node: "n\($0)") }
     }
@@ -134,7 +136,7 @@ final class ClusterScenario {
                 convergedSince = clock.now.offset
             }
         }
-        throw fail("did not converge within 30 s of quiet: \(last)")
+        throw fail("did not converge within 30 s of quiet: \(last)\n\(trace.last(80))")
     }
 
     func start(_ slot: Slot) {
@@ -146,7 +148,7 @@ final class ClusterScenario {
             store: flaky, keyspace: keyspace,
             factory: SimResourceFactory(node: slot.node, epoch: slot.epoch, ledger: ledger, clock: clock),
             clock: clock, wallClock: { [clock] in Timestamp(millisecondsSinceEpoch: Self.baseTime + clock.now.offset.wholeMilliseconds) },
-            logger: Self.quiet)
+            logger: trace.logger(label: "sim.\(slot.node)"))
         slot.store = flaky
         slot.agent = agent
         slot.partitionedUntil = nil
@@ -185,12 +187,15 @@ final class ClusterScenario {
             ledger.crash(epoch: slot.epoch)
             slot.agent = nil
             slot.partitionedUntil = nil
+            trace.append("FAULT crash \(slot.node)")
         case .restart:
             guard let slot = slots.filter({ $0.agent == nil && $0.finished }).randomElement(using: &rng) else { return }
+            trace.append("FAULT restart \(slot.node)")
             start(slot)
         case .leave:
             guard let slot = connected.randomElement(using: &rng), let agent = slot.agent else { return }
             slot.agent = nil
+            trace.append("FAULT leave \(slot.node)")
             // Not awaited: its stops take test-clock time, which only the driver advances.
             Task { await agent.leave() }
         case .monitorFailure:
@@ -198,12 +203,14 @@ final class ClusterScenario {
                 .flatMap { node, resources in resources.map { (node, $0) } }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
             guard let (node, resource) = candidates.randomElement(using: &rng) else { return }
             _ = ledger.kill(resource, on: node)
+            trace.append("FAULT kill \(resource) on \(node)")
         case .slowStart:
             ledger.slowStart((Self.primitives + Self.clones).randomElement(using: &rng)!)
         case .partition:
             guard let slot = connected.randomElement(using: &rng) else { return }
             slot.store?.mode = .failing
             slot.partitionedUntil = clock.now.offset + .milliseconds(Int.random(in: 2500...4000, using: &rng))
+            trace.append("FAULT partition \(slot.node) until \(slot.partitionedUntil.map { "\($0)" } ?? "")")
         }
         faults[fault, default: 0] += 1
     }
@@ -218,7 +225,7 @@ final class ClusterScenario {
                 slot.partitionedUntil = nil
             }
         }
-        if let violation = ledger.violations.first { throw fail("exclusivity: \(violation)") }
+        if let violation = ledger.violations.first { throw fail("exclusivity: \(violation)\n\(trace.last(120))") }
         if let violation = store.violations.first { throw fail("term guard: \(violation)") }
     }
 
