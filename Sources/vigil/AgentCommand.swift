@@ -28,6 +28,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "The address advertised to peers (HTTP API address).")
     var address: String?
 
+    @Option(help: "Where the HTTP API listens: HOST:PORT, :PORT or HOST (default 127.0.0.1:7950).")
+    var listen: String = "127.0.0.1:7950"
+
     @Option(help: "Where OCF agents keep runtime files.")
     var runtimeDir: String = "/run/vigil"
 
@@ -87,14 +90,51 @@ struct AgentCommand: AsyncParsableCommand {
     private func runAgent(
         store: any ClusterStore, keyspace: Keyspace, node name: String, factory: HostResourceFactory, logger: Logger
     ) async throws {
+        let listenAddress: ListenAddress
+        do {
+            listenAddress = try ListenAddress(parsing: listen)
+        } catch {
+            throw CLIError("--listen: \(error)")
+        }
+        let metrics = AgentMetrics()
         try await withHealthChecker(logger: logger) { checker in
             let agent = Agent(
-                options: AgentOptions(node: name, address: address ?? ""), store: store, keyspace: keyspace,
-                factory: factory, healthChecker: HealthCheckerBox(checker), logger: logger)
+                options: AgentOptions(node: name, address: address ?? listenAddress.description), store: store,
+                keyspace: keyspace, factory: factory, healthChecker: HealthCheckerBox(checker),
+                reconcilerEvents: { event in
+                    switch event {
+                    case .operation(let resource, let operation, let succeeded, let duration):
+                        metrics.recordAction(kind: operation.rawValue, resource: resource, succeeded: succeeded, duration: duration)
+                    case .failcount(let resource, let count):
+                        metrics.setFailcount(count, resource: resource, node: name)
+                    case .failure:
+                        break
+                    }
+                }, logger: logger)
+            let source = AgentStatusSource(agent: agent, metrics: metrics)
+            let server = AgentHTTPServer(
+                host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, logger: logger)
+            let serverTask = Task {
+                do {
+                    try await server.run()
+                } catch {
+                    logger.error("HTTP API stopped", metadata: ["listen": "\(listenAddress)", "error": "\(error)"])
+                }
+            }
+            let gaugeTask = Task {
+                while !Task.isCancelled {
+                    await source.refreshGauges()
+                    try? await Task.sleep(for: .seconds(1))
+                }
+            }
             let signals = SignalStream.make([SIGTERM, SIGINT])
             let stream = signals.stream
             await withTaskGroup(of: Void.self) { group in
-                group.addTask { await agent.run() }
+                group.addTask {
+                    await agent.run()
+                    serverTask.cancel()
+                    gaugeTask.cancel()
+                }
                 group.addTask {
                     for await signal in stream {
                         logger.notice("signal received: leaving", metadata: ["signal": "\(signal)"])
@@ -106,6 +146,8 @@ struct AgentCommand: AsyncParsableCommand {
                 await group.next()
             }
             signals.cancel()
+            await serverTask.value
+            await gaugeTask.value
         }
     }
 }

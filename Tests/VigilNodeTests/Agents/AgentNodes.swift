@@ -17,9 +17,11 @@ final class AgentNodes: @unchecked Sendable {
     let cluster: String
     let directory: URL
     private(set) var nodes: [Node]
-    private let lock = NSLock()
+    /// Node → the port its HTTP API listens on (127.0.0.1).
+    let apiPorts: [String: Int]
 
-    init(names: [String], endpoints: [String], cluster: String, directory: URL) {
+    init(names: [String], endpoints: [String], cluster: String, directory: URL) throws {
+        self.apiPorts = Dictionary(uniqueKeysWithValues: zip(names, try FreePorts.take(names.count)))
         self.endpoints = endpoints
         self.cluster = cluster
         self.directory = directory
@@ -44,7 +46,7 @@ final class AgentNodes: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         process.arguments = [
             "--pid", "--fork", "--kill-child", Self.vigil.path, "agent", "--node", name, "--etcd", endpoints.joined(separator: ","),
-            "--cluster", cluster, "--runtime-dir", directory.appendingPathComponent("run-\(name)").path, "--log-level", "info",
+            "--cluster", cluster, "--listen", "127.0.0.1:\(apiPorts[name] ?? 0)", "--runtime-dir", directory.appendingPathComponent("run-\(name)").path, "--log-level", "info",
         ]
         FileManager.default.createFile(atPath: nodes[index].log.path, contents: nil)
         let log = try FileHandle(forWritingTo: nodes[index].log)

@@ -3,8 +3,13 @@ import Glibc
 
 /// Whether `GET /` on 127.0.0.1:`port` answers 200 (a blocking socket with short timeouts).
 func httpOK(port: Int) -> Bool {
+    httpStatus(port: port, path: "/") == 200
+}
+
+/// The status code of `GET path` on 127.0.0.1:`port` over HTTP/1.0 (nil: no answer).
+func httpStatus(port: Int, path: String) -> Int? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard fd >= 0 else { return false }
+    guard fd >= 0 else { return nil }
     defer { close(fd) }
     var timeout = timeval(tv_sec: 0, tv_usec: 500_000)
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -16,11 +21,13 @@ func httpOK(port: Int) -> Bool {
     let connected = withUnsafePointer(to: &address) {
         $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
-    guard connected == 0 else { return false }
-    let request = Array("GET / HTTP/1.0\r\n\r\n".utf8)
-    guard send(fd, request, request.count, 0) == request.count else { return false }
+    guard connected == 0 else { return nil }
+    let request = Array("GET \(path) HTTP/1.0\r\n\r\n".utf8)
+    guard send(fd, request, request.count, 0) == request.count else { return nil }
     var buffer = [UInt8](repeating: 0, count: 64)
     let count = recv(fd, &buffer, buffer.count, 0)
-    guard count > 12 else { return false }
-    return String(decoding: buffer[0..<count], as: UTF8.self).hasPrefix("HTTP/1.0 200")
+    guard count > 12 else { return nil }
+    let head = String(decoding: buffer[0..<count], as: UTF8.self)
+    guard head.hasPrefix("HTTP/1.") else { return nil }
+    return Int(head.dropFirst(9).prefix(3))
 }

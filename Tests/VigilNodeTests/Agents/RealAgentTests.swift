@@ -57,7 +57,7 @@ struct RealAgentTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let port = try FreePorts.take(1)[0]
         let endpoints = await etcd.endpoints
-        let nodes = AgentNodes(names: ["n1", "n2", "n3"], endpoints: endpoints, cluster: name, directory: directory)
+        let nodes = try AgentNodes(names: ["n1", "n2", "n3"], endpoints: endpoints, cluster: name, directory: directory)
         let harness = Harness(nodes: nodes, keyspace: Keyspace(cluster: name), port: port, directory: directory)
         try await withEtcdStore(EtcdConfiguration(endpoints: endpoints)) { store in
             do {
@@ -112,6 +112,12 @@ struct RealAgentTests {
     @Test func nodeLossFailsOverToAnotherNode() async throws {
         try await Self.withHarness("nodeloss") { harness, store in
             let first = try await Self.servingFrom(harness, store)
+            // The holder's HTTP API says healthy (HAProxy's httpchk target); the others 503.
+            try await eventually("GET /health/web: 200 on \(first), 503 elsewhere", timeout: .seconds(10)) {
+                harness.nodes.apiPorts.allSatisfy { node, port in
+                    httpStatus(port: port, path: "/health/web") == (node == first ? 200 : 503)
+                }
+            }
             let clock = ContinuousClock()
             let start = clock.now
             try await harness.nodes.killNode(first)
