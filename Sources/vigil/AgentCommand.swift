@@ -79,6 +79,12 @@ struct AgentCommand: AsyncParsableCommand {
             yaml: text, hash: "", appliedBy: "vigil agent --standalone", appliedAt: Agent.systemTime().description)
         _ = try await store.put(keyspace.config, Array(try JSONEncoder().encode(record)))
         let name = node ?? parsed.nodes.first?.name ?? "local"
+        // A persisted store restarts its leases at their full TTL (as etcd does); this is the
+        // only agent of a standalone cluster, so its previous life's member lease is revoked
+        // rather than waited out.
+        if let stale = try await store.get(keyspace.member(name)), stale.lease != 0 {
+            try await store.revokeLease(stale.lease)
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.run() }
             group.addTask { try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger) }
