@@ -136,11 +136,7 @@ struct AgentCommand: AsyncParsableCommand {
             let signals = SignalStream.make([SIGTERM, SIGINT])
             let stream = signals.stream
             await withTaskGroup(of: Void.self) { group in
-                group.addTask {
-                    await agent.run()
-                    serverTask.cancel()
-                    gaugeTask.cancel()
-                }
+                group.addTask { await agent.run() }
                 group.addTask {
                     for await signal in stream {
                         logger.notice("signal received: leaving", metadata: ["signal": "\(signal)"])
@@ -148,9 +144,14 @@ struct AgentCommand: AsyncParsableCommand {
                         return
                     }
                 }
+                // Whichever ends first — a signal's graceful leave, or the agent's run — ends both.
                 await group.next()
-                await group.next()
+                group.cancelAll()
             }
+            // If the agent stopped without a signal, still stop what it runs and leave.
+            await agent.leave()
+            serverTask.cancel()
+            gaugeTask.cancel()
             signals.cancel()
             await serverTask.value
             await gaugeTask.value

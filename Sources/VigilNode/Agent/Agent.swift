@@ -28,6 +28,8 @@ public actor Agent {
     private var latest: ClusterView
     private var viewWaiters: [CheckedContinuation<Void, Never>] = []
     private var leaving = false
+    private var hasLeft = false
+    private var leaveCompleted = false
     private let left: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation) = AsyncStream.makeStream()
 
     /// Creates an agent.
@@ -102,20 +104,28 @@ public actor Agent {
             group.addTask { [left] in
                 for await _ in left.stream { return }
             }
-            await group.next()
+            // Only a completed leave (the `left` task) or cancellation ends the agent: the
+            // membership loop ends as soon as the lease is given up, before the revoke returns.
+            while await group.next() != nil {
+                if leaveCompleted || Task.isCancelled { break }
+            }
             group.cancelAll()
         }
         await reconciler.shutdown()
     }
 
     /// Leaves gracefully: stops local resources (reporting them stopped), resigns the
-    /// coordinator term and revokes the member lease; ``run()`` then returns.
+    /// coordinator term and revokes the member lease; ``run()`` then returns. Calling it
+    /// again does nothing.
     public func leave() async {
+        guard !hasLeft else { return }
+        hasLeft = true
         leaving = true
         logger.info("leaving: stopping local resources")
         await reconciler.stopAll()
         try? await election.resign()
         try? await membership?.leave()
+        leaveCompleted = true
         left.continuation.finish()
     }
 
