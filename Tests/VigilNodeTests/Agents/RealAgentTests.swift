@@ -77,9 +77,23 @@ struct RealAgentTests {
     /// Every service process dies with its node's namespace: nothing else to clean up.
     static func killWeb(_ harness: Harness) async {}
 
+    /// `vigil config apply` of `yaml` (the operator's way in).
     static func apply(_ yaml: String, harness: Harness, store: EtcdStore) async throws {
-        let record = ConfigRecord(yaml: yaml, hash: "", appliedBy: "test", appliedAt: "2026-11-25T00:00:00Z")
-        _ = try await store.put(harness.keyspace.config, Array(try JSONEncoder().encode(record)))
+        let file = harness.directory.appendingPathComponent("cluster-\(UUID().uuidString).yaml")
+        try yaml.write(to: file, atomically: true, encoding: .utf8)
+        try cli(harness, ["config", "apply", file.path])
+    }
+
+    /// Runs the `vigil` CLI against the harness's cluster; fails on a non-zero exit.
+    @discardableResult
+    static func cli(_ harness: Harness, _ arguments: [String]) throws -> String {
+        let cluster = String(harness.keyspace.prefix.split(separator: "/").last ?? "")
+        let result = try VigilBinary.run(
+            arguments + ["--etcd", harness.nodes.endpoints.joined(separator: ","), "--cluster", cluster], in: harness.directory)
+        guard result.status == 0 else {
+            throw TestFailure("vigil \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)")
+        }
+        return result.stdout
     }
 
     static func view(_ harness: Harness, _ store: EtcdStore) async throws -> ClusterView {
@@ -153,15 +167,16 @@ struct RealAgentTests {
     @Test func standbyMovesTheServiceAndOnlineTakesResourcesAgain() async throws {
         try await Self.withHarness("standby") { harness, store in
             let holder = try await Self.servingFrom(harness, store)
-            let admin = Array(try JSONEncoder().encode(NodeAdminRecord(standby: true)))
-            _ = try await store.put(harness.keyspace.nodeAdmin(holder), admin)
+            try Self.cli(harness, ["node", "standby", holder])
             try await eventually("web to leave \(holder)", timeout: .seconds(20)) {
                 let holders = try await Self.holders(harness, store)
                 return holders.count == 1 && holders[0] != holder && httpOK(port: harness.port)
             }
-            _ = try await store.put(harness.keyspace.nodeAdmin(holder), Array(try JSONEncoder().encode(NodeAdminRecord())))
+            try Self.cli(harness, ["node", "online", holder])
             let view = try await Self.view(harness, store)
-            #expect(view.nodeAdmin[holder]?.standby == false)
+            #expect(view.nodeAdmin[holder]?.standby != true)
+            let status = try Self.cli(harness, ["status", "--json"])
+            #expect(status.contains("\"\(holder)\":{\"maintenance\":false,\"online\":true,\"standby\":false}"), "\(status)")
         }
     }
 
