@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The demo's sample web service: answers GET / with 200 and its host's hostname-less id.
+"""The sample web service of the demo, the agent tests and lab/bench-agents.py: answers GET / with 200.
 
 Usage: demo-web.py PORT PIDFILE. Writes its PID to PIDFILE so the demo can crash it."""
 import http.server

@@ -29,12 +29,12 @@ final class AgentNodes: @unchecked Sendable {
     }
 
     /// The built `vigil` executable (next to the test bundle).
-    static var vigil: URL {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("vigil").path), directory.path != "/" {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("vigil")
+    static var vigil: URL { VigilBinary.executable }
+
+    /// The sample web service the demo runs too (`lab/demo-web.py PORT PIDFILE`).
+    static var webServerScript: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("lab/demo-web.py").path
     }
 
     func index(of name: String) -> Int? { nodes.firstIndex { $0.name == name } }

@@ -19,7 +19,7 @@ struct RealAgentTests {
         var pidFile: String { directory.appendingPathComponent("web.pid").path }
 
         func config(port: Int? = nil, threshold: Int = 3) -> String {
-            let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("web-server.py").path
+            let script = AgentNodes.webServerScript
             return """
                 cluster:
                   name: \(keyspace.prefix.split(separator: "/").last ?? "t")
@@ -120,7 +120,7 @@ struct RealAgentTests {
     /// The host PID of the web server on `node` (the pid file holds its PID inside the
     /// node's namespace, which must never be signalled from outside).
     static func webPID(_ harness: Harness, on node: String) -> pid_t? {
-        harness.nodes.childPIDs(of: node, containing: "web-server.py").first
+        harness.nodes.childPIDs(of: node, containing: "demo-web.py").first
     }
 
     @Test func nodeLossFailsOverToAnotherNode() async throws {

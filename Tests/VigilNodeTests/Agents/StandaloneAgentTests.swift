@@ -11,7 +11,7 @@ struct StandaloneAgentTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let ports = try FreePorts.take(2)
-        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("web-server.py").path
+        let script = AgentNodes.webServerScript
         let config = directory.appendingPathComponent("cluster.yaml")
         try """
             cluster: {name: solo}
