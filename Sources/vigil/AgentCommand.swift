@@ -106,7 +106,7 @@ struct AgentCommand: AsyncParsableCommand {
         try await withHealthChecker(logger: logger) { checker in
             let agent = Agent(
                 options: AgentOptions(node: name, address: address ?? listenAddress.description), store: store,
-                keyspace: keyspace, factory: factory, healthChecker: HealthCheckerBox(checker),
+                keyspace: keyspace, factory: factory, healthChecker: checker,
                 reconcilerEvents: { event in
                     switch event {
                     case .operation(let resource, let operation, let succeeded, let duration):

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+public import VigilHealth
 public import VigilModel
 public import VigilStore
 
@@ -42,7 +43,7 @@ public actor Agent {
     public init(
         options: AgentOptions, store: any ClusterStore, keyspace: Keyspace, factory: any ResourceHandleFactory,
         clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp = Agent.systemTime,
-        healthChecker: HealthCheckerBox? = nil, reconcilerEvents: (@Sendable (ReconcilerEvent) -> Void)? = nil,
+        healthChecker: HealthChecker? = nil, reconcilerEvents: (@Sendable (ReconcilerEvent) -> Void)? = nil,
         logger: Logger = Logger(label: "vigil.node")
     ) {
         self.options = options
@@ -57,7 +58,7 @@ public actor Agent {
         self.election = CoordinatorElection(store: store, node: options.node, keyPrefix: keyspace.prefix, logger: logger)
         self.reconciler = Reconciler(
             node: options.node, store: store, keyspace: keyspace, factory: factory, clock: clock, wallClock: wallClock,
-            healthChecker: healthChecker?.checker, events: reconcilerEvents, logger: logger)
+            healthChecker: healthChecker, events: reconcilerEvents, logger: logger)
         self.coordinator = Coordinator(
             store: store, keyspace: keyspace, election: election, node: options.node, wallClock: wallClock, logger: logger)
     }

@@ -17,6 +17,7 @@ public actor Coordinator {
     private var awaitingRevision: Int64 = 0
     private var lastWaiting: [String] = []
     private var lastView: ClusterView?
+    private var eventCounter = 0
 
     /// Creates the coordinator runtime of `node`.
     public init(
@@ -79,8 +80,8 @@ public actor Coordinator {
 
     private func eventOp(resource: String, message: String) -> TxnOp {
         let now = wallClock()
+        eventCounter += 1
         let record = EventRecord(time: now.description, node: node, resource: resource, kind: "assigned", message: message)
-        let value = (try? JSONEncoder().encode(record)).map(Array.init) ?? []
-        return .put(key: keyspace.event(now.millisecondsSinceEpoch * 1000 + Int64(abs(resource.hashValue) % 1000), node: node), value: value, lease: nil)
+        return keyspace.eventPut(record, at: now.millisecondsSinceEpoch, counter: eventCounter, writer: node)
     }
 }

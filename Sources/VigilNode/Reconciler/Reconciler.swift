@@ -36,6 +36,7 @@ public actor Reconciler {
     private var locals: [String: LocalResource] = [:]
     private var tasks: [Int: Task<Void, Never>] = [:]
     private var nextTaskID = 0
+    private var eventCounter = 0
     private var configSeen: ClusterConfig?
     private var shuttingDown = false
     /// Resources whose last status write failed (store unreachable): retried by ``retryWrites()``.
@@ -492,10 +493,9 @@ public actor Reconciler {
 
     private func eventOp(resource: String?, kind: String, message: String) -> TxnOp {
         let now = wallClock()
+        eventCounter += 1
         let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: message)
-        let value = (try? JSONEncoder().encode(record)).map(Array.init) ?? []
-        nextTaskID += 1
-        return .put(key: keyspace.event(now.millisecondsSinceEpoch * 1000 + Int64(nextTaskID % 1000), node: node), value: value, lease: nil)
+        return keyspace.eventPut(record, at: now.millisecondsSinceEpoch, counter: eventCounter, writer: node)
     }
 
     private func reportReady(_ identity: ReconcilerIdentity) async {
