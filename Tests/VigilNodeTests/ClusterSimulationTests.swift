@@ -9,8 +9,8 @@ import Testing
 /// converges to where the scheduler wants it.
 ///
 /// `VIGIL_SIM_SEED=<n>` replays one seed; `VIGIL_SIM_SEEDS=<count>` runs more (or fewer)
-/// seeds; `VIGIL_SIM_STEPS=<count>` sets the fault-phase length. Runs are seeded, not
-/// deterministic (see ``ClusterScenario``).
+/// seeds; `VIGIL_SIM_STEPS=<count>` sets the fault-phase length. A seed replays exactly
+/// (see ``ClusterScenario``; run with `SWIFT_DETERMINISTIC_HASHING=1`, as lab/test does).
 @Suite("Cluster simulation", .serialized)
 struct ClusterSimulationTests {
     @Test func seededScenariosKeepTheInvariants() async throws {
@@ -40,7 +40,16 @@ struct ClusterSimulationTests {
                 failures += 1
                 Issue.record("seed \(seed): \(error) (replay with VIGIL_SIM_SEED=\(seed))")
             }
-            await scenario.tearDown()
+            if await !scenario.tearDown() {
+                failures += 1
+                Issue.record("seed \(seed): agent tasks still running after teardown")
+            }
+            if seeds.count == 1 {
+                // A fingerprint of the whole run, to compare replays across processes.
+                let trace = scenario.trace.all
+                let hash = trace.joined(separator: "\n").utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }
+                print("seed \(seed): \(trace.count) trace lines, fingerprint \(String(hash, radix: 16)), \(scenario.executor.jobsRun) jobs")
+            }
             faults.merge(scenario.faults, uniquingKeysWith: +)
             assignmentWrites += scenario.store.assignmentWrites
             if failures >= 5 { break }
@@ -49,5 +58,28 @@ struct ClusterSimulationTests {
         print(
             "cluster simulation: \(ran) of \(seeds.count) seeds × \(steps) steps, \(faults.values.reduce(0, +)) faults (\(summary)), "
                 + "\(assignmentWrites) assignment writes, \(failures) failing, in \(ContinuousClock.now - started)")
+    }
+
+    /// The same seed twice gives the same run: the same trace, line for line (every agent
+    /// log line and fault, stamped with the test clock), the same store revision and the
+    /// same number of jobs run.
+    @Test func aSeedReplaysExactly() async throws {
+        for seed: UInt64 in [3, 17, 604] {
+            var runs: [(trace: [String], revision: Int64, jobs: Int)] = []
+            for _ in 0..<2 {
+                let scenario = try ClusterScenario(seed: seed, steps: 60)
+                try? await scenario.run()
+                runs.append((scenario.trace.all, await scenario.memory.currentRevision, scenario.executor.jobsRun))
+                await scenario.tearDown()
+            }
+            #expect(runs[0].trace.count > 50, "seed \(seed): the trace is too short to mean anything")
+            #expect(runs[0].revision == runs[1].revision, "seed \(seed): store revision")
+            #expect(runs[0].jobs == runs[1].jobs, "seed \(seed): jobs run")
+            if let index = zip(runs[0].trace, runs[1].trace).enumerated().first(where: { $0.element.0 != $0.element.1 })?.offset {
+                Issue.record("seed \(seed): runs differ at trace line \(index):\n\(runs[0].trace[index])\n\(runs[1].trace[index])")
+            } else {
+                #expect(runs[0].trace.count == runs[1].trace.count, "seed \(seed): trace length")
+            }
+        }
     }
 }

@@ -58,7 +58,7 @@ public actor Agent {
         self.election = CoordinatorElection(store: store, node: options.node, keyPrefix: keyspace.prefix, logger: logger)
         self.reconciler = Reconciler(
             node: options.node, store: store, keyspace: keyspace, factory: factory, clock: clock, wallClock: wallClock,
-            healthChecker: healthChecker, events: reconcilerEvents, logger: logger)
+            healthChecker: healthChecker, events: reconcilerEvents, taskExecutor: options.taskExecutor, logger: logger)
         self.coordinator = Coordinator(
             store: store, keyspace: keyspace, election: election, node: options.node, wallClock: wallClock, logger: logger)
     }

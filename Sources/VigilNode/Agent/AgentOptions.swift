@@ -11,12 +11,21 @@ public struct AgentOptions: Sendable {
     public var defaultNodeLossTimeout: Duration
     /// How often the coordinator re-plans without a change (failure expiry, retries).
     public var coordinatorTick: Duration
+    /// Where the agent's unstructured tasks (resource operations, process watchers) run; nil:
+    /// Swift's global executor. Its structured work runs wherever the task calling
+    /// ``Agent/run()`` prefers; an embedder (or the simulation, which runs a whole cluster on
+    /// one thread) gives both the same executor.
+    public var taskExecutor: (any TaskExecutor)?
 
     /// Creates options.
-    public init(node: String, address: String = "", defaultNodeLossTimeout: Duration = .seconds(3), coordinatorTick: Duration = .seconds(1)) {
+    public init(
+        node: String, address: String = "", defaultNodeLossTimeout: Duration = .seconds(3), coordinatorTick: Duration = .seconds(1),
+        taskExecutor: (any TaskExecutor)? = nil
+    ) {
         self.node = node
         self.address = address
         self.defaultNodeLossTimeout = defaultNodeLossTimeout
         self.coordinatorTick = coordinatorTick
+        self.taskExecutor = taskExecutor
     }
 }

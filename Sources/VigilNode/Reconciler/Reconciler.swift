@@ -26,6 +26,7 @@ public actor Reconciler {
     private let wallClock: @Sendable () -> Timestamp
     private let healthChecker: HealthChecker?
     private let metrics: (@Sendable (ReconcilerEvent) -> Void)?
+    private let taskExecutor: (any TaskExecutor)?
     private let logger: Logger
 
     private var view: ClusterView
@@ -35,6 +36,8 @@ public actor Reconciler {
     private var readyReported: Int64?
     private var locals: [String: LocalResource] = [:]
     private var tasks: [Int: Task<Void, Never>] = [:]
+    /// The task of each resource's latest operation (probe, start, stop, promote, demote).
+    private var operations: [String: Task<Void, Never>] = [:]
     private var nextTaskID = 0
     private var eventCounter = 0
     private var configSeen: ClusterConfig?
@@ -48,11 +51,12 @@ public actor Reconciler {
     ///   - wallClock: the time written in status records and failcounts.
     ///   - healthChecker: runs health probes; nil runs none (simulation).
     ///   - events: told about every finished operation and failure (metrics).
+    ///   - taskExecutor: where operations and process watchers run (nil: the global executor).
     public init(
         node: String, store: any ClusterStore, keyspace: Keyspace, factory: any ResourceHandleFactory,
         clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp,
         healthChecker: HealthChecker? = nil, events: (@Sendable (ReconcilerEvent) -> Void)? = nil,
-        logger: Logger = Logger(label: "vigil.node.reconciler")
+        taskExecutor: (any TaskExecutor)? = nil, logger: Logger = Logger(label: "vigil.node.reconciler")
     ) {
         self.node = node
         self.store = store
@@ -62,6 +66,7 @@ public actor Reconciler {
         self.wallClock = wallClock
         self.healthChecker = healthChecker
         self.metrics = events
+        self.taskExecutor = taskExecutor
         var logger = logger
         logger[metadataKey: "node"] = "\(node)"
         self.logger = logger
@@ -106,8 +111,13 @@ public actor Reconciler {
         if let current = identity?.lease { fencedLeases.insert(current) }
         identity = nil
         readyReported = nil
-        let victims = locals.filter { _, local in local.isActive && (everything || local.isExclusive) }.keys.sorted()
+        let victims = locals.filter { _, local in (local.isActive || local.busy != nil) && (everything || local.isExclusive) }.keys.sorted()
         logger.critical("self-fence: stopping resources", metadata: ["resources": "\(victims)"])
+        // An operation in flight is cut short (an executor kills what it runs when its task
+        // is cancelled; one not yet begun is abandoned), and not waited for: the stops
+        // below must end before the lease can expire. A start that still completes is
+        // stopped again when it does (``finish``: fenced while it ran).
+        for name in victims { operations[name]?.cancel() }
         await withTaskGroup(of: Void.self) { group in
             for name in victims {
                 guard var local = locals[name] else { continue }
@@ -130,6 +140,10 @@ public actor Reconciler {
     public func stopAll() async {
         shuttingDown = true
         for task in tasks.values { task.cancel() }
+        // Every operation in flight ends first — cancelled, so a start not yet begun is
+        // abandoned and one running is cut short by its executor — so that nothing this
+        // agent started can come up after the stops below.
+        for task in Array(operations.values) { await task.value }
         let active = locals.filter { $0.value.isActive || $0.value.busy != nil }.keys.sorted()
         await withTaskGroup(of: Void.self) { group in
             for name in active {
@@ -262,29 +276,34 @@ public actor Reconciler {
             }
         logger.info("\(operation.rawValue)", metadata: ["resource": "\(name)"])
         let epoch = fenceEpoch
-        spawn {
+        operations[name] = spawn {
             if operation != .probe { await self.writeStatus(name, event: nil) }
-            if operation == .start || operation == .promote, await self.fenceEpoch != epoch {
-                // Fenced before this start began: it must not run at all.
+            if operation == .start || operation == .promote, await !self.mayStart(since: epoch) {
                 await self.abandon(operation, on: name, previous: previous)
                 return
             }
             let result = await executor.perform(ActionRequest(action, timeout: timeout))
-            await self.finish(operation, on: name, result: result, previous: previous)
+            await self.finish(operation, on: name, result: result, previous: previous, epoch: epoch)
         }
     }
 
-    /// An operation dropped before it began (the node self-fenced meanwhile).
+    /// Whether a start or promote begun at fence epoch `epoch` may still run: not when the
+    /// node fenced itself or began leaving meanwhile, or the operation was cancelled.
+    private func mayStart(since epoch: Int) -> Bool {
+        fenceEpoch == epoch && !shuttingDown && !Task.isCancelled
+    }
+
+    /// An operation dropped before it began (the node self-fenced or began leaving meanwhile).
     private func abandon(_ operation: LocalOperation, on name: String, previous: ResourceStatusState?) async {
         guard var local = locals[name] else { return }
         local.busy = nil
         local.state = previous
         locals[name] = local
-        logger.warning("\(operation.rawValue) abandoned: fenced", metadata: ["resource": "\(name)"])
+        logger.warning("\(operation.rawValue) abandoned", metadata: ["resource": "\(name)", "reason": "\(shuttingDown ? "leaving" : "fenced")"])
         await evaluate()
     }
 
-    private func finish(_ operation: LocalOperation, on name: String, result: ActionResult, previous: ResourceStatusState?) async {
+    private func finish(_ operation: LocalOperation, on name: String, result: ActionResult, previous: ResourceStatusState?, epoch: Int) async {
         guard var local = locals[name] else { return }
         local.busy = nil
         local.promotionScore = result.promotionScore ?? local.promotionScore
@@ -340,14 +359,16 @@ public actor Reconciler {
         } else if local.state == .stopped, configSeen?.resource(named: name) == nil {
             if identity != nil { await writeStatus(name, event: "stopped (no longer configured)") }
             locals[name] = nil
+            operations[name] = nil
             await deleteStatus(name)
             await evaluate()
             return
         }
         if let failure {
             logger.error("operation failed", metadata: ["resource": "\(name)", "operation": "\(operation.rawValue)", "error": "\(failure)"])
-            // An operation cut short by this agent's own shutdown is not the resource's fault.
-            if !shuttingDown { await countFailure(name, fatal: fatal, message: failure) }
+            // An operation cut short by this agent's own shutdown or self-fence is not the
+            // resource's fault.
+            if !shuttingDown && fenceEpoch == epoch { await countFailure(name, fatal: fatal, message: failure) }
         } else if operation != .probe {
             logger.info("\(operation.rawValue) done", metadata: ["resource": "\(name)", "state": "\(local.state?.rawValue ?? "?")"])
         }
@@ -363,7 +384,7 @@ public actor Reconciler {
     // MARK: - Monitoring
 
     private func startMonitoring(_ name: String) {
-        guard let local = locals[name] else { return }
+        guard !shuttingDown, let local = locals[name] else { return }
         let generation = local.generation
         let executor = local.handle.executor
         let interval = local.config.monitor.interval
@@ -452,13 +473,16 @@ public actor Reconciler {
 
     // MARK: - Writing
 
-    private func spawn(_ body: @escaping @Sendable () async -> Void) {
+    @discardableResult
+    private func spawn(_ body: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
         let id = nextTaskID
         nextTaskID += 1
-        tasks[id] = Task { [weak self] in
+        let task = Task(executorPreference: taskExecutor) { [weak self] in
             await body()
             await self?.taskEnded(id)
         }
+        tasks[id] = task
+        return task
     }
 
     private func taskEnded(_ id: Int) {

@@ -10,12 +10,12 @@ import VigilStore
 /// (crash, restart, graceful leave, a resource dying under its monitor, a slow start, a
 /// partition long enough to lose the member lease).
 ///
-/// Seeded is not deterministic: the agents are real actors running on the cooperative
-/// thread pool, and the driver only lets them run between clock advances (``settle()``
-/// waits until the store, the ledger and the clock's sleepers stop changing, which is a
-/// heuristic, not a barrier). The seed fixes the cluster size, the fault schedule and the
-/// random durations' sequence, but not the interleaving of the agents' tasks, so a
-/// failing seed usually — not always — fails again when replayed.
+/// Deterministic: every agent task runs on one ``SimTaskExecutor`` that only the driver
+/// drains (``settle()``), time is the ``TestClock``'s, and chance is the seed's. A seed
+/// replays the same run, job for job, as long as hashing is deterministic too
+/// (`SWIFT_DETERMINISTIC_HASHING=1`, which lab/test sets: otherwise a dictionary's
+/// iteration order, and with it the order some agent work is started in, varies between
+/// processes).
 final class ClusterScenario {
     struct Failure: Error, CustomStringConvertible {
         var seed: UInt64
@@ -50,6 +50,8 @@ final class ClusterScenario {
     let steps: Int
     var rng: SplitMix64
     let clock = TestClock()
+    /// Runs every agent task, one job at a time, when ``settle()`` says so.
+    let executor: SimTaskExecutor
     let keyspace = Keyspace(cluster: "sim")
     let memory: MemoryStore
     let store: TermCheckingStore
@@ -59,11 +61,14 @@ final class ClusterScenario {
     var step = 0
     var faults: [Fault: Int] = [:]
     let trace: SimTrace
+    /// Agent runs and leaves that have not returned yet.
+    let unfinishedTasks = Counter()
 
     init(seed: UInt64, steps: Int) throws {
         self.seed = seed
         self.steps = steps
         rng = SplitMix64(seed: seed)
+        executor = SimTaskExecutor(seed: seed ^ 0x0E0E_C0DE)
         memory = try MemoryStore(clock: clock, logger: Self.quiet)
         store = TermCheckingStore(memory, keyspace: keyspace)
         let clock = self.clock
@@ -144,7 +149,8 @@ final class ClusterScenario {
         slot.epoch = nextEpoch
         let flaky = FlakyStore(store)
         let agent = Agent(
-            options: AgentOptions(node: slot.node, defaultNodeLossTimeout: .seconds(2), coordinatorTick: .seconds(1)),
+            options: AgentOptions(
+                node: slot.node, defaultNodeLossTimeout: .seconds(2), coordinatorTick: .seconds(1), taskExecutor: executor),
             store: flaky, keyspace: keyspace,
             factory: SimResourceFactory(node: slot.node, epoch: slot.epoch, ledger: ledger, clock: clock),
             clock: clock, wallClock: { [clock] in Timestamp(millisecondsSinceEpoch: Self.baseTime + clock.now.offset.wholeMilliseconds) },
@@ -154,26 +160,30 @@ final class ClusterScenario {
         slot.partitionedUntil = nil
         let ended = Counter()
         slot.ended = ended
-        slot.task = Task {
+        let unfinished = unfinishedTasks
+        _ = unfinished.increment()
+        slot.task = Task(executorPreference: executor) {
             await agent.run()
             _ = ended.increment()
+            _ = unfinished.decrement()
         }
     }
 
-    /// Crashes every agent and waits for their tasks (moving the clock far ahead so that
-    /// nothing is left sleeping on it, e.g. a graceful leave's stops).
-    func tearDown() async {
+    /// Crashes every agent and runs their tasks to the end (moving the clock far ahead so
+    /// that nothing is left sleeping on it, e.g. a graceful leave's stops); returns false
+    /// when some task never ended (it is then left behind, cancelled).
+    @discardableResult
+    func tearDown() async -> Bool {
         for slot in slots {
             slot.task?.cancel()
             ledger.crash(epoch: slot.epoch)
             slot.store?.mode = .failing
         }
-        clock.advance(by: .seconds(3600))
-        for slot in slots { await slot.task?.value }
-        for _ in 0..<10 {
+        for _ in 0..<50 where unfinishedTasks.count > 0 {
             clock.advance(by: .seconds(3600))
-            await Task.yield()
+            executor.runUntilIdle()
         }
+        return unfinishedTasks.count == 0
     }
 
     func injectFault() async {
@@ -197,7 +207,12 @@ final class ClusterScenario {
             slot.agent = nil
             trace.append("FAULT leave \(slot.node)")
             // Not awaited: its stops take test-clock time, which only the driver advances.
-            Task { await agent.leave() }
+            let unfinished = unfinishedTasks
+            _ = unfinished.increment()
+            Task(executorPreference: executor) {
+                await agent.leave()
+                _ = unfinished.decrement()
+            }
         case .monitorFailure:
             let candidates = ledger.activeByNode.filter { node, _ in running.contains { $0.node == node } }
                 .flatMap { node, resources in resources.map { (node, $0) } }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
@@ -229,22 +244,9 @@ final class ClusterScenario {
         if let violation = store.violations.first { throw fail("term guard: \(violation)") }
     }
 
-    /// Lets the agents' tasks run until the store revision, the ledger and the number of
-    /// sleepers on the clock have been stable for a few rounds of yields (a heuristic).
+    /// Runs the agents' jobs until every agent waits on the clock or the store.
     func settle() async {
-        var last = (Int64(-1), -1, -1)
-        var stable = 0
-        for _ in 0..<2000 {
-            for _ in 0..<4 { await Task.yield() }
-            let now = (await memory.currentRevision, ledger.changes, clock.sleeperCount)
-            if now == last {
-                stable += 1
-                if stable >= 4 { return }
-            } else {
-                stable = 0
-                last = now
-            }
-        }
+        executor.runUntilIdle()
     }
 
     func waitForFinished() async throws {

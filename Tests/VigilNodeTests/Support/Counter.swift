@@ -7,6 +7,9 @@ final class Counter: Sendable {
     /// Adds one and returns the new count.
     func increment() -> Int { value.withLock { $0 += 1; return $0 } }
 
+    /// Subtracts one and returns the new count.
+    func decrement() -> Int { value.withLock { $0 -= 1; return $0 } }
+
     /// The count.
     var count: Int { value.withLock { $0 } }
 }

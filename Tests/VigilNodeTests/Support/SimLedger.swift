@@ -52,13 +52,16 @@ final class SimLedger: Sendable {
         }
     }
 
-    /// A random operation duration in milliseconds (0...300; 1...3 s once after ``slowStart(_:)``).
+    /// A random operation duration: instant one time in six (it completes without the
+    /// clock moving, so it races whatever else runs in the same instant), else 1...300 ms;
+    /// 1...3 s once after ``slowStart(_:)``.
     func duration(forStartOf resource: String?) -> Duration {
         state.withLock { state in
             if let resource, state.slowStarts.remove(resource) != nil {
                 return .milliseconds(Int.random(in: 1000...3000, using: &state.rng))
             }
-            return .milliseconds(Int.random(in: 0...300, using: &state.rng))
+            if Int.random(in: 0..<6, using: &state.rng) == 0 { return .zero }
+            return .milliseconds(Int.random(in: 1...300, using: &state.rng))
         }
     }
 

@@ -17,6 +17,9 @@ final class SimTrace: @unchecked Sendable {
         lock.withLock { lines.append("t=\(stamp) \(line)") }
     }
 
+    /// Every line so far.
+    var all: [String] { lock.withLock { lines } }
+
     func last(_ count: Int) -> String {
         lock.withLock { lines.suffix(count).joined(separator: "\n") }
     }

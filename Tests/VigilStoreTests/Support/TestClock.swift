@@ -26,14 +26,16 @@ final class TestClock: Clock, Sendable {
     var now: Instant { state.withLock { $0.now } }
     var minimumResolution: Duration { .zero }
 
-    /// Moves time forward, waking every sleeper whose deadline passed.
+    /// Moves time forward, waking every sleeper whose deadline passed, earliest deadline
+    /// first and, at equal deadlines, in the order they went to sleep (a fixed order, so a
+    /// simulation on one thread replays exactly).
     func advance(by duration: Duration) {
         let due = state.withLock { state -> [CheckedContinuation<Void, any Error>] in
             state.now = state.now.advanced(by: duration)
             let now = state.now
-            let ready = state.sleepers.filter { $0.value.deadline <= now }
-            for id in ready.keys { state.sleepers[id] = nil }
-            return ready.values.map(\.continuation)
+            let ready = state.sleepers.filter { $0.value.deadline <= now }.sorted { ($0.value.deadline, $0.key) < ($1.value.deadline, $1.key) }
+            for (id, _) in ready { state.sleepers[id] = nil }
+            return ready.map(\.value.continuation)
         }
         for continuation in due { continuation.resume() }
     }
