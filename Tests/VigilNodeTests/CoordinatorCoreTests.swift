@@ -135,6 +135,95 @@ struct CoordinatorCoreTests {
         #expect(record.nodes.values.map(\.role) == [.started])
     }
 
+    static let fencedService = """
+        cluster: {name: t, fencing: devices}
+        nodes: [{name: n1}, {name: n2}, {name: n3}]
+        resources:
+          - {name: web, agent: process, params: {command: [/bin/true]}}
+        fence-devices:
+          - {name: pdu, agent: fence_pdu, nodes: [n1, n2, n3]}
+        """
+
+    /// A lost node's view under `fencing: devices`: n1 (incarnation 11) ran web and is gone.
+    static func lostHolder(_ down: NodeDownRecord? = nil) -> ViewBuilder {
+        var builder = ViewBuilder()
+        builder.config(fencedService)
+        builder.member("n2", incarnation: 12)
+        builder.member("n3", incarnation: 13)
+        builder.assignment("web", ["n1": (.started, 11)])
+        if let down { builder.json(keyspace.nodeDown("n1"), down) }
+        return builder
+    }
+
+    @Test func withFenceDevicesALostNodeIsFencedBeforeItsServiceMoves() throws {
+        let view = Self.lostHolder().view
+        let decision = CoordinatorCore.decide(view: view, term: 7, now: nil)
+        #expect(decision.fences == [FenceOrder(node: "n1", member: 11)])
+        // The entry stays (the evidence) and nothing starts elsewhere yet.
+        #expect(decision.writes.isEmpty)
+        let transition = try #require(decision.transition)
+        #expect(transition.actions.contains { $0.kind == .fence && $0.node == "n1" })
+        let start = try #require(transition.actions.first { $0.kind == .start })
+        #expect(!start.after.isEmpty, "the recovery start waits for the fence")
+        // The scheduler sees n1 unclean, still running web.
+        let state = StateBuilder.state(from: view, config: try #require(view.config), now: nil)
+        #expect(state.nodes["n1"]?.unclean == true)
+        #expect(state.resources["web"]?["n1"] == [.started])
+    }
+
+    @Test(arguments: [NodeDownRecord.Reason.fenced, .left])
+    func aRecordedFenceOrCleanLeaveReleasesTheService(reason: NodeDownRecord.Reason) throws {
+        let view = Self.lostHolder(NodeDownRecord(member: 11, reason: reason, at: "t", by: "n2")).view
+        let decision = CoordinatorCore.decide(view: view, term: 7, now: nil)
+        #expect(decision.fences.isEmpty)
+        let record = try #require(decision.writes["web"])
+        #expect(record.nodes["n1"] == nil)
+        #expect(record.nodes.values.map(\.role) == [.started])
+    }
+
+    @Test func aDownRecordOfAnEarlierIncarnationDoesNotCount() throws {
+        let view = Self.lostHolder(NodeDownRecord(member: 9, reason: .left, at: "t", by: "n1")).view
+        #expect(CoordinatorCore.decide(view: view, term: 7, now: nil).fences == [FenceOrder(node: "n1", member: 11)])
+    }
+
+    @Test func aLostNodeWithNothingAssignedIsNotFenced() {
+        var builder = Self.lostHolder()
+        builder.assignment("web", ["n2": (.started, 12)])
+        builder.status("web", on: "n2", .started)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(decision.fences.isEmpty)
+    }
+
+    /// A `stopped` entry left on a lost node is a stop nobody saw done: the node may still
+    /// run the resource, so it is fenced and the resource is not started elsewhere first.
+    @Test func aLostNodesUnconfirmedStopStillNeedsTheFence() throws {
+        var builder = Self.lostHolder()
+        builder.assignment("web", ["n1": (.stopped, 11)])
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(decision.fences == [FenceOrder(node: "n1", member: 11)])
+        #expect(decision.writes.isEmpty)
+        let start = try #require(decision.transition?.actions.first { $0.kind == .start })
+        #expect(!start.after.isEmpty)
+    }
+
+    @Test func aStopReportedDoneDropsTheEntry() throws {
+        var builder = Self.threeMembers()
+        builder.assignment("web", ["n1": (.stopped, 11), "n2": (.started, 12)])
+        builder.status("web", on: "n1", .stopped)
+        builder.status("web", on: "n2", .started)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        let record = try #require(decision.writes["web"])
+        #expect(record.nodes == ["n2": AssignmentRecord.Entry(role: .started, member: 12)])
+    }
+
+    @Test func aLostNodeThatRejoinedIsNotFenced() {
+        var builder = Self.lostHolder()
+        builder.member("n1", incarnation: 20, ready: false)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(decision.fences.isEmpty)
+        #expect(decision.waitingFor == ["n1 probing"])
+    }
+
     @Test func orderedStartsAreAssignedOneStepAtATime() throws {
         let yaml = """
             cluster: {name: t}

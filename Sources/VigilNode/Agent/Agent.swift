@@ -40,11 +40,12 @@ public actor Agent {
     ///   - clock: every wait and timeout (a test clock in simulation).
     ///   - wallClock: the time written in records.
     ///   - reconcilerEvents: told of every operation and failure (metrics).
+    ///   - fencer: fences lost nodes while this agent coordinates (`fencing: devices`).
     public init(
         options: AgentOptions, store: any ClusterStore, keyspace: Keyspace, factory: any ResourceHandleFactory,
         clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp = Agent.systemTime,
         healthChecker: HealthChecker? = nil, reconcilerEvents: (@Sendable (ReconcilerEvent) -> Void)? = nil,
-        logger: Logger = Logger(label: "vigil.node")
+        fencer: (any NodeFencer)? = DeviceFencer(), logger: Logger = Logger(label: "vigil.node")
     ) {
         self.options = options
         self.store = store
@@ -60,7 +61,8 @@ public actor Agent {
             node: options.node, store: store, keyspace: keyspace, factory: factory, clock: clock, wallClock: wallClock,
             healthChecker: healthChecker, events: reconcilerEvents, taskExecutor: options.taskExecutor, logger: logger)
         self.coordinator = Coordinator(
-            store: store, keyspace: keyspace, election: election, node: options.node, wallClock: wallClock, logger: logger)
+            store: store, keyspace: keyspace, election: election, node: options.node, wallClock: wallClock, fencer: fencer,
+            taskExecutor: options.taskExecutor, logger: logger)
     }
 
     /// The wall-clock time now.
@@ -112,6 +114,7 @@ public actor Agent {
             }
             group.cancelAll()
         }
+        await coordinator.shutdown()
         await reconciler.shutdown()
     }
 
@@ -123,11 +126,32 @@ public actor Agent {
         hasLeft = true
         leaving = true
         logger.info("leaving: stopping local resources")
+        let lease = await membership?.lease
+        let incarnation = latest.members[options.node].flatMap { $0.lease == lease ? $0.incarnation : nil }
         await reconciler.stopAll()
+        if let incarnation, await reconciler.everythingStopped {
+            await recordCleanLeave(incarnation)
+        }
         try? await election.resign()
         try? await membership?.leave()
         leaveCompleted = true
         left.continuation.finish()
+    }
+
+    /// Records that this incarnation ended with nothing running (`nodes/<node>/down`), so
+    /// that with `fencing: devices` the node is not fenced for what it was assigned. Written
+    /// only while still the member it names.
+    private func recordCleanLeave(_ incarnation: Int64) async {
+        let record = NodeDownRecord(member: incarnation, reason: .left, at: wallClock().description, by: options.node)
+        guard let value = try? JSONEncoder().encode(record) else { return }
+        do {
+            _ = try await store.txn(
+                Txn(
+                    compares: [.created(keyspace.member(options.node), at: incarnation)],
+                    success: [.put(key: keyspace.nodeDown(options.node), value: Array(value), lease: nil)]))
+        } catch {
+            logger.warning("cannot record the clean leave; the node may be fenced", metadata: ["error": "\(error)"])
+        }
     }
 
     // MARK: - Loops

@@ -7,7 +7,14 @@ public import VigilStore
 /// is turned into a ``CoordinatorDecision`` and its assignment writes, each guarded by the
 /// term (a deposed coordinator's writes fail) and by the assignment's mod revision (a view
 /// gone stale fails instead of overwriting).
+///
+/// With `fencing: devices` it also fences lost nodes (``CoordinatorDecision/fences``):
+/// one fence at a time per node, retried every ``fenceRetryInterval`` while it fails; a
+/// success is recorded in `nodes/<node>/down` (guarded by the term), which releases the
+/// node's resources for recovery.
 public actor Coordinator {
+    /// How long after a failed fence it is tried again.
+    public static let fenceRetryInterval: Int64 = 5_000
     private let store: any ClusterStore
     private let keyspace: Keyspace
     private let election: CoordinatorElection
@@ -18,12 +25,28 @@ public actor Coordinator {
     private var lastWaiting: [String] = []
     private var lastView: ClusterView?
     private var eventCounter = 0
+    private let fencer: (any NodeFencer)?
+    private let taskExecutor: (any TaskExecutor)?
+    /// Node → its fence in flight.
+    private var fencing: [String: Task<Void, Never>] = [:]
+    /// Node → wall-clock milliseconds before which a failed fence is not retried.
+    private var fenceRetryAt: [String: Int64] = [:]
+    /// Node → the incarnation this coordinator fenced last (a view that does not show the
+    /// record yet must not fence it twice).
+    private var fenced: [String: Int64] = [:]
 
     /// Creates the coordinator runtime of `node`.
+    ///
+    /// - Parameters:
+    ///   - fencer: fences lost nodes (nil: none is fenced, their resources wait).
+    ///   - taskExecutor: where fences run (nil: the global executor).
     public init(
         store: any ClusterStore, keyspace: Keyspace, election: CoordinatorElection, node: String,
-        wallClock: @escaping @Sendable () -> Timestamp, logger: Logger = Logger(label: "vigil.node.coordinator")
+        wallClock: @escaping @Sendable () -> Timestamp, fencer: (any NodeFencer)? = nil, taskExecutor: (any TaskExecutor)? = nil,
+        logger: Logger = Logger(label: "vigil.node.coordinator")
     ) {
+        self.fencer = fencer
+        self.taskExecutor = taskExecutor
         self.store = store
         self.keyspace = keyspace
         self.election = election
@@ -50,6 +73,9 @@ public actor Coordinator {
             logger.debug("waiting", metadata: ["for": "\(decision.waitingFor)"])
         }
         lastWaiting = decision.waitingFor
+        if let config = view.config {
+            for order in decision.fences { startFence(order, term: term, config: config) }
+        }
         var written = 0
         for (resource, record) in decision.writes.sorted(by: { $0.key < $1.key }) {
             guard let value = try? JSONEncoder().encode(record) else { continue }
@@ -78,10 +104,65 @@ public actor Coordinator {
         return written
     }
 
-    private func eventOp(resource: String, message: String) -> TxnOp {
+    /// Cancels the fences in flight and waits for them (the agent is stopping).
+    public func shutdown() async {
+        let running = fencing.keys.sorted().compactMap { fencing[$0] }
+        fencing.removeAll()
+        for task in running { task.cancel() }
+        for task in running { await task.value }
+    }
+
+    // MARK: - Fencing
+
+    private func startFence(_ order: FenceOrder, term: Int64, config: ClusterConfig) {
+        // Never its own node: this agent is that node's new incarnation, and what runs here
+        // is known from its own probes (the view may simply not show it as a member yet).
+        guard let fencer, order.node != node, fencing[order.node] == nil, fenced[order.node] != order.member else { return }
+        let now = wallClock().millisecondsSinceEpoch
+        if let retryAt = fenceRetryAt[order.node], now < retryAt { return }
+        logger.critical("fencing lost node", metadata: ["target": "\(order.node)", "incarnation": "\(order.member)", "term": "\(term)"])
+        fencing[order.node] = Task(executorPreference: taskExecutor) { [weak self] in
+            let outcome = await fencer.fence(order.node, config: config)
+            await self?.fenceEnded(order, term: term, outcome: outcome)
+        }
+    }
+
+    private func fenceEnded(_ order: FenceOrder, term: Int64, outcome: NodeFenceOutcome) async {
+        fencing[order.node] = nil
+        guard !Task.isCancelled else { return }
+        guard outcome.succeeded else {
+            fenceRetryAt[order.node] = wallClock().millisecondsSinceEpoch + Self.fenceRetryInterval
+            logger.error("fencing failed", metadata: ["target": "\(order.node)", "error": "\(outcome.message)"])
+            _ = try? await election.guardedTxn(Txn(success: [eventOp(resource: nil, kind: "fence-failed", message: outcome.message)]))
+            return
+        }
+        fenceRetryAt[order.node] = nil
+        let record = NodeDownRecord(
+            member: order.member, reason: .fenced, at: wallClock().description, by: "\(node) with \(outcome.device ?? "?")")
+        guard let value = try? JSONEncoder().encode(record) else { return }
+        do {
+            let result = try await election.guardedTxn(
+                Txn(success: [
+                    .put(key: keyspace.nodeDown(order.node), value: Array(value), lease: nil),
+                    eventOp(resource: nil, kind: "fenced", message: outcome.message),
+                ]))
+            if result.succeeded {
+                fenced[order.node] = order.member
+                logger.critical("fenced", metadata: ["target": "\(order.node)", "by": "\(outcome.device ?? "?")"])
+            } else {
+                logger.warning("fence not recorded: no longer coordinator", metadata: ["target": "\(order.node)"])
+            }
+        } catch {
+            // The next decision fences again: a node fenced twice is still fenced.
+            logger.warning("fence not recorded", metadata: ["target": "\(order.node)", "error": "\(error)"])
+        }
+        await update()
+    }
+
+    private func eventOp(resource: String?, kind: String = "assigned", message: String) -> TxnOp {
         let now = wallClock()
         eventCounter += 1
-        let record = EventRecord(time: now.description, node: node, resource: resource, kind: "assigned", message: message)
+        let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: message)
         return keyspace.eventPut(record, at: now.millisecondsSinceEpoch, counter: eventCounter, writer: node)
     }
 }

@@ -15,12 +15,22 @@ public enum CoordinatorCore {
         var decision = CoordinatorDecision()
         guard let config = view.config else { return decision }
         let promotable = Set(config.resources.filter(\.isPromotable).map(\.name))
+        // Lost nodes that may still run resources (fencing: devices) are fenced first; their
+        // entries stay, as the evidence of what may run there, until the fence is recorded.
+        let lost = StateBuilder.lostNodes(view: view, config: config)
+        decision.fences = lost.sorted { $0.key < $1.key }.map { FenceOrder(node: $0.key, member: $0.value.member) }
 
-        // Entries for nodes that are gone, or for an agent's earlier incarnation, are void.
+        // Entries for nodes that are gone, or for an agent's earlier incarnation, are void;
+        // a `stopped` entry the agent reports done is dropped (so that a `stopped` entry
+        // that remains always means a stop not known to have happened).
         var records: [String: AssignmentRecord] = [:]
         for (resource, assignment) in view.assignments {
             var record = assignment.record
-            record.nodes = record.nodes.filter { node, entry in view.incarnation(of: node) == entry.member }
+            record.nodes = record.nodes.filter { node, entry in
+                if lost[node]?.member == entry.member { return true }
+                guard view.incarnation(of: node) == entry.member else { return false }
+                return entry.role != .stopped || view.status[node]?[resource]?.state != .stopped
+            }
             if record.nodes != assignment.record.nodes {
                 record.term = term
                 decision.writes[resource] = record
@@ -33,7 +43,7 @@ public enum CoordinatorCore {
         }
         for (resource, record) in records.sorted(by: { $0.key < $1.key }) {
             for (node, entry) in record.nodes.sorted(by: { $0.key < $1.key }) {
-                if view.nodeAdmin[node]?.maintenance == true { continue }
+                if view.nodeAdmin[node]?.maintenance == true || lost[node] != nil { continue }
                 let state = view.status[node]?[resource]?.state ?? .stopped
                 if state == .failed || state.satisfies(entry.role, promotable: promotable.contains(resource)) { continue }
                 decision.waitingFor.append("\(resource) on \(node): \(state.rawValue), assigned \(entry.role.rawValue)")

@@ -8,6 +8,8 @@ public struct CoordinatorDecision: Sendable, Hashable {
     public var transition: Transition?
     /// What the coordinator waits for before planning (`start web on n2`, `n3 probing`).
     public var waitingFor: [String] = []
+    /// Lost nodes to fence (`fencing: devices`), by node name; their resources wait for it.
+    public var fences: [FenceOrder] = []
 
     /// An empty decision.
     public init() {}

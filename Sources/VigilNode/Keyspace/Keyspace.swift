@@ -41,6 +41,8 @@ public struct Keyspace: Sendable, Hashable {
     public var nodes: String { prefix + "nodes/" }
     /// `nodes/<node>/admin`.
     public func nodeAdmin(_ node: String) -> String { nodes + node + "/admin" }
+    /// `nodes/<node>/down`: how the node's last incarnation ended (``NodeDownRecord``).
+    public func nodeDown(_ node: String) -> String { nodes + node + "/down" }
     /// `resources/`.
     public var resources: String { prefix + "resources/" }
     /// `resources/<resource>/admin`: operator overrides (move, ban, stop for restart).
@@ -67,6 +69,7 @@ public struct Keyspace: Sendable, Hashable {
         case ("status", 3): return .status(node: parts[1], resource: parts[2])
         case ("failcounts", 3): return .failcount(resource: parts[1], node: parts[2])
         case ("nodes", 3) where parts[2] == "admin": return .nodeAdmin(node: parts[1])
+        case ("nodes", 3) where parts[2] == "down": return .nodeDown(node: parts[1])
         case ("resources", 3) where parts[2] == "admin": return .resourceAdmin(resource: parts[1])
         case ("events", 2): return .event
         default: return nil
@@ -90,6 +93,8 @@ public enum KeyKind: Sendable, Hashable {
     case failcount(resource: String, node: String)
     /// `nodes/<node>/admin`.
     case nodeAdmin(node: String)
+    /// `nodes/<node>/down`.
+    case nodeDown(node: String)
     /// `resources/<resource>/admin`.
     case resourceAdmin(resource: String)
     /// `events/<sequence>-<node>`.

@@ -76,6 +76,9 @@ public actor Reconciler {
     /// The local resources, by name.
     public var resources: [String: LocalResource] { locals }
 
+    /// Whether every local resource is known stopped (after ``stopAll()``: the leave was clean).
+    public var everythingStopped: Bool { locals.values.allSatisfy { $0.state == .stopped } }
+
     /// Whether every configured resource has been probed.
     public var probed: Bool { locals.values.allSatisfy { $0.state != nil } && configSeen != nil }
 
@@ -139,11 +142,11 @@ public actor Reconciler {
     /// Stops every active resource (graceful leave), each bounded by its stop timeout.
     public func stopAll() async {
         shuttingDown = true
-        for task in tasks.values { task.cancel() }
+        for id in tasks.keys.sorted() { tasks[id]?.cancel() }
         // Every operation in flight ends first — cancelled, so a start not yet begun is
         // abandoned and one running is cut short by its executor — so that nothing this
         // agent started can come up after the stops below.
-        for task in Array(operations.values) { await task.value }
+        for name in operations.keys.sorted() { await operations[name]?.value }
         let active = locals.filter { $0.value.isActive || $0.value.busy != nil }.keys.sorted()
         await withTaskGroup(of: Void.self) { group in
             for name in active {
@@ -164,7 +167,7 @@ public actor Reconciler {
     /// Cancels every task this reconciler owns (monitors, probes, operations) and waits for them.
     public func shutdown() async {
         shuttingDown = true
-        let running = Array(tasks.values)
+        let running = tasks.keys.sorted().compactMap { tasks[$0] }
         tasks.removeAll()
         for task in running { task.cancel() }
         for task in running { await task.value }
@@ -214,7 +217,7 @@ public actor Reconciler {
     private func syncResources(_ config: ClusterConfig) {
         configSeen = config
         let configured = Dictionary(config.resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for (name, resource) in configured {
+        for (name, resource) in configured.sorted(by: { $0.key < $1.key }) {
             if var local = locals[name] {
                 guard local.config != resource else { continue }
                 if local.isActive || local.busy != nil {
@@ -232,7 +235,7 @@ public actor Reconciler {
                 watchProcess(name, handle)
             }
         }
-        for (name, local) in locals where configured[name] == nil {
+        for (name, local) in locals.sorted(by: { $0.key < $1.key }) where configured[name] == nil {
             if local.isActive && local.busy == nil {
                 locals[name]?.stale = true
                 begin(.stop, on: name)

@@ -58,6 +58,8 @@ public struct ClusterView: Sendable {
     public private(set) var failcountRevisions: [String: [String: Int64]] = [:]
     /// Node → operator settings.
     public private(set) var nodeAdmin: [String: NodeAdminRecord] = [:]
+    /// Node → how its last incarnation ended, when known clean.
+    public private(set) var nodeDown: [String: NodeDownRecord] = [:]
     /// Resource → operator overrides.
     public private(set) var resourceAdmin: [String: ResourceAdminRecord] = [:]
     /// Keys whose values could not be read, with why (latest per key).
@@ -126,6 +128,8 @@ public struct ClusterView: Sendable {
             failcountRevisions[resource, default: [:]][node] = kv.modRevision
         case .nodeAdmin(let node):
             nodeAdmin[node] = decode(NodeAdminRecord.self, kv)
+        case .nodeDown(let node):
+            nodeDown[node] = decode(NodeDownRecord.self, kv)
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = decode(ResourceAdminRecord.self, kv)
         case .event:
@@ -156,6 +160,8 @@ public struct ClusterView: Sendable {
             failcountRevisions[resource]?[node] = nil
         case .nodeAdmin(let node):
             nodeAdmin[node] = nil
+        case .nodeDown(let node):
+            nodeDown[node] = nil
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = nil
         case .event:

@@ -11,8 +11,10 @@ public enum StateBuilder {
     ///
     /// - Only nodes of `config` count. A node is online when it has a live member key
     ///   (`members/<node>`); `standby` and `maintenance` come from `nodes/<node>/admin`.
-    ///   Nodes are never `unclean` here: whether a lost node is known stopped is the
-    ///   coordinator's decision (fencing, self-fence deadline), not the keyspace's.
+    ///   A node of ``lostNodes(view:config:)`` (only with `fencing: devices`) is `unclean`
+    ///   and runs, as far as the scheduler knows, what it was assigned; any other node
+    ///   without a member is offline: with `fencing: self` its lease has expired, so it
+    ///   stopped its resources itself before, and with `disabled` that is assumed.
     /// - Resources come from `status/<node>/<resource>` of live members only (status keys
     ///   are leased, a record of a node that is not a member is stale) and of configured
     ///   resources only. `starting` and `stopping` count as running (`started`; for a
@@ -25,11 +27,21 @@ public enum StateBuilder {
     /// - `quorum` is true: a view exists only when the store answered.
     public static func state(from view: ClusterView, config: ClusterConfig, now: Timestamp?) -> ClusterState {
         let nodeNames = Set(config.nodes.map(\.name))
+        let lost = lostNodes(view: view, config: config)
         var state = ClusterState(quorum: true, now: now)
         for node in config.nodes {
             let admin = view.nodeAdmin[node.name] ?? NodeAdminRecord()
             state.nodes[node.name] = NodeStatus(
-                online: view.members[node.name] != nil, standby: admin.standby, maintenance: admin.maintenance)
+                online: view.members[node.name] != nil, standby: admin.standby, maintenance: admin.maintenance,
+                unclean: lost[node.name] != nil)
+        }
+        for (node, lostNode) in lost {
+            for (resource, role) in lostNode.resources {
+                guard let promotable = config.resource(named: resource)?.isPromotable else { continue }
+                // A stop not known done: the resource may still run there.
+                let instance: InstanceState = role == .promoted ? .promoted : (promotable ? .unpromoted : .started)
+                state.resources[resource, default: [:]][node, default: []].append(instance)
+            }
         }
         for resource in config.resources {
             let promotable = resource.isPromotable
@@ -49,6 +61,29 @@ public enum StateBuilder {
             }
         }
         return state
+    }
+
+    /// The nodes that are gone but may still run what they were assigned, with
+    /// `fencing: devices` (otherwise none): a configured node without a live member that
+    /// has assignment entries for an incarnation later than its `nodes/<node>/down` record
+    /// (a graceful leave or a fence). Such a node is unclean until a fence device has
+    /// fenced it. Only its latest incarnation counts. An entry with role `stopped` counts
+    /// too: the coordinator removes a `stopped` entry once the agent reports the resource
+    /// stopped, so one that remains is a stop not known to have happened.
+    public static func lostNodes(view: ClusterView, config: ClusterConfig) -> [String: LostNode] {
+        guard config.cluster.fencing == .devices else { return [:] }
+        let configured = Set(config.nodes.map(\.name))
+        var lost: [String: LostNode] = [:]
+        for (resource, assignment) in view.assignments {
+            for (node, entry) in assignment.record.nodes where configured.contains(node) && view.members[node] == nil {
+                guard entry.member > (view.nodeDown[node]?.member ?? 0) else { continue }
+                var lostNode = lost[node] ?? LostNode(member: entry.member)
+                if entry.member > lostNode.member { lostNode = LostNode(member: entry.member) }
+                if entry.member == lostNode.member { lostNode.resources[resource] = entry.role }
+                lost[node] = lostNode
+            }
+        }
+        return lost
     }
 
     /// The scheduler's instance state for a reported state; nil for `stopped`.

@@ -26,6 +26,11 @@ final class ClusterScenario {
 
     enum Fault: String, CaseIterable {
         case crash, restart, leave, monitorFailure, slowStart, partition
+        /// The agent hangs while its resources keep running (only with fence devices:
+        /// without them nothing can make that safe); only a fence brings the host back.
+        case freeze
+        /// A lost node fenced by the coordinator (counted, not injected).
+        case fenced
     }
 
     final class Slot {
@@ -35,6 +40,8 @@ final class ClusterScenario {
         var store: FlakyStore?
         var epoch = 0
         var partitionedUntil: Duration?
+        /// Hung (``Fault/freeze``) and not fenced yet: cannot be restarted.
+        var frozen = false
         /// Counts the agent's `run()` returning (> 0: the current agent's run ended).
         var ended = Counter()
         var finished: Bool { agent == nil ? (task == nil || ended.count > 0) : false }
@@ -56,6 +63,9 @@ final class ClusterScenario {
     let memory: MemoryStore
     let store: TermCheckingStore
     let ledger: SimLedger
+    /// Half the seeds run with `fencing: devices` and this fence device.
+    let fenceDevices: Bool
+    let powerSwitch: SimPowerSwitch
     var slots: [Slot] = []
     var nextEpoch = 0
     var step = 0
@@ -74,15 +84,18 @@ final class ClusterScenario {
         let clock = self.clock
         ledger = SimLedger(exclusive: Set(Self.primitives), seed: seed) { clock.now.offset }
         trace = SimTrace { clock.now.offset }
+        powerSwitch = SimPowerSwitch(ledger: ledger, clock: clock)
+        fenceDevices = seed % 2 == 0
         let count = Int.random(in: 3...5, using: &rng)
         slots = (1...count).map { Slot(node: "n\($0)") }
     }
 
-    static func configYAML(nodes: [String]) -> String {
+    static func configYAML(nodes: [String], fenceDevices: Bool) -> String {
         """
         cluster:
           name: sim
           node-loss-timeout: 2s
+          fencing: \(fenceDevices ? "devices" : "self")
         nodes:
         \(nodes.map { "  - {name: \($0)}" }.joined(separator: "\n"))
         resources:
@@ -93,6 +106,7 @@ final class ClusterScenario {
         constraints:
           - order: {first: db, then: app}
           - colocation: {resource: app, with: db}
+        \(fenceDevices ? "fence-devices: [{name: sim, agent: fence_sim, nodes: [\(nodes.joined(separator: ", "))]}]" : "")
         """
     }
 
@@ -105,7 +119,7 @@ final class ClusterScenario {
     /// Runs the scenario: `steps` clock steps with faults, then quiet until the cluster
     /// converges (at most 30 s of simulated time). Throws the first invariant violation.
     func run() async throws {
-        let yaml = Self.configYAML(nodes: slots.map(\.node))
+        let yaml = Self.configYAML(nodes: slots.map(\.node), fenceDevices: fenceDevices)
         _ = try ConfigDecoder.decode(yaml: yaml, file: "sim.yaml")
         let record = ConfigRecord(yaml: yaml, hash: "sha256:sim", appliedBy: "sim@test", appliedAt: wallNow.description)
         _ = try await memory.txn(Txn(success: [.put(key: keyspace.config, value: Array(try JSONEncoder().encode(record)), lease: nil)]))
@@ -122,8 +136,8 @@ final class ClusterScenario {
             slot.partitionedUntil = nil
         }
         try await waitForFinished()
-        for slot in slots where slot.agent == nil && Int.random(in: 0..<100, using: &rng) < 70 { start(slot) }
-        if slots.allSatisfy({ $0.agent == nil }) { start(slots[0]) }
+        for slot in slots where slot.agent == nil && !slot.frozen && Int.random(in: 0..<100, using: &rng) < 70 { start(slot) }
+        if slots.allSatisfy({ $0.agent == nil }), let slot = slots.first(where: { !$0.frozen }) { start(slot) }
         let quietEnd = clock.now.offset + .seconds(30)
         var convergedSince: Duration?
         var last = ""
@@ -154,7 +168,7 @@ final class ClusterScenario {
             store: flaky, keyspace: keyspace,
             factory: SimResourceFactory(node: slot.node, epoch: slot.epoch, ledger: ledger, clock: clock),
             clock: clock, wallClock: { [clock] in Timestamp(millisecondsSinceEpoch: Self.baseTime + clock.now.offset.wholeMilliseconds) },
-            logger: trace.logger(label: "sim.\(slot.node)"))
+            fencer: powerSwitch, logger: trace.logger(label: "sim.\(slot.node)"))
         slot.store = flaky
         slot.agent = agent
         slot.partitionedUntil = nil
@@ -167,6 +181,7 @@ final class ClusterScenario {
             _ = ended.increment()
             _ = unfinished.decrement()
         }
+        powerSwitch.plug(slot.node, epoch: slot.epoch, task: slot.task)
     }
 
     /// Crashes every agent and runs their tasks to the end (moving the clock far ahead so
@@ -187,7 +202,8 @@ final class ClusterScenario {
     }
 
     func injectFault() async {
-        let fault = Fault.allCases[Int.random(in: 0..<Fault.allCases.count, using: &rng)]
+        let injectable = Fault.allCases.filter { $0 != .fenced }
+        let fault = injectable[Int.random(in: 0..<injectable.count, using: &rng)]
         let running = slots.filter { $0.agent != nil }
         let connected = running.filter { $0.partitionedUntil == nil }
         switch fault {
@@ -199,7 +215,7 @@ final class ClusterScenario {
             slot.partitionedUntil = nil
             trace.append("FAULT crash \(slot.node)")
         case .restart:
-            guard let slot = slots.filter({ $0.agent == nil && $0.finished }).randomElement(using: &rng) else { return }
+            guard let slot = slots.filter({ $0.agent == nil && !$0.frozen && $0.finished }).randomElement(using: &rng) else { return }
             trace.append("FAULT restart \(slot.node)")
             start(slot)
         case .leave:
@@ -221,6 +237,15 @@ final class ClusterScenario {
             trace.append("FAULT kill \(resource) on \(node)")
         case .slowStart:
             ledger.slowStart((Self.primitives + Self.clones).randomElement(using: &rng)!)
+        case .freeze:
+            guard fenceDevices, running.count >= 2, let slot = running.randomElement(using: &rng) else { return }
+            slot.task?.cancel()
+            slot.agent = nil
+            slot.frozen = true
+            slot.partitionedUntil = nil
+            trace.append("FAULT freeze \(slot.node)")
+        case .fenced:
+            return
         case .partition:
             guard let slot = connected.randomElement(using: &rng) else { return }
             slot.store?.mode = .failing
@@ -234,6 +259,15 @@ final class ClusterScenario {
     func advance() async throws {
         clock.advance(by: .milliseconds(Int.random(in: 50...100, using: &rng)))
         await settle()
+        for node in powerSwitch.takeFenced() {
+            guard let slot = slots.first(where: { $0.node == node }) else { continue }
+            trace.append("FENCED \(node)")
+            faults[.fenced, default: 0] += 1
+            slot.agent = nil
+            slot.frozen = false
+            slot.partitionedUntil = nil
+            slot.store?.mode = .normal
+        }
         for slot in slots {
             if let until = slot.partitionedUntil, clock.now.offset >= until {
                 slot.store?.mode = .normal
