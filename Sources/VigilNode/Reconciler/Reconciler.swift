@@ -148,19 +148,28 @@ public actor Reconciler {
         // agent started can come up after the stops below.
         for name in operations.keys.sorted() { await operations[name]?.value }
         let active = locals.filter { $0.value.isActive || $0.value.busy != nil }.keys.sorted()
-        await withTaskGroup(of: Void.self) { group in
+        // A stop that fails leaves the resource `failed`: the leave is then not clean
+        // (``everythingStopped``), and with fence devices the node is fenced.
+        let stopped = await withTaskGroup(of: (String, Bool).self, returning: Set<String>.self) { group in
             for name in active {
                 guard var local = locals[name] else { continue }
                 local.generation += 1
                 locals[name] = local
                 let executor = local.handle.executor
                 let timeout = local.config.monitor.timeout
-                group.addTask { _ = await executor.perform(ActionRequest(.stop, timeout: max(timeout, .seconds(20)))) }
+                group.addTask {
+                    let result = await executor.perform(ActionRequest(.stop, timeout: max(timeout, .seconds(20))))
+                    return (name, result.code == .success)
+                }
             }
+            var stopped: Set<String> = []
+            for await (name, succeeded) in group where succeeded { stopped.insert(name) }
+            return stopped
         }
         for name in active {
-            locals[name]?.state = .stopped
-            if identity != nil { await writeStatus(name, event: "stopped (agent leaving)") }
+            let succeeded = stopped.contains(name)
+            locals[name]?.state = succeeded ? .stopped : .failed
+            if identity != nil { await writeStatus(name, event: succeeded ? "stopped (agent leaving)" : "stop failed (agent leaving)") }
         }
     }
 
