@@ -5,11 +5,12 @@
   node-loss     the node holding a web service is SIGKILLed whole (node-loss-timeout 2s);
                 time until the service answers again from another node. >= 10 trials.
   crash         the service process alone is SIGKILLed; time until it answers again.
-  rss           resident memory of one agent managing 20 process resources.
+  rss           resident memory of one agent managing 20 process resources (at start, after
+                it released its start-up pages, and 60 s later).
   converge      16 agents on one machine; time from applying a 50-resource config until
                 every resource reports started.
 
-Usage: lab/bench-agents.py [--trials N] [--vigil PATH]. Prints a Markdown summary.
+Usage: lab/bench-agents.py [--trials N] [--vigil PATH] [--only failover|rss|converge ...]. Prints a Markdown summary.
 Everything started is stopped by PID on exit."""
 import argparse, json, os, signal, socket, statistics, subprocess, sys, tempfile, time, urllib.request
 
@@ -53,10 +54,10 @@ class Lab:
         subprocess.run(["etcdctl", "--endpoints", self.endpoints, "put", f"/vigil/{cluster}/config", record],
                        check=True, capture_output=True)
 
-    def start_agent(self, node, cluster, namespace=True):
+    def start_agent(self, node, cluster, namespace=True, log_level="warning"):
         log = open(f"{self.work}/{cluster}-{node}.log", "a")
         argv = [self.vigil, "agent", "--node", node, "--etcd", self.endpoints, "--cluster", cluster,
-                "--runtime-dir", f"{self.work}/run-{node}", "--log-level", "warning"]
+                "--runtime-dir", f"{self.work}/run-{node}", "--log-level", log_level]
         if namespace:
             argv = ["unshare", "--pid", "--fork", "--kill-child"] + argv
         p = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
@@ -211,16 +212,30 @@ def many_config(cluster, nodes, resources):
     return "\n".join(lines) + "\n"
 
 
+def memory(pid):
+    """(VmRSS, RssAnon) of a process in MiB."""
+    with open(f"/proc/{pid}/status") as f:
+        fields = {line.split(":")[0]: line.split()[1] for line in f if len(line.split()) > 1}
+    return int(fields["VmRSS"]) / 1024, int(fields["RssAnon"]) / 1024
+
+
 def bench_rss(lab):
+    """RSS of one agent with 20 resources: 3 s after all started; right after the agent
+    released its start-up pages (--release-startup-pages-after, default 20 s); and after
+    60 s more of running its monitors (what came back in is what it uses)."""
     lab.put_config("rss", many_config("rss", 1, 20))
-    lab.start_agent("n1", "rss")
+    lab.start_agent("n1", "rss", log_level="info")
     wait_for(lambda: sum(1 for r in lab.status("rss").values() if "started" in r.values()) == 20, 60, "20 resources")
     time.sleep(3)
     pid = lab.agent_pid("n1")
-    with open(f"/proc/{pid}/status") as f:
-        rss = next(int(line.split()[1]) for line in f if line.startswith("VmRSS"))
+    at_start = memory(pid)
+    log = f"{lab.work}/rss-n1.log"
+    wait_for(lambda: "released start-up pages" in open(log).read(), 60, "the start-up page release")
+    released = memory(pid)
+    time.sleep(60)
+    steady = memory(pid)
     lab.kill_node("n1")
-    return rss / 1024
+    return at_start, released, steady
 
 
 def bench_converge(lab):
@@ -240,22 +255,31 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--trials", type=int, default=10)
     parser.add_argument("--vigil", default=f"{ROOT}/.build/release/vigil")
+    parser.add_argument("--only", choices=["failover", "rss", "converge"], action="append",
+                        help="run only these benchmarks (repeatable); default: all")
     args = parser.parse_args()
+    only = set(args.only or ["failover", "rss", "converge"])
+    q = lambda xs: f"p50 {statistics.median(xs):.2f} s, min {min(xs):.2f} s, max {max(xs):.2f} s (n={len(xs)})"
+    mib = lambda m: f"RSS {m[0]:.1f} MiB (anonymous {m[1]:.1f} MiB)"
+    lines = []
     with tempfile.TemporaryDirectory(prefix="vigil-bench-") as work:
         lab = Lab(args.vigil, work)
         try:
             lab.start_etcd()
-            node_loss, crash = bench_failover(lab, args.trials)
-            bare = service_start_time(free_ports(1)[0], work)
-            rss = bench_rss(lab)
-            converge = bench_converge(lab)
+            if "failover" in only:
+                node_loss, crash = bench_failover(lab, args.trials)
+                bare = service_start_time(free_ports(1)[0], work)
+                lines.append(f"- node loss to serving again (node-loss-timeout 2s): {q(node_loss)}")
+                lines.append(f"- service process crash to serving again: {q(crash)}; the service alone starts in {bare:.2f} s")
+            if "rss" in only:
+                rss = bench_rss(lab)
+                lines.append(f"- agent memory with 20 process resources: 3 s after start {mib(rss[0])}; after releasing"
+                             f" its start-up pages {mib(rss[1])}; 60 s later {mib(rss[2])}")
+            if "converge" in only:
+                lines.append(f"- 16 agents converge a 50-resource configuration in {bench_converge(lab):.2f} s")
         finally:
             lab.stop()
-    q = lambda xs: f"p50 {statistics.median(xs):.2f} s, min {min(xs):.2f} s, max {max(xs):.2f} s (n={len(xs)})"
-    print(f"- node loss to serving again (node-loss-timeout 2s): {q(node_loss)}")
-    print(f"- service process crash to serving again: {q(crash)}; the service alone starts in {bare:.2f} s")
-    print(f"- agent resident memory with 20 process resources: {rss:.1f} MiB")
-    print(f"- 16 agents converge a 50-resource configuration in {converge:.2f} s")
+    print("\n".join(lines))
 
 
 if __name__ == "__main__":

@@ -31,11 +31,15 @@ public struct FenceDeviceSpec: Sendable, Hashable {
     /// Directories searched for the agent.
     public var searchPath: [String]
 
+    /// Where fence agents are looked up unless told otherwise (Debian's fence-agents
+    /// installs them in /usr/sbin).
+    public static let defaultSearchPath = ["/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin"]
+
     /// Creates a spec.
     public init(
         name: String, agent: String, parameters: [String: String] = [:], passwordFile: String? = nil,
         nodes: [String] = [], plugs: [String: String] = [:], hostArgument: String? = "plug", timeout: Duration = .seconds(60),
-        searchPath: [String] = ["/usr/sbin", "/sbin", "/usr/local/sbin", "/usr/bin"]
+        searchPath: [String] = FenceDeviceSpec.defaultSearchPath
     ) {
         self.name = name
         self.agent = agent

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import VigilAgents
 import VigilHealth
 import VigilModel
 import VigilNode
@@ -45,6 +46,15 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: String = "info"
+
+    @Option(help: "Directories searched for fence agents (fence_*), colon-separated, in order.")
+    var fenceAgentPath: String = FenceDeviceSpec.defaultSearchPath.joined(separator: ":")
+
+    @Option(
+        help: ArgumentHelp(
+            "Seconds after start when the agent gives back the code pages it used only to start (0: never).",
+            discussion: "Clean pages of the vigil binary and its shared libraries; see docs/benchmarks.md."))
+    var releaseStartupPagesAfter: Int = 20
 
     func run() async throws {
         var logger = Logger(label: "vigil.agent", factory: { StreamLogHandler.standardError(label: $0) })
@@ -116,7 +126,10 @@ struct AgentCommand: AsyncParsableCommand {
                     case .failure:
                         break
                     }
-                }, logger: logger)
+                },
+                fencer: DeviceFencer(
+                    runner: FenceAgentRunner(logger: logger), searchPath: fenceAgentPath.split(separator: ":").map(String.init)),
+                logger: logger)
             let source = AgentStatusSource(agent: agent, metrics: metrics)
             let server = AgentHTTPServer(
                 host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, logger: logger)
@@ -131,6 +144,22 @@ struct AgentCommand: AsyncParsableCommand {
                 while !Task.isCancelled {
                     await source.refreshGauges()
                     try? await Task.sleep(for: .seconds(1))
+                }
+            }
+            let releaseTask = Task { [releaseStartupPagesAfter] in
+                guard releaseStartupPagesAfter > 0 else { return }
+                try? await Task.sleep(for: .seconds(releaseStartupPagesAfter))
+                guard !Task.isCancelled else { return }
+                do {
+                    let report = try StartupPageRelease.releaseStartupPages()
+                    logger.info(
+                        "released start-up pages",
+                        metadata: [
+                            "mappings": "\(report.mappings)", "released_kib": "\(report.releasedKiB)",
+                            "rss_before_kib": "\(report.residentBeforeKiB)", "rss_after_kib": "\(report.residentAfterKiB)",
+                        ])
+                } catch {
+                    logger.warning("could not release start-up pages", metadata: ["error": "\(error)"])
                 }
             }
             let signals = SignalStream.make([SIGTERM, SIGINT])
@@ -152,9 +181,11 @@ struct AgentCommand: AsyncParsableCommand {
             await agent.leave()
             serverTask.cancel()
             gaugeTask.cancel()
+            releaseTask.cancel()
             signals.cancel()
             await serverTask.value
             await gaugeTask.value
+            await releaseTask.value
         }
     }
 }

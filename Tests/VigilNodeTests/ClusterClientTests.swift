@@ -294,7 +294,7 @@ struct ClusterClientTests {
         #expect(object["coordinator"] is NSNull)
         #expect(object["quorum"] as? Bool == true)
         #expect((object["resources"] as? [String: Any])?["vip"] as? [String: String] == [:])
-        #expect(status.json.hasPrefix("{\"coordinator\":null,\"failcounts\":{},\"nodes\":{\"n1\":{\"maintenance\":false,\"online\":true,\"standby\":false}"))
+        #expect(status.json.hasPrefix("{\"coordinator\":null,\"failcounts\":{},\"nodes\":{\"n1\":{\"maintenance\":false,\"online\":true,\"standby\":false,\"unclean\":false}"))
         #expect(status.text.contains("db        n1: promoted, n2: starting"))
         try await store.put(keyspace.coordinator, "n2")
         #expect(try await client(store).status().coordinator == "n2")

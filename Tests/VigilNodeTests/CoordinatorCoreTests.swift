@@ -181,6 +181,22 @@ struct CoordinatorCoreTests {
         #expect(record.nodes.values.map(\.role) == [.started])
     }
 
+    /// `vigil status` shows the lost node UNCLEAN with what it may still run, until the fence
+    /// is recorded.
+    @Test func statusShowsALostNodeUncleanUntilItIsFenced() throws {
+        let status = ClusterStatus(view: Self.lostHolder().view)
+        #expect(status.nodes["n1"] == ClusterStatus.Node(online: false, standby: false, maintenance: false, unclean: true))
+        #expect(status.nodes["n2"]?.unclean == false)
+        #expect(status.uncleanHolders == ["web": ["n1"]])
+        #expect(status.text.contains("n1    offline, UNCLEAN (fence pending)"), "\(status.text)")
+        #expect(status.text.contains("web       n1: UNCLEAN"), "\(status.text)")
+        #expect(status.json.contains("\"unclean\":true"), "\(status.json)")
+        let fenced = ClusterStatus(view: Self.lostHolder(NodeDownRecord(member: 11, reason: .fenced, at: "t", by: "n2")).view)
+        #expect(fenced.nodes["n1"]?.unclean == false)
+        #expect(fenced.uncleanHolders.isEmpty)
+        #expect(!fenced.text.contains("UNCLEAN"))
+    }
+
     @Test func aDownRecordOfAnEarlierIncarnationDoesNotCount() throws {
         let view = Self.lostHolder(NodeDownRecord(member: 9, reason: .left, at: "t", by: "n1")).view
         #expect(CoordinatorCore.decide(view: view, term: 7, now: nil).fences == [FenceOrder(node: "n1", member: 11)])

@@ -11,12 +11,16 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         public var standby: Bool
         /// Its resources are left alone (`vigil node maintenance`).
         public var maintenance: Bool
+        /// Lost while it may still run resources, and not yet fenced (`fencing: devices`):
+        /// what it ran waits for the fence (Pacemaker's UNCLEAN).
+        public var unclean: Bool
 
         /// Creates a node line.
-        public init(online: Bool, standby: Bool, maintenance: Bool) {
+        public init(online: Bool, standby: Bool, maintenance: Bool, unclean: Bool = false) {
             self.online = online
             self.standby = standby
             self.maintenance = maintenance
+            self.unclean = unclean
         }
     }
 
@@ -28,6 +32,9 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
     public var nodes: [String: Node]
     /// Every configured resource → node → reported state (empty when it runs nowhere).
     public var resources: [String: [String: ResourceStatusState]]
+    /// Resource → the unclean nodes that may still run it (their last assignment), until
+    /// they are fenced. Shown in the text only; the JSON has `unclean` on the node.
+    public var uncleanHolders: [String: [String]]
     /// Resource → node → failcount (only non-zero ones).
     public var failcounts: [String: [String: Int]]
     /// Nodes in configuration order, then other members by name (for display).
@@ -46,11 +53,19 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         let configNodes = view.config?.nodes.map(\.name) ?? []
         nodeOrder = configNodes + view.members.keys.filter { !configNodes.contains($0) }.sorted()
         resourceOrder = view.config?.resources.map(\.name) ?? []
+        let lost = view.config.map { StateBuilder.lostNodes(view: view, config: $0) } ?? [:]
         var nodes: [String: Node] = [:]
         for name in nodeOrder {
             let admin = view.nodeAdmin[name] ?? NodeAdminRecord()
-            nodes[name] = Node(online: view.members[name] != nil, standby: admin.standby, maintenance: admin.maintenance)
+            nodes[name] = Node(
+                online: view.members[name] != nil, standby: admin.standby, maintenance: admin.maintenance,
+                unclean: lost[name] != nil)
         }
+        var uncleanHolders: [String: [String]] = [:]
+        for (node, lostNode) in lost {
+            for resource in lostNode.resources.keys { uncleanHolders[resource, default: []].append(node) }
+        }
+        self.uncleanHolders = uncleanHolders.mapValues { $0.sorted() }
         self.nodes = nodes
         var resources: [String: [String: ResourceStatusState]] = [:]
         var failcounts: [String: [String: Int]] = [:]
@@ -96,6 +111,7 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         for name in nodeOrder {
             guard let node = nodes[name] else { continue }
             var flags = [node.online ? "online" : "offline"]
+            if node.unclean { flags.append("UNCLEAN (fence pending)") }
             if node.standby { flags.append("standby") }
             if node.maintenance { flags.append("maintenance") }
             lines.append("  " + name.padded(to: nodeWidth) + "  " + flags.joined(separator: ", "))
@@ -104,8 +120,9 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         lines.append("Resources:")
         for name in resourceOrder {
             let placed = resources[name] ?? [:]
-            let where_ = placed.isEmpty ? "stopped" : placed.keys.sorted().map { "\($0): \(placed[$0]?.rawValue ?? "?")" }
-                .joined(separator: ", ")
+            let unclean = (uncleanHolders[name] ?? []).map { "\($0): UNCLEAN" }
+            let reported = placed.keys.sorted().map { "\($0): \(placed[$0]?.rawValue ?? "?")" }
+            let where_ = placed.isEmpty && unclean.isEmpty ? "stopped" : (reported + unclean).joined(separator: ", ")
             var line = "  " + name.padded(to: resourceWidth) + "  " + where_
             if let counts = failcounts[name], !counts.isEmpty {
                 line += "   (failcounts: " + counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"

@@ -7,16 +7,21 @@ public import VigilModel
 public struct DeviceFencer: NodeFencer {
     private let runner: FenceAgentRunner
     private let action: FenceAction
+    private let searchPath: [String]
 
-    /// Creates a fencer running fence agents with `runner`.
-    public init(runner: FenceAgentRunner = FenceAgentRunner(), action: FenceAction = .reboot) {
+    /// Creates a fencer running fence agents with `runner`, looked up in `searchPath`.
+    public init(
+        runner: FenceAgentRunner = FenceAgentRunner(), action: FenceAction = .reboot,
+        searchPath: [String] = FenceDeviceSpec.defaultSearchPath
+    ) {
         self.runner = runner
         self.action = action
+        self.searchPath = searchPath
     }
 
     /// Runs the covering devices in configuration order until one succeeds.
     public func fence(_ node: String, config: ClusterConfig) async -> NodeFenceOutcome {
-        let devices = config.fenceDevices.map(ResourceMapping.fenceDevice)
+        let devices = config.fenceDevices.map { ResourceMapping.fenceDevice($0, searchPath: searchPath) }
         let attempts = await runner.fence(node, action: action, devices: devices)
         guard let last = attempts.last else {
             return NodeFenceOutcome(succeeded: false, device: nil, message: "no fence device covers \(node)")

@@ -100,9 +100,11 @@ public enum ResourceMapping {
     }
 
     /// The runtime spec of a configured fence device.
-    public static func fenceDevice(_ device: FenceDeviceConfig) -> FenceDeviceSpec {
+    public static func fenceDevice(
+        _ device: FenceDeviceConfig, searchPath: [String] = FenceDeviceSpec.defaultSearchPath
+    ) -> FenceDeviceSpec {
         FenceDeviceSpec(
             name: device.name, agent: device.agent, parameters: device.params, passwordFile: device.passwordFile,
-            nodes: device.nodes, plugs: device.plugs, timeout: device.timeout)
+            nodes: device.nodes, plugs: device.plugs, timeout: device.timeout, searchPath: searchPath)
     }
 }

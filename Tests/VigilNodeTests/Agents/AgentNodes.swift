@@ -19,6 +19,8 @@ final class AgentNodes: @unchecked Sendable {
     private(set) var nodes: [Node]
     /// Node → the port its HTTP API listens on (127.0.0.1).
     let apiPorts: [String: Int]
+    /// Added to every agent's command line (e.g. `--fence-agent-path`).
+    var extraArguments: [String] = []
 
     init(names: [String], endpoints: [String], cluster: String, directory: URL) throws {
         self.apiPorts = Dictionary(uniqueKeysWithValues: zip(names, try FreePorts.take(names.count)))
@@ -47,7 +49,7 @@ final class AgentNodes: @unchecked Sendable {
         process.arguments = [
             "--pid", "--fork", "--kill-child", Self.vigil.path, "agent", "--node", name, "--etcd", endpoints.joined(separator: ","),
             "--cluster", cluster, "--listen", "127.0.0.1:\(apiPorts[name] ?? 0)", "--runtime-dir", directory.appendingPathComponent("run-\(name)").path, "--log-level", "info",
-        ]
+        ] + extraArguments
         FileManager.default.createFile(atPath: nodes[index].log.path, contents: nil)
         let log = try FileHandle(forWritingTo: nodes[index].log)
         log.seekToEndOfFile()

@@ -15,15 +15,30 @@ struct RealAgentTests {
         let keyspace: Keyspace
         let port: Int
         let directory: URL
+        /// With a power switch: `fencing: devices` through `fence_vigiltest` on this port.
+        var fenceSwitchPort: Int? = nil
 
         var pidFile: String { directory.appendingPathComponent("web.pid").path }
 
         func config(port: Int? = nil, threshold: Int = 3) -> String {
             let script = AgentNodes.webServerScript
+            let fencing = fenceSwitchPort.map { _ in "\n  fencing: devices" } ?? ""
+            let devices =
+                fenceSwitchPort.map {
+                    """
+                    fence-devices:
+                      - name: switch
+                        agent: fence_vigiltest
+                        params: {ipaddr: 127.0.0.1, ipport: "\($0)"}
+                        nodes: [n1, n2, n3]
+                        timeout: 20s
+
+                    """
+                } ?? ""
             return """
                 cluster:
                   name: \(keyspace.prefix.split(separator: "/").last ?? "t")
-                  node-loss-timeout: 2s
+                  node-loss-timeout: 2s\(fencing)
                 nodes:
                   - {name: n1}
                   - {name: n2}
@@ -40,7 +55,7 @@ struct RealAgentTests {
                         timeout: 1s
                         rise: 1
                         fall: 2
-
+                \(devices)
                 """
         }
     }
@@ -50,7 +65,8 @@ struct RealAgentTests {
     }
 
     static func withHarness(
-        _ name: String, etcd: EtcdCluster, threshold: Int = 3, _ body: (Harness, EtcdStore) async throws -> Void
+        _ name: String, etcd: EtcdCluster, threshold: Int = 3, fenceSwitchPort: Int? = nil,
+        _ body: (Harness, EtcdStore) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-agents-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -58,7 +74,9 @@ struct RealAgentTests {
         let port = try FreePorts.take(1)[0]
         let endpoints = await etcd.endpoints
         let nodes = try AgentNodes(names: ["n1", "n2", "n3"], endpoints: endpoints, cluster: name, directory: directory)
-        let harness = Harness(nodes: nodes, keyspace: Keyspace(cluster: name), port: port, directory: directory)
+        if fenceSwitchPort != nil { nodes.extraArguments = ["--fence-agent-path", PowerSwitch.agentDirectory] }
+        let harness = Harness(
+            nodes: nodes, keyspace: Keyspace(cluster: name), port: port, directory: directory, fenceSwitchPort: fenceSwitchPort)
         try await withEtcdStore(EtcdConfiguration(endpoints: endpoints)) { store in
             do {
                 try await Self.apply(harness.config(threshold: threshold), harness: harness, store: store)
@@ -176,7 +194,7 @@ struct RealAgentTests {
             let view = try await Self.view(harness, store)
             #expect(view.nodeAdmin[holder]?.standby != true)
             let status = try Self.cli(harness, ["status", "--json"])
-            #expect(status.contains("\"\(holder)\":{\"maintenance\":false,\"online\":true,\"standby\":false}"), "\(status)")
+            #expect(status.contains("\"\(holder)\":{\"maintenance\":false,\"online\":true,\"standby\":false,\"unclean\":false}"), "\(status)")
         }
     }
 
