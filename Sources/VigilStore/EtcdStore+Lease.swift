@@ -7,7 +7,7 @@ extension EtcdStore {
         let seconds = max(1, MemoryStore.wholeSeconds(ttl))
         let response = try await call(
             "/v3/lease/grant", EtcdWire.LeaseGrantRequest(TTL: .init(seconds)), as: EtcdWire.LeaseGrantResponse.self,
-            policy: .idempotent)
+            policy: .idempotent, lane: .leases)
         if let error = response.error, !error.isEmpty {
             throw VigilStoreError(.unavailable, "etcd refused the lease: \(error)")
         }
@@ -36,13 +36,13 @@ extension EtcdStore {
     private func keepAliveOnce(_ lease: Int64) async throws -> EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse> {
         try await call(
             "/v3/lease/keepalive", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse>.self,
-            policy: .idempotent)
+            policy: .idempotent, lane: .leases)
     }
 
     /// Revokes a lease (its keys are deleted); a lease already gone is not an error.
     public func revokeLease(_ lease: Int64) async throws {
         do {
-            _ = try await call("/v3/lease/revoke", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.Empty.self, policy: .idempotent)
+            _ = try await call("/v3/lease/revoke", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.Empty.self, policy: .idempotent, lane: .leases)
         } catch let error as VigilStoreError where error.code == .leaseNotFound {
             return
         }
@@ -52,7 +52,7 @@ extension EtcdStore {
     public func timeToLive(_ lease: Int64) async throws -> LeaseInfo? {
         let response = try await call(
             "/v3/lease/timetolive", EtcdWire.LeaseTimeToLiveRequest(ID: .init(lease), keys: true),
-            as: EtcdWire.LeaseTimeToLiveResponse.self, policy: .idempotent)
+            as: EtcdWire.LeaseTimeToLiveResponse.self, policy: .idempotent, lane: .leases)
         // A dead lease answers TTL -1 and no grantedTTL; a live one about to expire has
         // TTL 0, which the gateway omits.
         let ttl = response.TTL?.value ?? 0

@@ -35,7 +35,7 @@ extension EtcdStore {
 
     /// POSTs `body` to `path` on the current endpoint, rotating and retrying per `policy`.
     func call<Request: Encodable & Sendable, Response: Decodable & Sendable>(
-        _ path: String, _ body: Request, as: Response.Type, policy: RetryPolicy
+        _ path: String, _ body: Request, as: Response.Type, policy: RetryPolicy, lane: Lane = .requests
     ) async throws -> Response {
         let payload: [UInt8]
         do {
@@ -49,7 +49,7 @@ extension EtcdStore {
         while attempts < endpoints.count {
             let index = currentIndex()
             do {
-                let bytes = try await post(path, payload, endpointIndex: index, authenticated: true)
+                let bytes = try await post(path, payload, endpointIndex: index, authenticated: true, lane: lane)
                 do {
                     return try JSONDecoder().decode(Response.self, from: Data(bytes))
                 } catch {
@@ -79,7 +79,9 @@ extension EtcdStore {
     }
 
     /// One attempt: POST to one endpoint, returning the body of a 200 answer.
-    func post(_ path: String, _ payload: [UInt8], endpointIndex: Int, authenticated: Bool) async throws -> [UInt8] {
+    func post(
+        _ path: String, _ payload: [UInt8], endpointIndex: Int, authenticated: Bool, lane: Lane = .requests
+    ) async throws -> [UInt8] {
         let endpoint = endpoints[endpointIndex]
         var request = HTTPClientRequest(url: endpoint + path)
         request.method = .POST
@@ -88,17 +90,24 @@ extension EtcdStore {
             request.headers.add(name: "Authorization", value: token)
         }
         request.body = .bytes(ByteBuffer(bytes: payload))
-        let deadline = NIODeadline.now() + TimeAmount(configuration.requestTimeout)
-        let status: HTTPResponseStatus
-        let body: ByteBuffer
-        do {
-            let response = try await client.execute(request, deadline: deadline, logger: logger)
-            status = response.status
-            body = try await response.body.collect(upTo: Self.maximumResponseBytes)
-        } catch {
-            if Task.isCancelled { throw CancellationError() }
-            throw Self.classifyTransport(error, endpoint: endpoint, path: path)
+        let send = { [request, logger] (client: HTTPClient) async throws -> (HTTPResponseStatus, ByteBuffer) in
+            // The deadline starts once the request may go: waiting for a place is not the
+            // endpoint's fault and cannot have applied anything.
+            let deadline = NIODeadline.now() + TimeAmount(self.configuration.requestTimeout)
+            do {
+                let response = try await client.execute(request, deadline: deadline, logger: logger)
+                return (response.status, try await response.body.collect(upTo: Self.maximumResponseBytes))
+            } catch {
+                if Task.isCancelled { throw CancellationError() }
+                throw Self.classifyTransport(error, endpoint: endpoint, path: path)
+            }
         }
+        let (status, body) =
+            switch lane {
+            case .requests: try await requestGate.withPermit { try await send(requestClient) }
+            case .leases: try await send(leaseClient)
+            case .watches: try await send(watchClient)
+            }
         let bytes = Array(body.readableBytesView)
         guard status == .ok else {
             let errorBody = try? JSONDecoder().decode(EtcdWire.ErrorBody.self, from: Data(bytes))

@@ -37,7 +37,7 @@ extension EtcdStore {
         do {
             // The deadline covers the response head only (async-http-client cancels it once
             // the head arrives): the stream itself lives as long as its consumer.
-            response = try await client.execute(
+            response = try await watchClient.execute(
                 request, deadline: .now() + TimeAmount(configuration.requestTimeout), logger: logger)
         } catch {
             if Task.isCancelled { throw CancellationError() }

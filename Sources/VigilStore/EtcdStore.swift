@@ -20,14 +20,34 @@ public final class EtcdStore: ClusterStore {
         var token: String?
     }
 
-    let client: HTTPClient
+    /// Which HTTP client (and connection pool) a request uses. Lease calls have their own,
+    /// so that a burst of writes can never delay a keep-alive (an agent that cannot renew
+    /// its lease in time self-fences); watches hold a connection each for as long as they
+    /// run, and have their own too.
+    enum Lane {
+        case requests, leases, watches
+    }
+
+    /// Connections per endpoint for ``Lane/requests`` (and requests in flight at once).
+    static let requestConnections = 16
+
+    let requestClient: HTTPClient
+    let leaseClient: HTTPClient
+    let watchClient: HTTPClient
     let configuration: EtcdConfiguration
     let endpoints: [String]
     let logger: Logger
     let state = Mutex(State())
+    /// Keeps ``Lane/requests`` within its connections: a burst waits here, not in the pool.
+    let requestGate = RequestGate(limit: EtcdStore.requestConnections)
 
-    init(client: HTTPClient, configuration: EtcdConfiguration, endpoints: [String], logger: Logger) {
-        self.client = client
+    init(
+        requestClient: HTTPClient, leaseClient: HTTPClient, watchClient: HTTPClient, configuration: EtcdConfiguration,
+        endpoints: [String], logger: Logger
+    ) {
+        self.requestClient = requestClient
+        self.leaseClient = leaseClient
+        self.watchClient = watchClient
         self.configuration = configuration
         self.endpoints = endpoints
         self.logger = logger

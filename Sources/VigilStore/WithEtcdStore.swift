@@ -23,16 +23,23 @@ public func withEtcdStore<Result: Sendable>(
     if let tls = configuration.tls {
         httpConfiguration.tlsConfiguration = try EtcdStore.makeTLSConfiguration(tls)
     }
-    let client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: httpConfiguration)
-    let store = EtcdStore(client: client, configuration: configuration, endpoints: endpoints, logger: logger)
+    func client(connections: Int) -> HTTPClient {
+        var lane = httpConfiguration
+        lane.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: lane)
+    }
+    let clients = [client(connections: EtcdStore.requestConnections), client(connections: 4), client(connections: 64)]
+    let store = EtcdStore(
+        requestClient: clients[0], leaseClient: clients[1], watchClient: clients[2], configuration: configuration,
+        endpoints: endpoints, logger: logger)
     let result: Result
     do {
         result = try await body(store)
     } catch {
-        try? await client.shutdown()
+        for client in clients { try? await client.shutdown() }
         throw error
     }
-    try await client.shutdown()
+    for client in clients { try await client.shutdown() }
     return result
 }
 

@@ -228,4 +228,52 @@ struct EtcdClusterTests {
             #expect(figures.putP50 < .milliseconds(100))
         }
     }
+
+    /// A burst far larger than the connection pool (an agent reporting many resources at
+    /// once, on a busy machine) waits for connections instead of failing, and a lease is
+    /// renewed during it on its own connections: before the request lanes, requests that
+    /// waited for a pooled connection longer than the connect timeout failed, were taken for
+    /// a dead endpoint, and the keep-alive queued behind them (the agent self-fenced).
+    @Test func aBurstOfWritesNeitherFailsNorDelaysTheLeaseKeepAlive() async throws {
+        let cluster = try EtcdFixture.current()
+        let prefix = "/t/\(UUID().uuidString)/"
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let lease = try await store.grantLease(ttl: .seconds(5))
+            let endpoint = store.currentEndpoint
+            let clock = ContinuousClock()
+            let (failures, renewals) = try await withThrowingTaskGroup(of: (failed: Int, renewal: Duration?).self) { group in
+                for index in 0..<1500 {
+                    group.addTask {
+                        do {
+                            _ = try await store.create(prefix + "k\(index)", Array("v".utf8))
+                            return (0, nil)
+                        } catch {
+                            return (1, nil)
+                        }
+                    }
+                }
+                for _ in 0..<5 {
+                    group.addTask {
+                        let start = clock.now
+                        _ = try await store.keepAlive(lease.id)
+                        return (0, clock.now - start)
+                    }
+                }
+                var failed = 0
+                var renewals: [Duration] = []
+                for try await result in group {
+                    failed += result.failed
+                    if let renewal = result.renewal { renewals.append(renewal) }
+                }
+                return (failed, renewals)
+            }
+            #expect(failures == 0)
+            #expect(try await store.range(prefix: prefix).kvs.count == 1500)
+            #expect(store.currentEndpoint == endpoint, "a busy pool is not a dead endpoint")
+            // Renewed on the lease lane, not behind 1,500 writes: well inside the TTL.
+            #expect(renewals.count == 5)
+            #expect(renewals.allSatisfy { $0 < .seconds(2) }, "keep-alives took \(renewals)")
+            try await store.revokeLease(lease.id)
+        }
+    }
 }
