@@ -34,6 +34,10 @@ public actor Reconciler {
     private var fencedLeases: Set<Int64> = []
     private var fenceEpoch = 0
     private var readyReported: Int64?
+    /// The incarnation whose readiness is being written: `evaluate` runs again while the
+    /// write awaits (actor reentrancy), and must not write it again (each write of the member
+    /// key wakes every agent's watch).
+    private var readyReporting: Int64?
     private var locals: [String: LocalResource] = [:]
     private var tasks: [Int: Task<Void, Never>] = [:]
     /// The task of each resource's latest operation (probe, start, stop, promote, demote).
@@ -216,8 +220,10 @@ public actor Reconciler {
             if operation == .demote, !local.config.isPromotable { operation = .stop }
             begin(operation, on: name)
         }
-        if let identity, readyReported != identity.incarnation, probed {
+        if let identity, readyReported != identity.incarnation, readyReporting != identity.incarnation, probed {
+            readyReporting = identity.incarnation
             await reportReady(identity)
+            if readyReporting == identity.incarnation { readyReporting = nil }
         }
     }
 
