@@ -57,7 +57,8 @@ class Lab:
     def start_agent(self, node, cluster, namespace=True, log_level="warning"):
         log = open(f"{self.work}/{cluster}-{node}.log", "a")
         argv = [self.vigil, "agent", "--node", node, "--etcd", self.endpoints, "--cluster", cluster,
-                "--runtime-dir", f"{self.work}/run-{node}", "--log-level", log_level]
+                "--runtime-dir", f"{self.work}/run-{node}", "--log-level", log_level,
+                "--listen", f"127.0.0.1:{free_ports(1)[0]}"]
         if namespace:
             argv = ["unshare", "--pid", "--fork", "--kill-child"] + argv
         p = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
