@@ -101,7 +101,7 @@ struct EtcdCLITests {
             #expect(status.status == 0, "\(status.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
             let nodes = try #require(object["nodes"] as? [String: [String: Bool]])
-            #expect(nodes["n2"] == ["online": false, "standby": true, "maintenance": false])
+            #expect(nodes["n2"] == ["online": false, "standby": true, "maintenance": false, "unclean": false])
             #expect((object["resources"] as? [String: [String: String]]) == ["web": [:]])
             #expect(object["coordinator"] is NSNull)
 
