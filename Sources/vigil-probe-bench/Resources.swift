@@ -27,7 +27,7 @@ enum Resources {
     private static func fscanf_pair(_ file: UnsafeMutablePointer<FILE>, _ a: inout Int, _ b: inout Int) -> Bool {
         var buffer = [CChar](repeating: 0, count: 256)
         guard fgets(&buffer, 256, file) != nil else { return false }
-        let line = String(cString: buffer)
+        let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         let parts = line.split(separator: " ")
         guard parts.count >= 2, let first = Int(parts[0]), let second = Int(parts[1]) else { return false }
         a = first

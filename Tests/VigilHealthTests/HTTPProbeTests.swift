@@ -9,7 +9,7 @@ struct HTTPProbeTests {
     }
 
     private func check(_ kind: ProbeKind, timeout: Duration = .seconds(2)) async throws -> ProbeResult {
-        try await withHealthChecker { try await $0.check(ProbeSpec(kind: kind, timeout: timeout)) }
+        try await withHealthChecker { await $0.check(ProbeSpec(kind: kind, timeout: timeout)) }
     }
 
     private func http(_ path: String, _ adjust: (inout HTTPCheck) -> Void = { _ in }) throws -> ProbeKind {

@@ -9,7 +9,7 @@ struct MySQLProbeTests {
     }
 
     private func check(_ kind: ProbeKind, timeout: Duration = .seconds(3)) async throws -> ProbeResult {
-        try await withHealthChecker { try await $0.check(ProbeSpec(kind: kind, timeout: timeout)) }
+        try await withHealthChecker { await $0.check(ProbeSpec(kind: kind, timeout: timeout)) }
     }
 
     private func tcp(port: Int? = nil, passwordFile: String? = nil) throws -> MySQLConnection {

@@ -1,4 +1,4 @@
-public import VigilModel
+import VigilModel
 
 /// How a node agent runs.
 public struct AgentOptions: Sendable {

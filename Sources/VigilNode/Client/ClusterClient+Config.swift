@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-public import VigilModel
+import VigilModel
 import VigilScheduler
 import VigilStore
 

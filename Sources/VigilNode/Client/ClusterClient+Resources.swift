@@ -1,5 +1,5 @@
 import Foundation
-public import VigilModel
+import VigilModel
 import VigilStore
 
 extension ClusterClient {

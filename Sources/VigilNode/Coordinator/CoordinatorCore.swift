@@ -1,5 +1,5 @@
 public import VigilModel
-public import VigilScheduler
+import VigilScheduler
 
 /// The coordinator's decisions, as a pure function of the cluster view (no I/O, no clock).
 ///

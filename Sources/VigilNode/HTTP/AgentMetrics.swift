@@ -34,28 +34,23 @@ public final class AgentMetrics: Sendable {
     /// and `vigil_member` start at 0.
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
-        isCoordinator = registry.makeGauge(
-            name: "vigil_is_coordinator", help: "1 while this agent is the elected coordinator.")
-        member = registry.makeGauge(
-            name: "vigil_member", help: "1 while this agent holds its membership lease.")
+        isCoordinator = registry.makeGauge(descriptor: Self.descriptor("vigil_is_coordinator", "1 while this agent is the elected coordinator."))
+        member = registry.makeGauge(descriptor: Self.descriptor("vigil_member", "1 while this agent holds its membership lease."))
         isCoordinator.set(to: 0)
         member.set(to: 0)
+    }
+
+    /// A metric's full name and help text (no namespace or unit parts: the names are
+    /// written out in full).
+    private static func descriptor(_ name: String, _ help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 
     /// Counts one action (`start`, `stop`, `monitor`, `promote`, `demote`, `fence`, ...)
     /// on `resource` and records its duration.
     public func recordAction(kind: String, resource: String, succeeded: Bool, duration: Duration) {
-        registry.makeCounter(
-            name: "vigil_actions_total",
-            labels: [("action", kind), ("resource", resource), ("result", succeeded ? "success" : "failure")],
-            help: "Resource actions run by this agent."
-        ).increment()
-        registry.makeDurationHistogram(
-            name: "vigil_action_duration_seconds",
-            labels: [("action", kind)],
-            buckets: Self.actionDurationBuckets,
-            help: "How long resource actions took."
-        ).record(duration)
+        registry.makeCounter(descriptor: Self.descriptor("vigil_actions_total", "Resource actions run by this agent."), labels: [("action", kind), ("resource", resource), ("result", succeeded ? "success" : "failure")]).increment()
+        registry.makeDurationHistogram(descriptor: Self.descriptor("vigil_action_duration_seconds", "How long resource actions took."), labels: [("action", kind)], buckets: Self.actionDurationBuckets).record(duration)
     }
 
     /// Sets whether `resource` runs on `node` and whether that instance is healthy.
@@ -95,20 +90,14 @@ public final class AgentMetrics: Sendable {
     }
 
     private func activeGauge(_ resource: String, _ node: String) -> Gauge {
-        registry.makeGauge(
-            name: "vigil_resource_active", labels: [("resource", resource), ("node", node)],
-            help: "1 when the resource instance runs on the node.")
+        registry.makeGauge(descriptor: Self.descriptor("vigil_resource_active", "1 when the resource instance runs on the node."), labels: [("resource", resource), ("node", node)])
     }
 
     private func healthyGauge(_ resource: String, _ node: String) -> Gauge {
-        registry.makeGauge(
-            name: "vigil_resource_healthy", labels: [("resource", resource), ("node", node)],
-            help: "1 when the resource instance runs and its probes are all up.")
+        registry.makeGauge(descriptor: Self.descriptor("vigil_resource_healthy", "1 when the resource instance runs and its probes are all up."), labels: [("resource", resource), ("node", node)])
     }
 
     private func failcountGauge(_ resource: String, _ node: String) -> Gauge {
-        registry.makeGauge(
-            name: "vigil_failcount", labels: [("resource", resource), ("node", node)],
-            help: "The failcount of the resource on the node.")
+        registry.makeGauge(descriptor: Self.descriptor("vigil_failcount", "The failcount of the resource on the node."), labels: [("resource", resource), ("node", node)])
     }
 }

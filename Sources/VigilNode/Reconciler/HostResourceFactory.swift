@@ -1,5 +1,5 @@
 public import Logging
-public import VigilAgents
+import VigilAgents
 public import VigilModel
 
 /// Makes handles that run resources on this host: OCF agents, supervised processes and

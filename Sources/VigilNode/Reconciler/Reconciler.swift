@@ -1,6 +1,6 @@
 import Foundation
 public import Logging
-public import VigilAgents
+import VigilAgents
 public import VigilHealth
 public import VigilModel
 public import VigilStore

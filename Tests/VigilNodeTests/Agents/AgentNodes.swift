@@ -50,7 +50,7 @@ final class AgentNodes: @unchecked Sendable {
             "--pid", "--fork", "--kill-child", Self.vigil.path, "agent", "--node", name, "--etcd", endpoints.joined(separator: ","),
             "--cluster", cluster, "--listen", "127.0.0.1:\(apiPorts[name] ?? 0)", "--runtime-dir", directory.appendingPathComponent("run-\(name)").path, "--log-level", "info",
         ] + extraArguments
-        FileManager.default.createFile(atPath: nodes[index].log.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: nodes[index].log.path, contents: nil)
         let log = try FileHandle(forWritingTo: nodes[index].log)
         log.seekToEndOfFile()
         process.standardOutput = log

@@ -31,7 +31,7 @@ struct StandaloneAgentTests {
                 "--runtime-dir", directory.appendingPathComponent("run").path, "--listen", "127.0.0.1:\(ports[1])",
             ]
             let log = directory.appendingPathComponent("agent\(round).log")
-            FileManager.default.createFile(atPath: log.path, contents: nil)
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
             process.standardError = try FileHandle(forWritingTo: log)
             process.standardOutput = FileHandle.nullDevice
             try process.run()
