@@ -82,14 +82,69 @@ struct CoordinatorCoreTests {
         #expect(decision.waitingFor == ["n2 probing"])
     }
 
-    @Test func nothingIsPlannedWhileAStepIsInFlight() {
+    @Test func aResourceWithAStepInFlightGetsNoNewAssignment() {
         var builder = Self.threeMembers()
         builder.assignment("web", ["n1": (.started, 11)])
         builder.status("web", on: "n1", .starting)
         let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
         #expect(decision.writes.isEmpty)
-        #expect(decision.transition == nil)
         #expect(decision.waitingFor == ["web on n1: starting, assigned started"])
+    }
+
+    static let twoServices = """
+        cluster: {name: t}
+        nodes: [{name: n1}, {name: n2}, {name: n3}]
+        resources:
+          - {name: web, agent: process, params: {command: [/bin/true]}}
+          - {name: api, agent: process, params: {command: [/bin/true]}}
+          - {name: cache, agent: process, params: {command: [/bin/true]}}
+        """
+
+    /// web's start is slow (still starting, or not yet reported at all): api, unrelated to
+    /// it, is assigned anyway, and placed as if web were already up on n1.
+    @Test(arguments: [ResourceStatusState.starting, .stopped])
+    func anUnrelatedResourceIsAssignedWhileAnotherStartIsInFlight(webState: ResourceStatusState) throws {
+        var builder = Self.threeMembers(Self.twoServices)
+        builder.assignment("web", ["n1": (.started, 11)])
+        builder.status("web", on: "n1", webState)
+        builder.assignment("cache", ["n2": (.started, 12)])
+        builder.status("cache", on: "n2", .started)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(decision.waitingFor == ["web on n1: \(webState.rawValue), assigned started"])
+        #expect(decision.writes["web"] == nil)
+        let api = try #require(decision.writes["api"])
+        #expect(api.nodes.count == 1)
+        #expect(api.nodes["n1"] == nil, "web counts on n1, where it is assigned")
+    }
+
+    /// Anything tied to the resource in flight — by an order, a colocation or a group,
+    /// also through another resource — waits for its step to end.
+    @Test(arguments: [
+        "  - {order: {first: web, then: api}}",
+        "  - {colocation: {resource: api, with: web, score: INFINITY}}",
+        "  - {colocation: {resource: api, with: cache, score: INFINITY}}\n  - {order: {first: web, then: cache}}",
+    ])
+    func aResourceTiedToOneInFlightWaits(constraints: String) throws {
+        var builder = Self.threeMembers(Self.twoServices + "\nconstraints:\n" + constraints + "\n")
+        builder.assignment("web", ["n1": (.started, 11)])
+        builder.status("web", on: "n1", .starting)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(decision.transition != nil, "the configuration decodes")
+        #expect(decision.writes["api"] == nil)
+        #expect(decision.writes["web"] == nil)
+        // cache is tied to neither (except in the last case, through api): it goes ahead.
+        #expect((decision.writes["cache"] != nil) == !constraints.contains("cache"))
+    }
+
+    @Test func aGroupWaitsForItsMemberInFlight() throws {
+        let yaml = Self.twoServices + "\ngroups:\n  - {name: stack, members: [web, api]}\n"
+        var builder = Self.threeMembers(yaml)
+        builder.assignment("web", ["n1": (.started, 11)])
+        builder.status("web", on: "n1", .starting)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(decision.writes["api"] == nil)
+        // cache is not in the group: it goes ahead.
+        #expect(decision.writes["cache"] != nil, "\(decision.transition?.actions.map { "\($0.kind) \($0.resource ?? "") \($0.node) \($0.after)" } ?? [])")
     }
 
     @Test func aSettledClusterNeedsNoWrite() {

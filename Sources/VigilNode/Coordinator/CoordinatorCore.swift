@@ -3,10 +3,15 @@ import VigilScheduler
 
 /// The coordinator's decisions, as a pure function of the cluster view (no I/O, no clock).
 ///
-/// The coordinator drives a transition one step at a time: it plans only when every
-/// assignment has settled (the agent reports the assigned state, or a failure) and every
-/// member has reported its probes; it then assigns the plan's actions that wait for nothing
-/// (their predecessors are done, or they would not be in a fresh plan) and waits again.
+/// The coordinator drives a transition one step at a time: it plans only once every member
+/// has reported its probes, and assigns the plan's actions that wait for nothing (their
+/// predecessors are done, or they would not be in a fresh plan). A resource whose
+/// assignment has not settled yet (the agent does not report the assigned state, nor a
+/// failure) is in flight: it gets no new action, and neither does any resource tied to it
+/// by a group, colocation or order (transitively), since their plan depends on how it
+/// ends. Everything else goes ahead, so a slow start delays only what depends on it. The
+/// plan counts an in-flight resource where it is assigned, as if it had got there, so
+/// that what goes ahead is placed around it.
 /// Re-planning from what agents report after every step is what lets a new coordinator
 /// take over mid-transition: it needs no memory of its predecessor's plan.
 public enum CoordinatorCore {
@@ -41,22 +46,36 @@ public enum CoordinatorCore {
         for (node, member) in view.members.sorted(by: { $0.key < $1.key }) where member.record?.ready != true {
             decision.waitingFor.append("\(node) probing")
         }
+        let probing = !decision.waitingFor.isEmpty
+        var inFlight: [String: [String: AssignedRole]] = [:]
         for (resource, record) in records.sorted(by: { $0.key < $1.key }) {
             for (node, entry) in record.nodes.sorted(by: { $0.key < $1.key }) {
                 if view.nodeAdmin[node]?.maintenance == true || lost[node] != nil { continue }
                 let state = view.status[node]?[resource]?.state ?? .stopped
                 if state == .failed || state.satisfies(entry.role, promotable: promotable.contains(resource)) { continue }
                 decision.waitingFor.append("\(resource) on \(node): \(state.rawValue), assigned \(entry.role.rawValue)")
+                inFlight[resource, default: [:]][node] = entry.role
             }
         }
-        guard decision.waitingFor.isEmpty else { return decision }
+        guard !probing else { return decision }
+        let held = tied(to: Set(inFlight.keys), in: config)
 
         let effective = StateBuilder.effectiveConfig(config, view: view)
-        let state = StateBuilder.state(from: view, config: config, now: now)
+        var state = StateBuilder.state(from: view, config: config, now: now)
+        for (resource, nodes) in inFlight {
+            for (node, role) in nodes {
+                switch role {
+                case .stopped: state.resources[resource]?[node] = nil
+                case .started: state.resources[resource, default: [:]][node] = [promotable.contains(resource) ? .unpromoted : .started]
+                case .promoted: state.resources[resource, default: [:]][node] = [.promoted]
+                }
+            }
+        }
         let transition = Scheduler.plan(config: effective, state: state)
         decision.transition = transition
         for action in transition.actions where action.after.isEmpty {
-            guard let resource = action.resource, let incarnation = view.incarnation(of: action.node) else { continue }
+            guard let resource = action.resource, !held.contains(resource), let incarnation = view.incarnation(of: action.node)
+            else { continue }
             let role: AssignedRole
             switch action.kind {
             case .start, .demote: role = .started
@@ -73,5 +92,32 @@ public enum CoordinatorCore {
             decision.writes[resource] = record
         }
         return decision
+    }
+
+    /// `resources` and every resource tied to one of them, transitively, by a group
+    /// (its members), a colocation or an order constraint (which may name groups).
+    static func tied(to resources: Set<String>, in config: ClusterConfig) -> Set<String> {
+        guard !resources.isEmpty else { return [] }
+        var edges: [String: Set<String>] = [:]
+        func link(_ a: String, _ b: String) {
+            edges[a, default: []].insert(b)
+            edges[b, default: []].insert(a)
+        }
+        for group in config.groups {
+            for member in group.members { link(group.name, member) }
+        }
+        for constraint in config.constraints {
+            switch constraint {
+            case .colocation(let colocation): link(colocation.resource, colocation.with)
+            case .order(let order): link(order.first, order.then)
+            case .location: break
+            }
+        }
+        var reached = resources
+        var queue = Array(resources)
+        while let name = queue.popLast() {
+            for next in edges[name] ?? [] where reached.insert(next).inserted { queue.append(next) }
+        }
+        return reached
     }
 }

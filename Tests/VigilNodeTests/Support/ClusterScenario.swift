@@ -82,7 +82,7 @@ final class ClusterScenario {
         memory = try MemoryStore(clock: clock, logger: Self.quiet)
         store = TermCheckingStore(memory, keyspace: keyspace)
         let clock = self.clock
-        ledger = SimLedger(exclusive: Set(Self.primitives), seed: seed) { clock.now.offset }
+        ledger = SimLedger(exclusive: Set(Self.primitives), requires: ["app": "db"], seed: seed) { clock.now.offset }
         trace = SimTrace { clock.now.offset }
         powerSwitch = SimPowerSwitch(ledger: ledger, clock: clock)
         fenceDevices = seed % 2 == 0

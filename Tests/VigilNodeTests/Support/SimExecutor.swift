@@ -21,7 +21,7 @@ struct SimExecutor: ResourceExecutor {
         switch request.action {
         case .start:
             let stopsBefore = ledger.stopCount(resource, on: node)
-            ledger.markActive(resource, on: node, epoch: epoch)
+            ledger.beginStart(resource, on: node, epoch: epoch)
             do {
                 try await clock.sleep(for: min(ledger.duration(forStartOf: resource), request.timeout))
             } catch {

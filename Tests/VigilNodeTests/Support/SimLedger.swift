@@ -21,6 +21,9 @@ final class SimLedger: Sendable {
         /// Bumped by every completed stop, so a start that overlapped a stop can tell.
         var stops: [Key: Int] = [:]
         var slowStarts: Set<String> = []
+        /// Killed (by a fault) and not stopped or started since: the cluster still believes
+        /// it runs until a monitor notices.
+        var killed: [Key: Int] = [:]  // → epoch
         var violations: [String] = []
         var changes = 0
         var rng: SplitMix64
@@ -28,16 +31,34 @@ final class SimLedger: Sendable {
 
     /// The primitives (exclusive resources).
     let exclusive: Set<String>
+    /// Resource → the resource that must already be active on the same node when it starts
+    /// (a mandatory order plus a colocation).
+    let requires: [String: String]
     private let state: Mutex<State>
     private let now: @Sendable () -> Duration
 
-    init(exclusive: Set<String>, seed: UInt64, now: @escaping @Sendable () -> Duration) {
+    init(exclusive: Set<String>, requires: [String: String] = [:], seed: UInt64, now: @escaping @Sendable () -> Duration) {
         self.exclusive = exclusive
+        self.requires = requires
         self.now = now
         self.state = Mutex(State(rng: SplitMix64(seed: seed ^ 0x5EED_1ED6)))
     }
 
-    /// Violations of exclusivity seen so far.
+    /// A start of `resource` on `node` begins: it may run from now on, and what it
+    /// ``requires`` must be running there already.
+    func beginStart(_ resource: String, on node: String, epoch: Int) {
+        if let needed = requires[resource] {
+            state.withLock { state in
+                let key = Key(node: node, resource: needed)
+                // A kill nobody has noticed yet still counts as running: the agents cannot know.
+                guard !state.deadEpochs.contains(epoch), state.active[key] != epoch, state.killed[key] != epoch else { return }
+                state.violations.append("\(resource) started on \(node) while \(needed) was not active there at t=\(now())")
+            }
+        }
+        markActive(resource, on: node, epoch: epoch)
+    }
+
+    /// Violations of exclusivity (and of ``requires``) seen so far.
     var violations: [String] { state.withLock { $0.violations } }
 
     /// How many times the ledger changed (part of the driver's quiescence test).
@@ -84,6 +105,7 @@ final class SimLedger: Sendable {
         state.withLock { state in
             guard !state.deadEpochs.contains(epoch) else { return }
             let key = Key(node: node, resource: resource)
+            state.killed[key] = nil
             guard state.active[key] != epoch else { return }
             state.active[key] = epoch
             state.changes += 1
@@ -101,6 +123,7 @@ final class SimLedger: Sendable {
         state.withLock { state in
             guard !state.deadEpochs.contains(epoch) else { return }
             let key = Key(node: node, resource: resource)
+            state.killed[key] = nil
             state.stops[key, default: 0] += 1
             if state.active.removeValue(forKey: key) != nil { state.changes += 1 }
         }
@@ -119,7 +142,8 @@ final class SimLedger: Sendable {
     func kill(_ resource: String, on node: String) -> Bool {
         state.withLock { state in
             let key = Key(node: node, resource: resource)
-            guard state.active.removeValue(forKey: key) != nil else { return false }
+            guard let epoch = state.active.removeValue(forKey: key) else { return false }
+            state.killed[key] = epoch
             state.changes += 1
             return true
         }
