@@ -106,7 +106,6 @@ extension EtcdStore {
             switch lane {
             case .requests: try await requestGate.withPermit { try await send(requestClient) }
             case .leases: try await send(leaseClient)
-            case .watches: try await send(watchClient)
             }
         let bytes = Array(body.readableBytesView)
         guard status == .ok else {

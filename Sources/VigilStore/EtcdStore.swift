@@ -20,16 +20,20 @@ public final class EtcdStore: ClusterStore {
         var token: String?
     }
 
-    /// Which HTTP client (and connection pool) a request uses. Lease calls have their own,
-    /// so that a burst of writes can never delay a keep-alive (an agent that cannot renew
-    /// its lease in time self-fences); watches hold a connection each for as long as they
-    /// run, and have their own too.
+    /// Which HTTP client (and connection pool) a unary request uses. Lease calls have their
+    /// own, so that a burst of writes can never delay a keep-alive (an agent that cannot
+    /// renew its lease in time self-fences). Watches, which hold a connection each for as
+    /// long as they run, stream through ``watchClient``.
     enum Lane {
-        case requests, leases, watches
+        case requests, leases
     }
 
     /// Connections per endpoint for ``Lane/requests`` (and requests in flight at once).
     static let requestConnections = 16
+    /// Connections per endpoint for ``Lane/leases``.
+    static let leaseConnections = 4
+    /// Connections per endpoint for watches (one per running watch).
+    static let watchConnections = 64
 
     let requestClient: HTTPClient
     let leaseClient: HTTPClient

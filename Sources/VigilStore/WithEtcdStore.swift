@@ -28,7 +28,10 @@ public func withEtcdStore<Result: Sendable>(
         lane.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: lane)
     }
-    let clients = [client(connections: EtcdStore.requestConnections), client(connections: 4), client(connections: 64)]
+    let clients = [
+        client(connections: EtcdStore.requestConnections), client(connections: EtcdStore.leaseConnections),
+        client(connections: EtcdStore.watchConnections),
+    ]
     let store = EtcdStore(
         requestClient: clients[0], leaseClient: clients[1], watchClient: clients[2], configuration: configuration,
         endpoints: endpoints, logger: logger)
