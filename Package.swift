@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "VigilHealth", targets: ["VigilHealth"]),
         .library(name: "VigilAgents", targets: ["VigilAgents"]),
         .executable(name: "vigil-probe-bench", targets: ["vigil-probe-bench"]),
+        .executable(name: "vigil-cgexec", targets: ["vigil-cgexec"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -65,7 +66,7 @@ let package = Package(
         .target(
             name: "VigilNode",
             dependencies: [
-                "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth",
+                "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCommand",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -79,7 +80,8 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilNode", "VigilStore",
+                "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilNode", "VigilStore", "VigilCommand",
+                "vigil-cgexec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -105,7 +107,9 @@ let package = Package(
             pkgConfig: "librabbitmq",
             providers: [.apt(["librabbitmq-dev"])]
         ),
-        // Running commands: process groups, timeouts, bounded output.
+        // Runs a program inside a resource's cgroup (C: it must join before it execs).
+        .executableTarget(name: "vigil-cgexec"),
+        // Running commands: process groups, timeouts, bounded output, cgroups.
         .target(
             name: "VigilCommand",
             dependencies: [
@@ -149,7 +153,7 @@ let package = Package(
         ),
         .testTarget(
             name: "VigilAgentsTests",
-            dependencies: ["VigilAgents", "VigilCommand"],
+            dependencies: ["VigilAgents", "VigilCommand", "vigil-cgexec"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -179,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "VigilNodeTests",
             dependencies: [
-                "VigilNode", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents",
+                "VigilNode", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilCommand", "vigil-cgexec",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

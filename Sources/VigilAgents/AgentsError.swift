@@ -12,6 +12,8 @@ public struct AgentsError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let fileError = Code("fileError")
         /// A fence device or agent is unknown.
         public static let unknownDevice = Code("unknownDevice")
+        /// The watchdog device cannot be opened, set or fed.
+        public static let watchdog = Code("watchdog")
         /// The name of the code.
         public var description: String { name }
     }

@@ -1,3 +1,5 @@
+public import VigilCommand
+
 /// An OCF resource agent instance: `agent: ocf:<provider>:<type>` plus its params.
 public struct OCFAgentSpec: Sendable, Hashable {
     /// The resource (instance) name, exported as `OCF_RESOURCE_INSTANCE`.
@@ -20,6 +22,9 @@ public struct OCFAgentSpec: Sendable, Hashable {
     /// Run the agent inside this named network namespace (`ip netns exec`); `nil` for
     /// the current one. Meant for labs and tests.
     public var namespace: String?
+    /// The cgroup every action runs in (nil: the agent's own). Whatever the agent starts
+    /// stays in it, so a stop can be escalated to killing all of it.
+    public var cgroup: ResourceCgroup?
 
     /// Creates a spec.
     public init(

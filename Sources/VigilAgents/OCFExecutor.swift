@@ -45,6 +45,13 @@ public struct OCFExecutor: ResourceExecutor {
                 code: .notInstalled,
                 output: "\(agent): agent not installed (\(spec.agentPath) is missing or not executable)")
         }
+        if let cgroup = spec.cgroup {
+            do {
+                try cgroup.create()
+            } catch {
+                return ActionResult(code: .genericError, output: "\(agent): \(error.message)")
+            }
+        }
         let promotionFile = "\(runtimeDirectory)/promotion-\(spec.instance.replacingOccurrences(of: "/", with: "_"))-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: promotionFile) }
         var executable = spec.agentPath
@@ -60,7 +67,8 @@ public struct OCFExecutor: ResourceExecutor {
             inheritEnvironment: false,
             workingDirectory: "/",
             timeout: request.timeout,
-            outputLimit: spec.outputLimit
+            outputLimit: spec.outputLimit,
+            cgroup: spec.cgroup
         )
         let result: CommandResult
         do {

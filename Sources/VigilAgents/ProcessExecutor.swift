@@ -109,7 +109,20 @@ public actor ProcessExecutor: ResourceExecutor {
         }
         var options = PlatformOptions()
         options.createSession = true
-        if let ids = checked.ids {
+        var executable = checked.executable
+        var arguments = Array(spec.command.dropFirst())
+        if let cgroup = spec.cgroup {
+            // The helper joins the cgroup as root, then takes the user (a process that is
+            // no longer root could not move itself).
+            do {
+                try cgroup.create()
+                (executable, arguments) = try cgroup.wrap(
+                    executable: executable, arguments: arguments, uid: checked.ids?.uid, gid: checked.ids?.gid)
+            } catch {
+                close(logFD)
+                return ActionResult(code: .genericError, output: "\(spec.name): \(error.message)")
+            }
+        } else if let ids = checked.ids {
             options.userID = ids.uid
             options.groupID = ids.gid
             options.supplementaryGroups = [ids.gid]
@@ -124,7 +137,8 @@ public actor ProcessExecutor: ResourceExecutor {
         let spawned = Promise<Result<Int32, CommandError>>()
         let exit = ExitSignal()
         let spec = self.spec
-        let executable = checked.executable
+        let program = executable
+        let programArguments = arguments
         let fd = logFD
         // Registered before the child can exit, so that its exit is never missed.
         child = Child(generation: generation, processID: 0, exit: exit, task: nil)
@@ -133,8 +147,8 @@ public actor ProcessExecutor: ResourceExecutor {
             var processID: Int32 = 0
             do {
                 let result = try await Subprocess.run(
-                    .path(FilePath(executable)),
-                    arguments: Arguments(Array(spec.command.dropFirst())),
+                    .path(FilePath(program)),
+                    arguments: Arguments(programArguments),
                     environment: .custom(environment),
                     workingDirectory: FilePath(spec.workingDirectory ?? "/"),
                     platformOptions: options,
@@ -150,7 +164,7 @@ public actor ProcessExecutor: ResourceExecutor {
                 case .signaled(let signal): termination = .signaled(Int32(signal))
                 }
             } catch {
-                spawned.fulfill(.failure(CommandError(.spawnFailed, "\(spec.name): cannot start \(executable): \(error)")))
+                spawned.fulfill(.failure(CommandError(.spawnFailed, "\(spec.name): cannot start \(program): \(error)")))
                 exit.fire()
                 return
             }

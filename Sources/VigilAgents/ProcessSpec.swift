@@ -1,3 +1,5 @@
+public import VigilCommand
+
 /// A supervised long-running command (`agent: process`).
 public struct ProcessSpec: Sendable, Hashable {
     /// The resource name (for logs).
@@ -13,6 +15,9 @@ public struct ProcessSpec: Sendable, Hashable {
     public var user: String?
     /// A file that receives stdout and stderr (appended); `nil` discards them.
     public var logFile: String?
+    /// The cgroup the command runs in (nil: the agent's own). Daemons it forks into
+    /// sessions of their own stay in it.
+    public var cgroup: ResourceCgroup?
 
     /// Creates a spec.
     public init(

@@ -23,6 +23,8 @@ public struct Command: Sendable, Hashable {
     public var outputLimit: Int
     /// Directories searched when `executable` is not a path.
     public var searchPath: [String]
+    /// The cgroup the command (and everything it starts) runs in; nil: this process's.
+    public var cgroup: ResourceCgroup?
 
     /// Creates a command.
     public init(
@@ -34,7 +36,8 @@ public struct Command: Sendable, Hashable {
         standardInput: String = "",
         timeout: Duration = .seconds(20),
         outputLimit: Int = 64 * 1024,
-        searchPath: [String] = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+        searchPath: [String] = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"],
+        cgroup: ResourceCgroup? = nil
     ) {
         self.executable = executable
         self.arguments = arguments
@@ -45,5 +48,6 @@ public struct Command: Sendable, Hashable {
         self.timeout = timeout
         self.outputLimit = outputLimit
         self.searchPath = searchPath
+        self.cgroup = cgroup
     }
 }

@@ -12,6 +12,8 @@ public struct CommandError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unknownUser = Code("unknownUser")
         /// A file needed to run the command could not be opened.
         public static let fileError = Code("fileError")
+        /// A cgroup could not be created, joined or emptied.
+        public static let cgroupFailed = Code("cgroupFailed")
         /// A textual name for the code.
         public var description: String { name }
     }

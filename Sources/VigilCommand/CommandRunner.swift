@@ -13,7 +13,8 @@ import Glibc
 /// whole group is killed with SIGKILL, so a hung agent and everything it spawned go
 /// away. Its exit is noticed through the child's pidfd (no polling). Output is read
 /// as it arrives and only the first `outputLimit` bytes are kept, so an agent that
-/// prints megabytes cannot exhaust memory.
+/// prints megabytes cannot exhaust memory. A command with a ``Command/cgroup`` runs in
+/// that cgroup (through `vigil-cgexec`), so nothing it starts can escape it.
 public struct CommandRunner: Sendable {
     private let logger: Logger
     private let clock: any Clock<Duration>
@@ -37,6 +38,11 @@ public struct CommandRunner: Sendable {
                     + (command.executable.contains("/") ? ")" : " in \(command.searchPath.joined(separator: ":")))")
             )
         }
+        var program = path
+        var arguments = command.arguments
+        if let cgroup = command.cgroup {
+            (program, arguments) = try cgroup.wrap(executable: path, arguments: arguments)
+        }
         var options = PlatformOptions()
         options.createSession = true
         options.teardownSequence = [
@@ -51,8 +57,8 @@ public struct CommandRunner: Sendable {
         let result: ExecutionResult<OutputCollector, SequenceOutput, CombinedErrorOutput>
         do {
             result = try await Subprocess.run(
-                .path(FilePath(path)),
-                arguments: Arguments(command.arguments),
+                .path(FilePath(program)),
+                arguments: Arguments(arguments),
                 environment: environment,
                 workingDirectory: command.workingDirectory.map { FilePath($0) },
                 platformOptions: options,

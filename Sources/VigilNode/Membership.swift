@@ -61,6 +61,12 @@ public actor Membership {
     /// The current phase.
     public var phase: MembershipMachine.Phase { machine.phase }
 
+    /// Whether the lease is confirmed now: a member, before its self-fence deadline.
+    public var leaseConfirmed: Bool {
+        guard machine.lease != nil, let deadline = machine.fenceDeadline else { return false }
+        return clock.now() < deadline
+    }
+
     /// How many times this agent has self-fenced.
     public var fences: Int { fenceCount }
 

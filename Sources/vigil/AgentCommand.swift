@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import VigilAgents
+import VigilCommand
 import VigilHealth
 import VigilModel
 import VigilNode
@@ -52,6 +53,31 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
+            "The cgroup2 directory under which each resource gets its own cgroup, or 'off'.",
+            discussion: """
+                Default: vigil.<node> inside the agent's own cgroup (under systemd with Delegate=yes, the unit's \
+                subtree). Everything a resource starts runs in <root>/<resource>: a stop that fails is escalated \
+                to killing that cgroup, a resource counts as stopped only once it is empty, and leftovers of a \
+                crashed agent are found there. 'off' runs resources in the agent's cgroup (stops are then \
+                confirmed only by the agent's own answer).
+                """))
+    var cgroupRoot: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A watchdog device (/dev/watchdog, softdog included) armed before the first exclusive resource starts.",
+            discussion: """
+                It is fed only while the lease is confirmed or nothing exclusive runs, so a node that cannot \
+                confirm its stops before its lease can expire (or whose agent hangs) is reset; peers count a \
+                lost node as stopped after its lease expiry plus this timeout. See docs/agent.md.
+                """))
+    var watchdog: String?
+
+    @Option(help: "The watchdog timeout to set, e.g. 5s (default: the device's own; required for a FIFO test watchdog).")
+    var watchdogTimeout: String?
+
+    @Option(
+        help: ArgumentHelp(
             "Seconds after start when the agent gives back the code pages it used only to start (0: never).",
             discussion: "Clean pages of the vigil binary and its shared libraries; see docs/benchmarks.md."))
     var releaseStartupPagesAfter: Int = 20
@@ -60,16 +86,53 @@ struct AgentCommand: AsyncParsableCommand {
         var logger = Logger(label: "vigil.agent", factory: { StreamLogHandler.standardError(label: $0) })
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         try FileManager.default.createDirectory(atPath: runtimeDir, withIntermediateDirectories: true)
-        let factory = HostResourceFactory(runtimeDirectory: runtimeDir, logger: logger)
+        let name = node ?? (standalone ? nil : ProcessInfo.processInfo.hostName)
+        let factory = HostResourceFactory(
+            runtimeDirectory: runtimeDir, cgroupRoot: try resolveCgroupRoot(node: name ?? "standalone", logger: logger), logger: logger)
         if standalone {
             try await runStandalone(factory: factory, logger: logger)
         } else {
             let (etcdConfiguration, _, cluster) = try connection.resolve()
             let keyspace = Keyspace(cluster: cluster)
-            let name = node ?? ProcessInfo.processInfo.hostName
+            let name = name ?? ProcessInfo.processInfo.hostName
             try await withEtcdStore(etcdConfiguration, logger: logger) { store in
                 try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger)
             }
+        }
+    }
+
+    /// The cgroup root: `--cgroup-root` ('off': none), else the default under the agent's
+    /// own cgroup. A root that cannot be created is an error (resources would run uncontained).
+    private func resolveCgroupRoot(node: String, logger: Logger) throws -> String? {
+        if cgroupRoot == "off" { return nil }
+        guard let root = cgroupRoot ?? CgroupHierarchy.defaultRoot(node: node) else {
+            logger.warning("no cgroup2 file system: resources run in the agent's cgroup; stops are confirmed by the agents' answers only")
+            return nil
+        }
+        do {
+            try ResourceCgroup(path: root).create()
+        } catch {
+            throw CLIError("--cgroup-root: \(error.message) (use --cgroup-root off to run without)")
+        }
+        guard CgroupExec.helperPath != nil else {
+            throw CLIError("vigil-cgexec is not installed beside vigil (or set VIGIL_CGEXEC); use --cgroup-root off to run without cgroups")
+        }
+        return root
+    }
+
+    private func makeWatchdog(logger: Logger) throws -> WatchdogKeeper? {
+        guard let watchdog else { return nil }
+        var timeout: Duration?
+        if let text = watchdogTimeout {
+            guard let parsed = DurationParser.parse(text) else {
+                throw CLIError("--watchdog-timeout: '\(text)' is not a duration (e.g. 500ms, 5s)")
+            }
+            timeout = parsed
+        }
+        do {
+            return try WatchdogKeeper(settings: WatchdogSettings(device: watchdog, timeout: timeout), logger: logger)
+        } catch {
+            throw CLIError("--watchdog: \(error.message)")
         }
     }
 
@@ -113,6 +176,7 @@ struct AgentCommand: AsyncParsableCommand {
             throw CLIError("--listen: \(error)")
         }
         let metrics = AgentMetrics()
+        let watchdogKeeper = try makeWatchdog(logger: logger)
         try await withHealthChecker(logger: logger) { checker in
             let agent = Agent(
                 options: AgentOptions(node: name, address: address ?? listenAddress.description), store: store,
@@ -129,7 +193,7 @@ struct AgentCommand: AsyncParsableCommand {
                 },
                 fencer: DeviceFencer(
                     runner: FenceAgentRunner(logger: logger), searchPath: fenceAgentPath.split(separator: ":").map(String.init)),
-                logger: logger)
+                watchdog: watchdogKeeper, logger: logger)
             let source = AgentStatusSource(agent: agent, metrics: metrics)
             let server = AgentHTTPServer(
                 host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, logger: logger)

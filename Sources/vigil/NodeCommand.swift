@@ -5,8 +5,8 @@ import VigilNode
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Put a node in standby, back online, or in maintenance.",
-        subcommands: [NodeStandbyCommand.self, NodeOnlineCommand.self, NodeMaintenanceCommand.self]
+        abstract: "Put a node in standby, back online, or in maintenance; confirm a lost node down.",
+        subcommands: [NodeStandbyCommand.self, NodeOnlineCommand.self, NodeMaintenanceCommand.self, NodeConfirmDownCommand.self]
     )
 }
 
@@ -52,5 +52,25 @@ struct NodeMaintenanceCommand: AsyncParsableCommand {
         let on = !off
         try await connection.withClient { client in _ = try await client.setNode(name, maintenance: on) }
         print("\(name): maintenance \(on ? "on" : "off")")
+    }
+}
+
+/// `vigil node confirm-down NAME`.
+struct NodeConfirmDownCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "confirm-down",
+        abstract: "Say that a lost, unclean node is down, so its resources are recovered elsewhere.",
+        discussion: """
+            Like Pacemaker's stonith_admin --confirm. Use it only once the node is powered off or its \
+            services are verified stopped: a node confirmed down while it still runs a service makes two \
+            actives. Recorded in nodes/<node>/down with who and when.
+            """)
+
+    @Argument(help: "The node.") var name: String
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        let record = try await connection.withClient { client in try await client.confirmDown(name) }
+        print("\(name): confirmed down (incarnation \(record.member), by \(record.by))")
     }
 }

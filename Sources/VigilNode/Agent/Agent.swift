@@ -32,6 +32,10 @@ public actor Agent {
     private var hasLeft = false
     private var leaveCompleted = false
     private let left: (stream: AsyncStream<Void>, continuation: AsyncStream<Void>.Continuation) = AsyncStream.makeStream()
+    /// The watchdog, when one is configured.
+    public nonisolated let watchdog: WatchdogKeeper?
+    /// The self-fence last reported to the store (`nodes/<node>/down`, reason self-fenced).
+    private var reportedSelfFence: Int64?
 
     /// Creates an agent.
     ///
@@ -41,12 +45,15 @@ public actor Agent {
     ///   - wallClock: the time written in records.
     ///   - reconcilerEvents: told of every operation and failure (metrics).
     ///   - fencer: fences lost nodes while this agent coordinates (`fencing: devices`).
+    ///   - watchdog: the keeper of ``AgentOptions/watchdog`` (made by the caller, which
+    ///     reports a device that cannot be used before the agent starts).
     public init(
         options: AgentOptions, store: any ClusterStore, keyspace: Keyspace, factory: any ResourceHandleFactory,
         clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp = Agent.systemTime,
         healthChecker: HealthChecker? = nil, reconcilerEvents: (@Sendable (ReconcilerEvent) -> Void)? = nil,
-        fencer: (any NodeFencer)? = DeviceFencer(), logger: Logger = Logger(label: "vigil.node")
+        fencer: (any NodeFencer)? = DeviceFencer(), watchdog: WatchdogKeeper? = nil, logger: Logger = Logger(label: "vigil.node")
     ) {
+        self.watchdog = watchdog
         self.options = options
         self.store = store
         self.keyspace = keyspace
@@ -57,12 +64,17 @@ public actor Agent {
         self.logger = logger
         self.latest = ClusterView(keyspace: keyspace)
         self.election = CoordinatorElection(store: store, node: options.node, keyPrefix: keyspace.prefix, logger: logger)
+        var startGate: (@Sendable () async -> String?)?
+        if let watchdog {
+            startGate = { await watchdog.arm() }
+        }
         self.reconciler = Reconciler(
             node: options.node, store: store, keyspace: keyspace, factory: factory, clock: clock, wallClock: wallClock,
-            healthChecker: healthChecker, events: reconcilerEvents, taskExecutor: options.taskExecutor, logger: logger)
+            healthChecker: healthChecker, events: reconcilerEvents, taskExecutor: options.taskExecutor,
+            startGate: startGate, logger: logger)
         self.coordinator = Coordinator(
             store: store, keyspace: keyspace, election: election, node: options.node, wallClock: wallClock, fencer: fencer,
-            taskExecutor: options.taskExecutor, logger: logger)
+            taskExecutor: options.taskExecutor, clock: clock, logger: logger)
     }
 
     /// The wall-clock time now.
@@ -86,14 +98,18 @@ public actor Agent {
         let noQuorumPolicy = initial?.config?.cluster.noQuorumPolicy ?? .stop
         let reconciler = self.reconciler
         let election = self.election
-        let fenceTimeout = max(policy.safetyMargin / 2, .milliseconds(200))
+        // The stops (escalated to a cgroup kill, then confirmed) must end before the lease
+        // can expire: four fifths of the margin, the rest for scheduling.
+        let fenceBudget = ConfirmedStop.Budget.splitting(policy.safetyMargin * 4 / 5)
+        let record = MemberRecord(
+            address: options.address, started: wallClock().description,
+            watchdogTimeoutMs: watchdog.map { Int64($0.timeout / .milliseconds(1)) })
         let membership = Membership(
-            store: store, node: options.node,
-            record: MemberRecord(address: options.address, started: wallClock().description), policy: policy,
+            store: store, node: options.node, record: record, policy: policy,
             keyPrefix: keyspace.prefix, clock: clock, logger: logger
         ) { lease in
             await election.depose()
-            await reconciler.selfFence(lease: lease, everything: noQuorumPolicy == .stop, timeout: fenceTimeout)
+            await reconciler.selfFence(lease: lease, everything: noQuorumPolicy == .stop, budget: fenceBudget)
         }
         self.membership = membership
         logger.info("agent starting", metadata: ["ttl": "\(ttl)", "keyspace": "\(keyspace.prefix)"])
@@ -104,6 +120,9 @@ public actor Agent {
             }
             group.addTask { await self.watchLoop() }
             group.addTask { await self.tickLoop() }
+            if let watchdog = self.watchdog {
+                group.addTask { await Self.feedLoop(watchdog, membership: membership, reconciler: reconciler, clock: self.clock) }
+            }
             group.addTask { [left] in
                 for await _ in left.stream { return }
             }
@@ -116,6 +135,18 @@ public actor Agent {
         }
         await coordinator.shutdown()
         await reconciler.shutdown()
+        await watchdog?.close(holdsExclusive: await reconciler.holdsExclusive)
+    }
+
+    /// Feeds the watchdog by ``WatchdogRule`` until cancelled.
+    private static func feedLoop(
+        _ watchdog: WatchdogKeeper, membership: Membership, reconciler: Reconciler, clock: any Clock<Duration>
+    ) async {
+        let interval = WatchdogRule.feedInterval(timeout: watchdog.timeout)
+        while !Task.isCancelled {
+            await watchdog.tick(leaseConfirmed: await membership.leaseConfirmed, holdsExclusive: await reconciler.holdsExclusive)
+            do { try await clock.sleep(for: interval) } catch { return }
+        }
     }
 
     /// Leaves gracefully: stops local resources (reporting them stopped), resigns the
@@ -214,5 +245,34 @@ public actor Agent {
         }
         if leaving { identity = nil }
         await reconciler.setIdentity(identity)
+        if let identity { await reportSelfFence(from: identity) }
+    }
+
+    /// Once a member again after a self-fence whose stops were all confirmed, records that
+    /// the fenced incarnation ended with nothing running (`nodes/<node>/down`, reason
+    /// self-fenced), so its resources are released without an operator. A self-fence with
+    /// a stop not confirmed is never reported: that node stays unclean.
+    private func reportSelfFence(from identity: ReconcilerIdentity) async {
+        guard let outcome = await reconciler.lastSelfFence, let fenced = outcome.incarnation, outcome.clean,
+            fenced < identity.incarnation, reportedSelfFence != fenced
+        else { return }
+        if let down = latest.nodeDown[options.node], down.member >= fenced {
+            reportedSelfFence = fenced
+            return
+        }
+        let record = NodeDownRecord(member: fenced, reason: .selfFenced, at: wallClock().description, by: options.node)
+        guard let value = try? JSONEncoder().encode(record) else { return }
+        do {
+            let result = try await store.txn(
+                Txn(
+                    compares: [.created(keyspace.member(options.node), at: identity.incarnation)],
+                    success: [.put(key: keyspace.nodeDown(options.node), value: Array(value), lease: nil)]))
+            if result.succeeded {
+                reportedSelfFence = fenced
+                logger.notice("reported the self-fence of an earlier incarnation", metadata: ["incarnation": "\(fenced)"])
+            }
+        } catch {
+            logger.warning("cannot report the self-fence yet", metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -11,8 +11,9 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         public var standby: Bool
         /// Its resources are left alone (`vigil node maintenance`).
         public var maintenance: Bool
-        /// Lost while it may still run resources, and not yet fenced (`fencing: devices`):
-        /// what it ran waits for the fence (Pacemaker's UNCLEAN).
+        /// Lost while it may still run resources, and not yet known down: what it ran waits
+        /// (Pacemaker's UNCLEAN) for a fence (`fencing: devices`), or for its watchdog
+        /// timeout, its own report or an operator's `confirm-down` (`fencing: self`).
         public var unclean: Bool
 
         /// Creates a node line.
@@ -43,6 +44,8 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
     public var resourceOrder: [String]
     /// Whether a configuration has been applied.
     public var configured: Bool
+    /// What an unclean node waits for, in words (text only).
+    public var uncleanWaitsFor: String
 
     /// The status a view shows. Status records of nodes that are not live members are
     /// left out (they are leased and stale); resources not in the configuration too.
@@ -54,6 +57,9 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         nodeOrder = configNodes + view.members.keys.filter { !configNodes.contains($0) }.sorted()
         resourceOrder = view.config?.resources.map(\.name) ?? []
         let lost = view.config.map { StateBuilder.lostNodes(view: view, config: $0) } ?? [:]
+        uncleanWaitsFor =
+            view.config?.cluster.fencing == .devices
+            ? "fence pending" : "not known stopped: waits for its watchdog timeout, its own report, or vigil node confirm-down"
         var nodes: [String: Node] = [:]
         for name in nodeOrder {
             let admin = view.nodeAdmin[name] ?? NodeAdminRecord()
@@ -111,7 +117,7 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         for name in nodeOrder {
             guard let node = nodes[name] else { continue }
             var flags = [node.online ? "online" : "offline"]
-            if node.unclean { flags.append("UNCLEAN (fence pending)") }
+            if node.unclean { flags.append("UNCLEAN (\(uncleanWaitsFor))") }
             if node.standby { flags.append("standby") }
             if node.maintenance { flags.append("maintenance") }
             lines.append("  " + name.padded(to: nodeWidth) + "  " + flags.joined(separator: ", "))

@@ -34,6 +34,15 @@ public actor Coordinator {
     /// Node → the incarnation this coordinator fenced last (a view that does not show the
     /// record yet must not fence it twice).
     private var fenced: [String: Int64] = [:]
+    private let clock: StoreClock
+    /// Lost nodes' watchdog timeouts and when they were first seen lost (tracked on every
+    /// agent, so that a newly elected coordinator knows them).
+    private var watchdogRelease = WatchdogRelease()
+    /// Node → the incarnation released by its watchdog timeout (written once).
+    private var watchdogReleased: [String: Int64] = [:]
+    /// Wakes the coordinator when the next watchdog timeout passes.
+    private var watchdogWakeup: Task<Void, Never>?
+    private var watchdogWakeupAt: Duration?
 
     /// Creates the coordinator runtime of `node`.
     ///
@@ -43,8 +52,9 @@ public actor Coordinator {
     public init(
         store: any ClusterStore, keyspace: Keyspace, election: CoordinatorElection, node: String,
         wallClock: @escaping @Sendable () -> Timestamp, fencer: (any NodeFencer)? = nil, taskExecutor: (any TaskExecutor)? = nil,
-        logger: Logger = Logger(label: "vigil.node.coordinator")
+        clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "vigil.node.coordinator")
     ) {
+        self.clock = StoreClock(clock)
         self.fencer = fencer
         self.taskExecutor = taskExecutor
         self.store = store
@@ -64,8 +74,15 @@ public actor Coordinator {
     /// - Returns: the number of assignments written.
     @discardableResult
     public func update(view: ClusterView? = nil) async -> Int {
-        if let view { lastView = view }
+        if let view {
+            lastView = view
+            if let config = view.config {
+                let lost = StateBuilder.lostNodes(view: view, config: config).mapValues(\.member)
+                watchdogRelease.observe(members: view.members, lost: lost, now: clock.now())
+            }
+        }
         guard let view = lastView, let term = await election.term else { return 0 }
+        if view.config?.cluster.fencing == .self { await releaseByWatchdog(view: view, term: term) }
         // Wait until the view includes our own last writes, so no step is written twice.
         guard view.revision >= awaitingRevision else { return 0 }
         let decision = CoordinatorCore.decide(view: view, term: term, now: wallClock())
@@ -104,8 +121,45 @@ public actor Coordinator {
         return written
     }
 
+    /// Records `nodes/<node>/down` (reason watchdog) for lost nodes whose watchdog timeout
+    /// has passed since their lease expired, and wakes itself for the next one due.
+    private func releaseByWatchdog(view: ClusterView, term: Int64) async {
+        let (orders, next) = watchdogRelease.due(now: clock.now())
+        for order in orders where watchdogReleased[order.node] != order.member {
+            if let down = view.nodeDown[order.node], down.member >= order.member { continue }
+            let record = NodeDownRecord(
+                member: order.member, reason: .watchdog, at: wallClock().description, by: "\(node): lease expired + watchdog timeout")
+            guard let value = try? JSONEncoder().encode(record) else { continue }
+            let message = "\(order.node): lease expired and its watchdog timeout passed: counted as stopped"
+            do {
+                let result = try await election.guardedTxn(
+                    Txn(success: [
+                        .put(key: keyspace.nodeDown(order.node), value: Array(value), lease: nil),
+                        eventOp(resource: nil, kind: "watchdog-expired", message: message),
+                    ]))
+                if result.succeeded {
+                    watchdogReleased[order.node] = order.member
+                    awaitingRevision = max(awaitingRevision, result.revision)
+                    logger.critical("lost node released by its watchdog timeout", metadata: ["target": "\(order.node)"])
+                }
+            } catch {
+                logger.warning("watchdog release not recorded", metadata: ["target": "\(order.node)", "error": "\(error)"])
+            }
+        }
+        guard let next, next != watchdogWakeupAt else { return }
+        watchdogWakeupAt = next
+        watchdogWakeup?.cancel()
+        let clock = self.clock
+        watchdogWakeup = Task(executorPreference: taskExecutor) { [weak self] in
+            do { try await clock.sleepUntil(next) } catch { return }
+            await self?.update()
+        }
+    }
+
     /// Cancels the fences in flight and waits for them (the agent is stopping).
     public func shutdown() async {
+        watchdogWakeup?.cancel()
+        await watchdogWakeup?.value
         let running = fencing.keys.sorted().compactMap { fencing[$0] }
         fencing.removeAll()
         for task in running { task.cancel() }

@@ -20,10 +20,13 @@ public enum CoordinatorCore {
         var decision = CoordinatorDecision()
         guard let config = view.config else { return decision }
         let promotable = Set(config.resources.filter(\.isPromotable).map(\.name))
-        // Lost nodes that may still run resources (fencing: devices) are fenced first; their
-        // entries stay, as the evidence of what may run there, until the fence is recorded.
+        // Lost nodes that may still run resources are fenced first (fencing: devices), or
+        // wait for their watchdog, their own report or an operator (fencing: self); their
+        // entries stay, as the evidence of what may run there, until they are known down.
         let lost = StateBuilder.lostNodes(view: view, config: config)
-        decision.fences = lost.sorted { $0.key < $1.key }.map { FenceOrder(node: $0.key, member: $0.value.member) }
+        if config.cluster.fencing == .devices {
+            decision.fences = lost.sorted { $0.key < $1.key }.map { FenceOrder(node: $0.key, member: $0.value.member) }
+        }
 
         // Entries for nodes that are gone, or for an agent's earlier incarnation, are void;
         // a `stopped` entry the agent reports done is dropped (so that a `stopped` entry

@@ -1,5 +1,6 @@
 public import Logging
 import VigilAgents
+import VigilCommand
 public import VigilModel
 
 /// Makes handles that run resources on this host: OCF agents, supervised processes and
@@ -9,18 +10,25 @@ public struct HostResourceFactory: ResourceHandleFactory {
     public var runtimeDirectory: String
     /// The executors' logger.
     public var logger: Logger
+    /// The directory under which each resource that runs processes gets its cgroup
+    /// (`<root>/<resource>`); nil runs them in the agent's own cgroup.
+    public var cgroupRoot: String?
 
     /// Creates a factory.
-    public init(runtimeDirectory: String, logger: Logger) {
+    public init(runtimeDirectory: String, cgroupRoot: String? = nil, logger: Logger) {
         self.runtimeDirectory = runtimeDirectory
+        self.cgroupRoot = cgroupRoot
         self.logger = logger
     }
 
     /// The handle for `resource`.
     public func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilNodeError) -> ResourceHandle {
+        let cgroup = cgroupRoot.flatMap { root in
+            ResourceMapping.runsProcesses(resource) ? ResourceCgroup(path: root + "/" + CgroupHierarchy.sanitized(resource.name)) : nil
+        }
         let executor = try ResourceMapping.executor(
-            for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtimeDirectory, logger: logger)
+            for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtimeDirectory, cgroup: cgroup, logger: logger)
         let events = (executor as? ProcessExecutor)?.events
-        return ResourceHandle(executor: executor, processEvents: events, probes: ResourceMapping.probes(for: resource))
+        return ResourceHandle(executor: executor, processEvents: events, probes: ResourceMapping.probes(for: resource), cgroup: cgroup)
     }
 }

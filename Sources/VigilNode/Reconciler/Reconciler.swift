@@ -27,6 +27,7 @@ public actor Reconciler {
     private let healthChecker: HealthChecker?
     private let metrics: (@Sendable (ReconcilerEvent) -> Void)?
     private let taskExecutor: (any TaskExecutor)?
+    private let startGate: (@Sendable () async -> String?)?
     private let logger: Logger
 
     private var view: ClusterView
@@ -56,12 +57,16 @@ public actor Reconciler {
     ///   - healthChecker: runs health probes; nil runs none (simulation).
     ///   - events: told about every finished operation and failure (metrics).
     ///   - taskExecutor: where operations and process watchers run (nil: the global executor).
+    ///   - startGate: asked before an exclusive resource starts or is promoted (the
+    ///     watchdog is armed there); a reason returned fails the start.
     public init(
         node: String, store: any ClusterStore, keyspace: Keyspace, factory: any ResourceHandleFactory,
         clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp,
         healthChecker: HealthChecker? = nil, events: (@Sendable (ReconcilerEvent) -> Void)? = nil,
-        taskExecutor: (any TaskExecutor)? = nil, logger: Logger = Logger(label: "vigil.node.reconciler")
+        taskExecutor: (any TaskExecutor)? = nil, startGate: (@Sendable () async -> String?)? = nil,
+        logger: Logger = Logger(label: "vigil.node.reconciler")
     ) {
+        self.startGate = startGate
         self.node = node
         self.store = store
         self.keyspace = keyspace
@@ -111,10 +116,16 @@ public actor Reconciler {
     }
 
     /// Self-fence: stops every exclusive resource now (every resource when `everything`),
-    /// bounded by `timeout` each, and acts on no assignment until a new identity is set.
-    public func selfFence(lease: Int64, everything: Bool, timeout: Duration) async {
+    /// within `budget` each (``ConfirmedStop``: a stop that fails or hangs is escalated to
+    /// killing the resource's cgroup), and acts on no assignment until a new identity is
+    /// set. A resource whose stop is not confirmed stays `failed`: the outcome
+    /// (``lastSelfFence``) says whether the node may be reported down.
+    /// - Returns: whether every stop was confirmed.
+    @discardableResult
+    public func selfFence(lease: Int64, everything: Bool, budget: ConfirmedStop.Budget) async -> Bool {
         fencedLeases.insert(lease)
         fenceEpoch += 1
+        let incarnation = identity?.incarnation
         if let current = identity?.lease { fencedLeases.insert(current) }
         identity = nil
         readyReported = nil
@@ -125,22 +136,51 @@ public actor Reconciler {
         // below must end before the lease can expire. A start that still completes is
         // stopped again when it does (``finish``: fenced while it ran).
         for name in victims { operations[name]?.cancel() }
-        await withTaskGroup(of: Void.self) { group in
+        let confirmed = await withTaskGroup(of: (String, ConfirmedStop.Outcome).self, returning: [String: ConfirmedStop.Outcome].self) {
+            group in
             for name in victims {
                 guard var local = locals[name] else { continue }
                 local.generation += 1
                 locals[name] = local
                 let executor = local.handle.executor
-                group.addTask {
-                    _ = await executor.perform(ActionRequest(.stop, timeout: timeout))
-                }
+                let cgroup = local.handle.cgroup
+                group.addTask { (name, await ConfirmedStop.perform(executor: executor, cgroup: cgroup, budget: budget)) }
             }
+            var outcomes: [String: ConfirmedStop.Outcome] = [:]
+            for await (name, outcome) in group { outcomes[name] = outcome }
+            return outcomes
         }
+        var unconfirmed: [String] = []
         for name in victims {
-            locals[name]?.state = .stopped
+            let outcome = confirmed[name]
             locals[name]?.since = wallClock().description
             locals[name]?.health = nil
+            if outcome?.confirmed == true {
+                locals[name]?.state = .stopped
+            } else {
+                unconfirmed.append(name)
+                locals[name]?.state = .failed
+                locals[name]?.message = "self-fence: stop not confirmed: \(outcome?.result.output ?? "?")"
+            }
         }
+        // An earlier fence of the same incarnation that left something unconfirmed stays so.
+        let earlier = lastSelfFence.flatMap { $0.incarnation == incarnation ? $0.unconfirmed : nil } ?? []
+        lastSelfFence = SelfFenceOutcome(incarnation: incarnation, unconfirmed: Array(Set(earlier + unconfirmed)).sorted())
+        if unconfirmed.isEmpty {
+            logger.critical("self-fence: every stop confirmed", metadata: ["resources": "\(victims)"])
+        } else {
+            logger.critical("self-fence: stop NOT confirmed; this node stays unclean", metadata: ["resources": "\(unconfirmed)"])
+        }
+        return unconfirmed.isEmpty
+    }
+
+    /// The outcome of the last self-fence (nil: none yet).
+    public private(set) var lastSelfFence: SelfFenceOutcome?
+
+    /// Whether any exclusive resource may be running here (or is being started or stopped):
+    /// what a watchdog must cover.
+    public var holdsExclusive: Bool {
+        locals.values.contains { $0.isExclusive && ($0.isActive || $0.busy != nil) }
     }
 
     /// Stops every active resource (graceful leave), each bounded by its stop timeout.
@@ -160,10 +200,11 @@ public actor Reconciler {
                 local.generation += 1
                 locals[name] = local
                 let executor = local.handle.executor
-                let timeout = local.config.monitor.timeout
+                let cgroup = local.handle.cgroup
+                let budget = Self.stopBudget(local.config)
                 group.addTask {
-                    let result = await executor.perform(ActionRequest(.stop, timeout: max(timeout, .seconds(20))))
-                    return (name, result.code == .success)
+                    let outcome = await ConfirmedStop.perform(executor: executor, cgroup: cgroup, budget: budget)
+                    return (name, outcome.confirmed)
                 }
             }
             var stopped: Set<String> = []
@@ -283,6 +324,10 @@ public actor Reconciler {
         }
         locals[name] = local
         let executor = local.handle.executor
+        let cgroup = local.handle.cgroup
+        let budget = Self.stopBudget(local.config)
+        let exclusive = local.isExclusive
+        let gate = startGate
         let timeout = operation == .probe ? local.config.monitor.timeout : max(local.config.monitor.timeout, .seconds(20))
         let action: AgentAction =
             switch operation {
@@ -300,9 +345,52 @@ public actor Reconciler {
                 await self.abandon(operation, on: name, previous: previous)
                 return
             }
-            let result = await executor.perform(ActionRequest(action, timeout: timeout))
+            if operation == .start || operation == .promote, exclusive, let gate, let refusal = await gate() {
+                let result = ActionResult(code: .genericError, output: "not started: \(refusal)")
+                await self.finish(operation, on: name, result: result, previous: previous, epoch: epoch)
+                return
+            }
+            var result: ActionResult
+            if operation == .stop {
+                let outcome = await ConfirmedStop.perform(executor: executor, cgroup: cgroup, budget: budget)
+                result = outcome.result
+                if outcome.confirmed {
+                    result.code = .success
+                } else if result.code == .success {
+                    result.code = .genericError
+                    result.output += "\n[vigil: stop not confirmed: the cgroup is not empty]"
+                }
+            } else {
+                result = await executor.perform(ActionRequest(action, timeout: timeout))
+                if operation == .probe, result.code == .notRunning, let cgroup, cgroup.isPopulated {
+                    // Not running by the agent's account, yet processes are left (a previous
+                    // incarnation's, after an agent crash): they go before anything starts.
+                    let leftovers = cgroup.processIDs
+                    let emptied = await cgroup.killAndWait(timeout: budget.kill)
+                    await self.leftoversKilled(name, leftovers, emptied: emptied)
+                    if !emptied {
+                        result.code = .genericError
+                        result.output += "\n[vigil: leftover processes \(leftovers) in \(cgroup.path) survived SIGKILL]"
+                    }
+                }
+            }
             await self.finish(operation, on: name, result: result, previous: previous, epoch: epoch)
         }
+    }
+
+    /// The budget of a stop outside a self-fence: the agent's stop as before (the monitor
+    /// timeout, at least 20 s), 5 s to empty the cgroup, the same again to confirm.
+    static func stopBudget(_ config: ResourceConfig) -> ConfirmedStop.Budget {
+        let stop = max(config.monitor.timeout, .seconds(20))
+        return ConfirmedStop.Budget(stop: stop, kill: .seconds(5), confirm: stop)
+    }
+
+    private func leftoversKilled(_ name: String, _ processes: [Int32], emptied: Bool) async {
+        let message = "killed leftover processes \(processes) of an earlier run\(emptied ? "" : " (some survived)")"
+        logger.warning("\(message)", metadata: ["resource": "\(name)"])
+        guard let identity else { return }
+        _ = try? await store.txn(
+            Txn(compares: [memberGuard(identity)], success: [eventOp(resource: name, kind: "leftovers-killed", message: message)]))
     }
 
     /// Whether a start or promote begun at fence epoch `epoch` may still run: not when the

@@ -1,4 +1,5 @@
 public import VigilAgents
+public import VigilCommand
 public import VigilHealth
 public import VigilModel
 
@@ -11,12 +12,20 @@ public struct ResourceHandle: Sendable {
     public var processEvents: AsyncStream<ProcessEvent>?
     /// The resource's health probes.
     public var probes: [ProbeSpec]
+    /// The cgroup everything the resource starts runs in (nil: the kind runs no process
+    /// of its own, or cgroups are off): a stop that fails is escalated to killing it, and
+    /// the resource counts as stopped only once it is empty.
+    public var cgroup: ResourceCgroup?
 
     /// Creates a handle.
-    public init(executor: any ResourceExecutor, processEvents: AsyncStream<ProcessEvent>? = nil, probes: [ProbeSpec] = []) {
+    public init(
+        executor: any ResourceExecutor, processEvents: AsyncStream<ProcessEvent>? = nil, probes: [ProbeSpec] = [],
+        cgroup: ResourceCgroup? = nil
+    ) {
         self.executor = executor
         self.processEvents = processEvents
         self.probes = probes
+        self.cgroup = cgroup
     }
 }
 

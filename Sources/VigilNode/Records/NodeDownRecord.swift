@@ -1,10 +1,12 @@
 /// The value of `nodes/<node>/down`: how a node's last incarnation ended, when that is
 /// known to have left nothing running.
 ///
-/// Written by the agent itself at the end of a graceful leave (every resource stopped), or
-/// by the coordinator once a fence device has fenced the node. With `fencing: devices`, a
+/// Written by the agent itself at the end of a graceful leave (every resource stopped) or
+/// once it can report a self-fence whose stops were all confirmed, by the coordinator once
+/// a fence device has fenced the node or its watchdog timeout has passed after its lease
+/// expired, or by an operator (`vigil node confirm-down`). Unless fencing is `disabled`, a
 /// node whose incarnation holds assignments but is neither a member nor recorded here is
-/// *unclean*: it may still run what it was assigned, and its resources wait for a fence.
+/// *unclean*: it may still run what it was assigned, and its resources wait.
 public struct NodeDownRecord: Codable, Sendable, Hashable {
     /// How the incarnation ended.
     public enum Reason: String, Codable, Sendable, Hashable {
@@ -12,6 +14,14 @@ public struct NodeDownRecord: Codable, Sendable, Hashable {
         case left
         /// Fenced by a fence device.
         case fenced
+        /// The node fenced itself and confirmed every stop (reported when it could reach
+        /// the store again).
+        case selfFenced = "self-fenced"
+        /// Its lease expired and its watchdog timeout passed since (the watchdog has reset
+        /// it if it still ran anything exclusive).
+        case watchdog
+        /// An operator said it is down (`vigil node confirm-down`).
+        case confirmed
     }
 
     /// The incarnation that ended (the create revision of its `members/<node>` key).

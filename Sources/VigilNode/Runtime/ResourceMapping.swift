@@ -1,5 +1,6 @@
 public import Logging
 public import VigilAgents
+public import VigilCommand
 public import VigilHealth
 public import VigilModel
 
@@ -7,23 +8,35 @@ public import VigilModel
 public enum ResourceMapping {
     /// The executor for `resource` on this host.
     public static func executor(
-        for resource: ResourceConfig, nodeCount: Int, runtimeDirectory: String, logger: Logger
+        for resource: ResourceConfig, nodeCount: Int, runtimeDirectory: String, cgroup: ResourceCgroup? = nil, logger: Logger
     ) throws(VigilNodeError) -> any ResourceExecutor {
         switch (resource.agent, resource.params) {
         case (.ocf, _):
-            let spec = try ocfSpec(for: resource, nodeCount: nodeCount)
+            var spec = try ocfSpec(for: resource, nodeCount: nodeCount)
+            spec.cgroup = cgroup
             do {
                 return try OCFExecutor(spec: spec, runtimeDirectory: runtimeDirectory, logger: logger)
             } catch {
                 throw VigilNodeError(.unsupported, "\(resource.name): \(error)")
             }
         case (.process, .process(let params)):
-            return ProcessExecutor(spec: processSpec(name: resource.name, params), logger: logger)
+            var spec = processSpec(name: resource.name, params)
+            spec.cgroup = cgroup
+            return ProcessExecutor(spec: spec, logger: logger)
         case (.vip, .vip(let params)):
             return VIPExecutor(
                 spec: VIPSpec(name: resource.name, ip: params.ip, cidr: params.cidr, interface: params.interface), logger: logger)
         default:
             throw VigilNodeError(.unsupported, "\(resource.name): agent \(resource.agent) cannot be run on this host yet")
+        }
+    }
+
+    /// Whether the kind runs processes of its own (and so gets a cgroup): OCF agents and
+    /// supervised processes do; a VIP is only an address.
+    public static func runsProcesses(_ resource: ResourceConfig) -> Bool {
+        switch resource.agent {
+        case .vip: false
+        case .ocf, .process, .galera, .rabbitmq: true
         }
     }
 

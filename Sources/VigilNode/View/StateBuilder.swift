@@ -11,10 +11,9 @@ public enum StateBuilder {
     ///
     /// - Only nodes of `config` count. A node is online when it has a live member key
     ///   (`members/<node>`); `standby` and `maintenance` come from `nodes/<node>/admin`.
-    ///   A node of ``lostNodes(view:config:)`` (only with `fencing: devices`) is `unclean`
-    ///   and runs, as far as the scheduler knows, what it was assigned; any other node
-    ///   without a member is offline: with `fencing: self` its lease has expired, so it
-    ///   stopped its resources itself before, and with `disabled` that is assumed.
+    ///   A node of ``lostNodes(view:config:)`` is `unclean` and runs, as far as the
+    ///   scheduler knows, what it was assigned; any other node without a member is offline
+    ///   (known down, or nothing was assigned to it; with `fencing: disabled` assumed).
     /// - Resources come from `status/<node>/<resource>` of live members only (status keys
     ///   are leased, a record of a node that is not a member is stale) and of configured
     ///   resources only. `starting` and `stopping` count as running (`started`; for a
@@ -63,15 +62,16 @@ public enum StateBuilder {
         return state
     }
 
-    /// The nodes that are gone but may still run what they were assigned, with
-    /// `fencing: devices` (otherwise none): a configured node without a live member that
-    /// has assignment entries for an incarnation later than its `nodes/<node>/down` record
-    /// (a graceful leave or a fence). Such a node is unclean until a fence device has
-    /// fenced it. Only its latest incarnation counts. An entry with role `stopped` counts
+    /// The nodes that are gone but may still run what they were assigned, unless fencing is
+    /// `disabled` (then none): a configured node without a live member that has assignment
+    /// entries for an incarnation later than its `nodes/<node>/down` record. Such a node is
+    /// unclean until that record says it is down: a fence device fenced it, it reported a
+    /// confirmed self-fence, its watchdog timeout passed after its lease expired, or an
+    /// operator confirmed it down. Silence alone proves nothing. Only its latest incarnation counts. An entry with role `stopped` counts
     /// too: the coordinator removes a `stopped` entry once the agent reports the resource
     /// stopped, so one that remains is a stop not known to have happened.
     public static func lostNodes(view: ClusterView, config: ClusterConfig) -> [String: LostNode] {
-        guard config.cluster.fencing == .devices else { return [:] }
+        guard config.cluster.fencing != .disabled else { return [:] }
         let configured = Set(config.nodes.map(\.name))
         var lost: [String: LostNode] = [:]
         for (resource, assignment) in view.assignments {
