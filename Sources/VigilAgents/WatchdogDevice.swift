@@ -11,7 +11,7 @@ import Glibc
 ///
 /// A FIFO is accepted as well (a test watchdog: a process on the other end that kills
 /// the node when it is not fed); its timeout must then be given, since it cannot be asked.
-public final class WatchdogDevice: Sendable {
+public final class WatchdogDevice: Watchdog {
     /// The device path.
     public let path: String
     /// The timeout in force.

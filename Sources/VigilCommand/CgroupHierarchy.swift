@@ -41,9 +41,13 @@ public enum CgroupHierarchy {
     /// cgroups: `vigil.<node>` inside its own cgroup (under systemd with `Delegate=yes`,
     /// the unit's delegated subtree). Nil when there is no cgroup2 file system.
     public static func defaultRoot(node: String) -> String? {
+        ownDirectory.map { $0 + "/vigil." + sanitized(node) }
+    }
+
+    /// This process's own cgroup directory in the cgroup2 file system (nil without one).
+    public static var ownDirectory: String? {
         guard let mount = mountPoint(), let own = ownCgroup() else { return nil }
-        let base = own == "/" ? mount : mount + own
-        return base + "/vigil." + sanitized(node)
+        return own == "/" ? mount : mount + own
     }
 
     /// A name safe as one cgroup directory: `/` and NUL become `_`, and names the kernel

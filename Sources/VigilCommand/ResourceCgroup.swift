@@ -99,6 +99,23 @@ public struct ResourceCgroup: Sendable, Hashable, CustomStringConvertible {
         return rmdir(path) == 0
     }
 
+    /// Kills everything in the cgroup and the cgroups below it, then removes them all,
+    /// deepest first. Returns whether the tree is gone.
+    @discardableResult
+    public func removeTree(timeout: Duration = .seconds(5)) async -> Bool {
+        guard exists else { return true }
+        _ = await killAndWait(timeout: timeout)
+        let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for child in children.sorted() {
+            var isDirectory: ObjCBool = false
+            let childPath = path + "/" + child
+            if FileManager.default.fileExists(atPath: childPath, isDirectory: &isDirectory), isDirectory.boolValue {
+                await ResourceCgroup(path: childPath).removeTree(timeout: timeout)
+            }
+        }
+        return remove()
+    }
+
     /// The program and arguments that run `executable arguments` inside this cgroup, as
     /// `uid`/`gid` when given.
     /// - Throws: `CommandError` (`notInstalled`) when the `vigil-cgexec` helper is missing.

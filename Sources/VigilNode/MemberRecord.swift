@@ -9,15 +9,10 @@ public struct MemberRecord: Codable, Hashable, Sendable {
     /// (the coordinator plans nothing while a member is not ready).
     public var ready: Bool?
 
-    /// The node's watchdog timeout in milliseconds, when it runs one: peers count this
-    /// node as stopped only once its lease has expired and this long more has passed.
-    public var watchdogTimeoutMs: Int64?
-
     /// Creates a record.
-    public init(address: String, started: String, ready: Bool? = nil, watchdogTimeoutMs: Int64? = nil) {
+    public init(address: String, started: String, ready: Bool? = nil) {
         self.address = address
         self.started = started
         self.ready = ready
-        self.watchdogTimeoutMs = watchdogTimeoutMs
     }
 }

@@ -20,6 +20,7 @@ public actor Membership {
 
     private let store: any ClusterStore
     private let record: MemberRecord
+    private let joinOps: [TxnOp]
     private let clock: StoreClock
     private let selfFence: @Sendable (Int64) async -> Void
     private let logger: Logger
@@ -36,13 +37,16 @@ public actor Membership {
     ///   - keyPrefix: the cluster's key prefix (e.g. `/vigil/prod/`), prepended to `members/`.
     ///   - clock: the clock renewals and the self-fence deadline are measured on.
     ///   - logger: for joins, renewal failures and fences.
+    ///   - joinOps: written (not leased) in the transaction that creates the member key, so
+    ///     their mod revision is the incarnation (the node's watchdog record).
     ///   - selfFence: called with the lost lease when the agent must stop its exclusive
     ///     resources now; it should return promptly.
     public init(
         store: any ClusterStore, node: String, record: MemberRecord, policy: MembershipPolicy, keyPrefix: String = "",
         clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "vigil.node.membership"),
-        selfFence: @escaping @Sendable (Int64) async -> Void
+        joinOps: [TxnOp] = [], selfFence: @escaping @Sendable (Int64) async -> Void
     ) {
+        self.joinOps = joinOps
         self.store = store
         self.node = node
         self.key = "\(keyPrefix)members/\(node)"
@@ -167,7 +171,7 @@ public actor Membership {
         do {
             result = .success(
                 try await Self.register(
-                    store: store, key: key, value: value, ttl: machine.policy.ttl, retired: retired, clock: clock))
+                    store: store, key: key, value: value, ttl: machine.policy.ttl, retired: retired, extra: joinOps, clock: clock))
         } catch {
             result = .failure(error)
         }
@@ -193,7 +197,8 @@ public actor Membership {
     /// under it; returns the lease and when its grant was sent. Returns nil (after revoking
     /// the new lease) when the key exists under another lease.
     private static func register(
-        store: any ClusterStore, key: String, value: [UInt8], ttl: Duration, retired: Set<Int64>, clock: StoreClock
+        store: any ClusterStore, key: String, value: [UInt8], ttl: Duration, retired: Set<Int64>, extra: [TxnOp],
+        clock: StoreClock
     ) async throws -> (lease: Lease, grantSentAt: Duration)? {
         for old in retired.sorted() {
             try? await store.revokeLease(old)
@@ -203,7 +208,7 @@ public actor Membership {
         let result = try await store.txn(
             Txn(
                 compares: [.absent(key)],
-                success: [.put(key: key, value: value, lease: lease.id)],
+                success: [.put(key: key, value: value, lease: lease.id)] + extra,
                 failure: [.get(.key(key))]
             ))
         if result.succeeded { return (lease, grantSentAt) }

@@ -130,7 +130,7 @@ struct AgentCommand: AsyncParsableCommand {
             timeout = parsed
         }
         do {
-            return try WatchdogKeeper(settings: WatchdogSettings(device: watchdog, timeout: timeout), logger: logger)
+            return try WatchdogKeeper.device(WatchdogSettings(device: watchdog, timeout: timeout), logger: logger)
         } catch {
             throw CLIError("--watchdog: \(error.message)")
         }

@@ -178,13 +178,42 @@ struct CoordinatorCoreTests {
         #expect(record.nodes.values.filter { $0.role == .started }.count == 1)
     }
 
-    @Test func aLostNodesServiceIsStartedElsewhere() throws {
+    /// n1 (incarnation 11) ran web and is gone, under `fencing: FENCING`.
+    static func lostUnder(_ fencing: String, _ down: NodeDownRecord? = nil) -> ViewBuilder {
         var builder = ViewBuilder()
-        builder.config(Self.oneService)
+        builder.config(oneService.replacingOccurrences(of: "{name: t}", with: "{name: t, fencing: \(fencing)}"))
         builder.member("n2", incarnation: 12)
         builder.member("n3", incarnation: 13)
         builder.assignment("web", ["n1": (.started, 11)])
-        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        if let down { builder.json(keyspace.nodeDown("n1"), down) }
+        return builder
+    }
+
+    @Test func withFencingDisabledALostNodesServiceIsStartedElsewhere() throws {
+        let decision = CoordinatorCore.decide(view: Self.lostUnder("disabled").view, term: 7, now: nil)
+        let record = try #require(decision.writes["web"])
+        #expect(record.nodes["n1"] == nil)
+        #expect(record.nodes.values.map(\.role) == [.started])
+    }
+
+    /// Under `fencing: self`, silence proves nothing: the lost node is unclean, nothing is
+    /// fenced through a device, and its service waits until the node is known down.
+    @Test func withSelfFencingALostNodesServiceWaitsUntilItIsKnownDown() throws {
+        let view = Self.lostUnder("self").view
+        let decision = CoordinatorCore.decide(view: view, term: 7, now: nil)
+        #expect(decision.fences.isEmpty, "no device to run")
+        #expect(decision.writes.isEmpty, "web must not start elsewhere yet")
+        let state = StateBuilder.state(from: view, config: try #require(view.config), now: nil)
+        #expect(state.nodes["n1"]?.unclean == true)
+        #expect(state.resources["web"]?["n1"] == [.started])
+        let status = ClusterStatus(view: view)
+        #expect(status.text.contains("UNCLEAN (not known stopped: waits for its watchdog timeout, its own report, or vigil node confirm-down)"))
+    }
+
+    @Test(arguments: [NodeDownRecord.Reason.watchdog, .selfFenced, .confirmed, .left])
+    func withSelfFencingAKnownDownNodesServiceIsStartedElsewhere(reason: NodeDownRecord.Reason) throws {
+        let view = Self.lostUnder("self", NodeDownRecord(member: 11, reason: reason, at: "t", by: "x")).view
+        let decision = CoordinatorCore.decide(view: view, term: 7, now: nil)
         let record = try #require(decision.writes["web"])
         #expect(record.nodes["n1"] == nil)
         #expect(record.nodes.values.map(\.role) == [.started])

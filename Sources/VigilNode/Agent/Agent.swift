@@ -101,12 +101,16 @@ public actor Agent {
         // The stops (escalated to a cgroup kill, then confirmed) must end before the lease
         // can expire: four fifths of the margin, the rest for scheduling.
         let fenceBudget = ConfirmedStop.Budget.splitting(policy.safetyMargin * 4 / 5)
-        let record = MemberRecord(
-            address: options.address, started: wallClock().description,
-            watchdogTimeoutMs: watchdog.map { Int64($0.timeout / .milliseconds(1)) })
+        let record = MemberRecord(address: options.address, started: wallClock().description)
+        // The watchdog record goes with every join, and goes away when there is none: peers
+        // must never wait on (or trust) an earlier incarnation's watchdog.
+        var joinOps: [TxnOp] = [.delete(.key(keyspace.nodeWatchdog(options.node)))]
+        if let watchdog, let value = try? JSONEncoder().encode(NodeWatchdogRecord(timeoutMs: Int64(watchdog.timeout / .milliseconds(1)))) {
+            joinOps = [.put(key: keyspace.nodeWatchdog(options.node), value: Array(value), lease: nil)]
+        }
         let membership = Membership(
             store: store, node: options.node, record: record, policy: policy,
-            keyPrefix: keyspace.prefix, clock: clock, logger: logger
+            keyPrefix: keyspace.prefix, clock: clock, logger: logger, joinOps: joinOps
         ) { lease in
             await election.depose()
             await reconciler.selfFence(lease: lease, everything: noQuorumPolicy == .stop, budget: fenceBudget)

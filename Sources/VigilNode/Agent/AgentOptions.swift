@@ -16,19 +16,16 @@ public struct AgentOptions: Sendable {
     /// ``Agent/run()`` prefers; an embedder (or the simulation, which runs a whole cluster on
     /// one thread) gives both the same executor.
     public var taskExecutor: (any TaskExecutor)?
-    /// The watchdog device to arm before the first exclusive resource starts (nil: none).
-    public var watchdog: WatchdogSettings?
 
     /// Creates options.
     public init(
         node: String, address: String = "", defaultNodeLossTimeout: Duration = .seconds(3), coordinatorTick: Duration = .seconds(1),
-        taskExecutor: (any TaskExecutor)? = nil, watchdog: WatchdogSettings? = nil
+        taskExecutor: (any TaskExecutor)? = nil
     ) {
         self.node = node
         self.address = address
         self.defaultNodeLossTimeout = defaultNodeLossTimeout
         self.coordinatorTick = coordinatorTick
         self.taskExecutor = taskExecutor
-        self.watchdog = watchdog
     }
 }

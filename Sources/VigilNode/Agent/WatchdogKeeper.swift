@@ -3,59 +3,71 @@ public import VigilAgents
 
 /// Arms, feeds and disarms the agent's watchdog by ``WatchdogRule``.
 ///
-/// Armed (the device opened) before the first exclusive resource starts; fed on every
+/// Armed (the device opened) before the first resource starts; fed on every
 /// ``tick(leaseConfirmed:holdsExclusive:)`` the rule allows; disarmed on a graceful exit
 /// only when nothing exclusive runs, else left armed so the machine resets.
 public actor WatchdogKeeper {
-    /// The settings.
-    public nonisolated let settings: WatchdogSettings
-    /// The timeout the peers are told (known before the device is opened: for a real
-    /// device without a given timeout, it is read once at creation).
+    /// The device's name (for logs).
+    public nonisolated let device: String
+    /// The timeout the peers are told: published in the member record before the device
+    /// is armed.
     public nonisolated let timeout: Duration
-    private var device: WatchdogDevice?
+    private let open: @Sendable () throws(AgentsError) -> any Watchdog
+    private var armedWatchdog: (any Watchdog)?
     private var starving = false
     private let logger: Logger
 
-    /// Creates a keeper; opens the device once to learn its timeout when none is given,
-    /// and disarms it again.
-    /// - Throws: `AgentsError` (`watchdog`) when the device cannot be used.
-    public init(settings: WatchdogSettings, logger: Logger) throws(AgentsError) {
-        self.settings = settings
+    /// Creates a keeper that arms what `open` opens (with `timeout`).
+    public init(device: String, timeout: Duration, logger: Logger, open: @escaping @Sendable () throws(AgentsError) -> any Watchdog) {
+        self.device = device
+        self.timeout = timeout
+        self.open = open
         self.logger = logger
-        if let timeout = settings.timeout {
-            self.timeout = timeout
+    }
+
+    /// A keeper of a Linux watchdog device (or a FIFO test watchdog). Without a given
+    /// timeout the device is opened once to read its own, and disarmed again.
+    /// - Throws: `AgentsError` (`watchdog`) when the device cannot be used.
+    public static func device(_ settings: WatchdogSettings, logger: Logger) throws(AgentsError) -> WatchdogKeeper {
+        var timeout: Duration
+        if let given = settings.timeout {
+            timeout = given
         } else {
             let probe = try WatchdogDevice(path: settings.device, timeout: nil)
-            self.timeout = probe.timeout
+            timeout = probe.timeout
             probe.disarm()
+        }
+        let fixed = timeout
+        return WatchdogKeeper(device: settings.device, timeout: timeout, logger: logger) { () throws(AgentsError) -> any Watchdog in
+            try WatchdogDevice(path: settings.device, timeout: fixed)
         }
     }
 
     /// Whether the device is open (armed).
-    public var armed: Bool { device != nil }
+    public var armed: Bool { armedWatchdog != nil }
 
     /// Arms the watchdog if it is not yet. Returns nil when armed, else why not.
     public func arm() -> String? {
-        guard device == nil else { return nil }
+        guard armedWatchdog == nil else { return nil }
         do {
-            let opened = try WatchdogDevice(path: settings.device, timeout: settings.timeout ?? timeout)
+            let opened = try open()
             opened.feed()
-            device = opened
-            logger.notice("watchdog armed", metadata: ["device": "\(settings.device)", "timeout": "\(opened.timeout)"])
+            armedWatchdog = opened
+            logger.notice("watchdog armed", metadata: ["device": "\(device)", "timeout": "\(opened.timeout)"])
             return nil
         } catch {
-            logger.error("cannot arm the watchdog", metadata: ["device": "\(settings.device)", "error": "\(error)"])
+            logger.error("cannot arm the watchdog", metadata: ["device": "\(device)", "error": "\(error)"])
             return error.message
         }
     }
 
     /// Feeds the armed watchdog if ``WatchdogRule`` allows it now.
     public func tick(leaseConfirmed: Bool, holdsExclusive: Bool) {
-        guard let device else { return }
+        guard let armedWatchdog else { return }
         if WatchdogRule.shouldFeed(leaseConfirmed: leaseConfirmed, holdsExclusive: holdsExclusive) {
             if starving { logger.notice("watchdog fed again") }
             starving = false
-            device.feed()
+            armedWatchdog.feed()
         } else if !starving {
             starving = true
             logger.critical(
@@ -66,13 +78,13 @@ public actor WatchdogKeeper {
 
     /// On exit: disarms when nothing exclusive runs, else leaves the watchdog to reset the machine.
     public func close(holdsExclusive: Bool) {
-        guard let device else { return }
-        self.device = nil
+        guard let armedWatchdog else { return }
+        self.armedWatchdog = nil
         if holdsExclusive {
             logger.critical("exiting with an exclusive resource not known stopped: watchdog left armed")
-            device.abandon()
+            armedWatchdog.abandon()
         } else {
-            device.disarm()
+            armedWatchdog.disarm()
             logger.notice("watchdog disarmed")
         }
     }

@@ -78,7 +78,7 @@ public actor Coordinator {
             lastView = view
             if let config = view.config {
                 let lost = StateBuilder.lostNodes(view: view, config: config).mapValues(\.member)
-                watchdogRelease.observe(members: view.members, lost: lost, now: clock.now())
+                watchdogRelease.observe(lost: lost, now: clock.now())
             }
         }
         guard let view = lastView, let term = await election.term else { return 0 }
@@ -124,7 +124,7 @@ public actor Coordinator {
     /// Records `nodes/<node>/down` (reason watchdog) for lost nodes whose watchdog timeout
     /// has passed since their lease expired, and wakes itself for the next one due.
     private func releaseByWatchdog(view: ClusterView, term: Int64) async {
-        let (orders, next) = watchdogRelease.due(now: clock.now())
+        let (orders, next) = watchdogRelease.due(watchdogs: view.nodeWatchdog, now: clock.now())
         for order in orders where watchdogReleased[order.node] != order.member {
             if let down = view.nodeDown[order.node], down.member >= order.member { continue }
             let record = NodeDownRecord(

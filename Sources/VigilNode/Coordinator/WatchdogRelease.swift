@@ -3,23 +3,14 @@
 /// passed since. By then its watchdog has reset it if it could still run anything
 /// exclusive (``WatchdogRule``).
 ///
-/// Times are on the observer's own monotonic clock: "lost since" is when this agent first
-/// saw the node lost, which is never before its lease expired, so the wait is never short.
-/// A node whose watchdog timeout is not known (never seen as a member with one) is not
-/// released here: it waits for a fence, its own report or an operator.
+/// The timeout is the one the lost incarnation published (`nodes/<node>/watchdog`, written
+/// with its member key). Times are on the observer's own monotonic clock: "lost since" is
+/// when this agent first saw the node lost, which is never before its lease expired, so
+/// the wait is never short. A lost incarnation that published no watchdog is not released
+/// here: it waits for a fence, its own report or an operator.
 public struct WatchdogRelease: Sendable, Hashable {
-    /// Node → (incarnation, watchdog timeout) as published in its member records.
-    public private(set) var watchdogs: [String: Published] = [:]
     /// Node → (incarnation, when it was first seen lost).
     public private(set) var lostSince: [String: Observed] = [:]
-
-    /// A published watchdog timeout.
-    public struct Published: Sendable, Hashable {
-        /// The incarnation that published it.
-        public var incarnation: Int64
-        /// The timeout.
-        public var timeout: Duration
-    }
 
     /// When an incarnation was first seen lost.
     public struct Observed: Sendable, Hashable {
@@ -32,25 +23,17 @@ public struct WatchdogRelease: Sendable, Hashable {
     /// Creates an empty tracker.
     public init() {}
 
-    /// Records what `members` publish and which `lost` nodes (node → lost incarnation) are
-    /// newly lost at `now`.
-    public mutating func observe(members: [String: ClusterView.Member], lost: [String: Int64], now: Duration) {
-        for (node, member) in members {
-            if let ms = member.record?.watchdogTimeoutMs, ms > 0 {
-                watchdogs[node] = Published(incarnation: member.incarnation, timeout: .milliseconds(ms))
-            } else if watchdogs[node]?.incarnation != member.incarnation {
-                watchdogs[node] = nil
-            }
-        }
+    /// Records which `lost` nodes (node → lost incarnation) are newly lost at `now`.
+    public mutating func observe(lost: [String: Int64], now: Duration) {
         for (node, incarnation) in lost where lostSince[node]?.incarnation != incarnation {
             lostSince[node] = Observed(incarnation: incarnation, at: now)
         }
         for node in lostSince.keys where lost[node] == nil { lostSince[node] = nil }
     }
 
-    /// The lost nodes whose watchdog timeout has passed at `now`, and the earliest time a
-    /// still-waiting one will be due (nil: none waits).
-    public func due(now: Duration) -> (orders: [FenceOrder], next: Duration?) {
+    /// The lost nodes whose watchdog timeout (of `watchdogs`, as published) has passed at
+    /// `now`, and the earliest time a still-waiting one will be due (nil: none waits).
+    public func due(watchdogs: [String: ClusterView.PublishedWatchdog], now: Duration) -> (orders: [FenceOrder], next: Duration?) {
         var orders: [FenceOrder] = []
         var next: Duration?
         for (node, observed) in lostSince.sorted(by: { $0.key < $1.key }) {

@@ -43,6 +43,9 @@ public struct Keyspace: Sendable, Hashable {
     public func nodeAdmin(_ node: String) -> String { nodes + node + "/admin" }
     /// `nodes/<node>/down`: how the node's last incarnation ended (``NodeDownRecord``).
     public func nodeDown(_ node: String) -> String { nodes + node + "/down" }
+    /// `nodes/<node>/watchdog`: the watchdog of the node's incarnation that wrote it
+    /// (``NodeWatchdogRecord``, written in the same transaction as its member key).
+    public func nodeWatchdog(_ node: String) -> String { nodes + node + "/watchdog" }
     /// `resources/`.
     public var resources: String { prefix + "resources/" }
     /// `resources/<resource>/admin`: operator overrides (move, ban, stop for restart).
@@ -70,6 +73,7 @@ public struct Keyspace: Sendable, Hashable {
         case ("failcounts", 3): return .failcount(resource: parts[1], node: parts[2])
         case ("nodes", 3) where parts[2] == "admin": return .nodeAdmin(node: parts[1])
         case ("nodes", 3) where parts[2] == "down": return .nodeDown(node: parts[1])
+        case ("nodes", 3) where parts[2] == "watchdog": return .nodeWatchdog(node: parts[1])
         case ("resources", 3) where parts[2] == "admin": return .resourceAdmin(resource: parts[1])
         case ("events", 2): return .event
         default: return nil
@@ -95,6 +99,8 @@ public enum KeyKind: Sendable, Hashable {
     case nodeAdmin(node: String)
     /// `nodes/<node>/down`.
     case nodeDown(node: String)
+    /// `nodes/<node>/watchdog`.
+    case nodeWatchdog(node: String)
     /// `resources/<resource>/admin`.
     case resourceAdmin(resource: String)
     /// `events/<sequence>-<node>`.

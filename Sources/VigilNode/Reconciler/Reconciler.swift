@@ -57,8 +57,9 @@ public actor Reconciler {
     ///   - healthChecker: runs health probes; nil runs none (simulation).
     ///   - events: told about every finished operation and failure (metrics).
     ///   - taskExecutor: where operations and process watchers run (nil: the global executor).
-    ///   - startGate: asked before an exclusive resource starts or is promoted (the
-    ///     watchdog is armed there); a reason returned fails the start.
+    ///   - startGate: asked before a resource starts or is promoted (the watchdog is armed
+    ///     there, so a hung agent's host is reset whatever it runs); a reason returned
+    ///     fails the start.
     public init(
         node: String, store: any ClusterStore, keyspace: Keyspace, factory: any ResourceHandleFactory,
         clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp,
@@ -326,7 +327,6 @@ public actor Reconciler {
         let executor = local.handle.executor
         let cgroup = local.handle.cgroup
         let budget = Self.stopBudget(local.config)
-        let exclusive = local.isExclusive
         let gate = startGate
         let timeout = operation == .probe ? local.config.monitor.timeout : max(local.config.monitor.timeout, .seconds(20))
         let action: AgentAction =
@@ -345,7 +345,7 @@ public actor Reconciler {
                 await self.abandon(operation, on: name, previous: previous)
                 return
             }
-            if operation == .start || operation == .promote, exclusive, let gate, let refusal = await gate() {
+            if operation == .start || operation == .promote, let gate, let refusal = await gate() {
                 let result = ActionResult(code: .genericError, output: "not started: \(refusal)")
                 await self.finish(operation, on: name, result: result, previous: previous, epoch: epoch)
                 return

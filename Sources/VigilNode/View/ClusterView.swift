@@ -18,6 +18,15 @@ public struct ClusterView: Sendable {
         public var record: MemberRecord?
     }
 
+    /// A node's watchdog timeout and the incarnation that published it (the record is
+    /// written with the member key, so its mod revision is that incarnation).
+    public struct PublishedWatchdog: Sendable, Hashable {
+        /// The incarnation.
+        public var incarnation: Int64
+        /// The timeout.
+        public var timeout: Duration
+    }
+
     /// An assignment with the revision it was last written at.
     public struct Assignment: Sendable, Hashable {
         /// The record.
@@ -60,6 +69,8 @@ public struct ClusterView: Sendable {
     public private(set) var nodeAdmin: [String: NodeAdminRecord] = [:]
     /// Node → how its last incarnation ended, when known clean.
     public private(set) var nodeDown: [String: NodeDownRecord] = [:]
+    /// Node → its watchdog, as published by the incarnation that wrote it.
+    public private(set) var nodeWatchdog: [String: PublishedWatchdog] = [:]
     /// Resource → operator overrides.
     public private(set) var resourceAdmin: [String: ResourceAdminRecord] = [:]
     /// Keys whose values could not be read, with why (latest per key).
@@ -130,6 +141,10 @@ public struct ClusterView: Sendable {
             nodeAdmin[node] = decode(NodeAdminRecord.self, kv)
         case .nodeDown(let node):
             nodeDown[node] = decode(NodeDownRecord.self, kv)
+        case .nodeWatchdog(let node):
+            nodeWatchdog[node] = decode(NodeWatchdogRecord.self, kv).map {
+                PublishedWatchdog(incarnation: kv.modRevision, timeout: .milliseconds($0.timeoutMs))
+            }
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = decode(ResourceAdminRecord.self, kv)
         case .event:
@@ -162,6 +177,8 @@ public struct ClusterView: Sendable {
             nodeAdmin[node] = nil
         case .nodeDown(let node):
             nodeDown[node] = nil
+        case .nodeWatchdog(let node):
+            nodeWatchdog[node] = nil
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = nil
         case .event:

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import VigilCommand
 import VigilNode
 import VigilStore
 
@@ -21,6 +22,13 @@ final class AgentNodes: @unchecked Sendable {
     let apiPorts: [String: Int]
     /// Added to every agent's command line (e.g. `--fence-agent-path`).
     var extraArguments: [String] = []
+    /// The cgroup under which each node's agent makes its resources' cgroups
+    /// (`<root>/<node>`); removed, with anything left in it, by ``stop()``.
+    let cgroupRoot: String
+    /// With a test watchdog (lab/test-watchdog): its timeout. Each node's agent then feeds
+    /// a FIFO watched by a process that kills the node when it is starved.
+    var watchdogTimeout: Duration?
+    private var watchdogs: [String: Process] = [:]
 
     init(names: [String], endpoints: [String], cluster: String, directory: URL) throws {
         self.apiPorts = Dictionary(uniqueKeysWithValues: zip(names, try FreePorts.take(names.count)))
@@ -28,6 +36,38 @@ final class AgentNodes: @unchecked Sendable {
         self.cluster = cluster
         self.directory = directory
         self.nodes = names.map { Node(name: $0, process: nil, log: directory.appendingPathComponent("\($0).log")) }
+        guard let own = CgroupHierarchy.ownDirectory else { throw TestFailure("no cgroup2 file system on this host") }
+        self.cgroupRoot = own + "/vigil-test-" + directory.lastPathComponent
+    }
+
+    /// The script of the test watchdog.
+    static var watchdogScript: String {
+        URL(fileURLWithPath: webServerScript).deletingLastPathComponent().appendingPathComponent("test-watchdog/watchdog.py").path
+    }
+
+    /// The test watchdog's log of node `name` ("armed", "disarmed", "reset: …").
+    func watchdogLog(_ name: String) -> String {
+        (try? String(contentsOf: directory.appendingPathComponent("watchdog-\(name).log"), encoding: .utf8)) ?? ""
+    }
+
+    /// Starts node `name`'s test watchdog (once) and returns the agent's arguments for it.
+    private func watchdogArguments(_ name: String) async throws -> [String] {
+        guard let timeout = watchdogTimeout else { return [] }
+        let fifo = directory.appendingPathComponent("watchdog-\(name)").path
+        if watchdogs[name] == nil {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+            process.arguments = [
+                Self.watchdogScript, fifo, "\(seconds)", directory.appendingPathComponent("watchdog-\(name).target").path,
+                directory.appendingPathComponent("watchdog-\(name).log").path,
+            ]
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            watchdogs[name] = process
+            try await eventually("watchdog of \(name) ready", timeout: .seconds(10)) { self.watchdogLog(name).contains("ready") }
+        }
+        return ["--watchdog", fifo, "--watchdog-timeout", "\(timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000)ms"]
     }
 
     /// The built `vigil` executable (next to the test bundle).
@@ -42,14 +82,16 @@ final class AgentNodes: @unchecked Sendable {
     func index(of name: String) -> Int? { nodes.firstIndex { $0.name == name } }
 
     /// Starts the agent of node `name`.
-    func start(_ name: String) throws {
+    func start(_ name: String) async throws {
         guard let index = index(of: name) else { throw TestFailure("no node \(name)") }
+        let watchdog = try await watchdogArguments(name)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         process.arguments = [
             "--pid", "--fork", "--kill-child", Self.vigil.path, "agent", "--node", name, "--etcd", endpoints.joined(separator: ","),
             "--cluster", cluster, "--listen", "127.0.0.1:\(apiPorts[name] ?? 0)", "--runtime-dir", directory.appendingPathComponent("run-\(name)").path, "--log-level", "info",
-        ] + extraArguments
+            "--cgroup-root", cgroupRoot + "/" + name,
+        ] + watchdog + extraArguments
         _ = FileManager.default.createFile(atPath: nodes[index].log.path, contents: nil)
         let log = try FileHandle(forWritingTo: nodes[index].log)
         log.seekToEndOfFile()
@@ -58,6 +100,10 @@ final class AgentNodes: @unchecked Sendable {
         process.standardInput = FileHandle.nullDevice
         try process.run()
         nodes[index].process = process
+        if watchdogTimeout != nil {
+            try "\(process.processIdentifier)".write(
+                to: directory.appendingPathComponent("watchdog-\(name).target"), atomically: true, encoding: .utf8)
+        }
     }
 
     /// The agent's PID (PID 1 of its namespace), once forked.
@@ -105,9 +151,16 @@ final class AgentNodes: @unchecked Sendable {
         nodes[index].process = nil
     }
 
-    /// Kills every node (by PID) and waits for them.
+    /// Kills every node (by PID) and waits for them, then the test watchdogs (by PID), then
+    /// removes the cgroups.
     func stop() async {
         for name in nodes.map(\.name) { try? await killNode(name) }
+        for (_, process) in watchdogs where process.isRunning {
+            Glibc.kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        watchdogs.removeAll()
+        await ResourceCgroup(path: cgroupRoot).removeTree()
     }
 
     /// The last lines of every agent's log (for failure messages).

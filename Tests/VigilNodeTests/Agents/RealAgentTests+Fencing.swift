@@ -50,7 +50,7 @@ extension RealAgentTests {
 
             // The node "reboots": its agent starts again, rejoins with a new incarnation and
             // is not fenced again; the service stays where it is.
-            try harness.nodes.start(first)
+            try await harness.nodes.start(first)
             try await eventually("\(first) to rejoin", timeout: .seconds(20)) {
                 try await Self.view(harness, store).members[first] != nil
             }

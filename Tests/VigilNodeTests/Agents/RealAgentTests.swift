@@ -74,13 +74,19 @@ struct RealAgentTests {
         let port = try FreePorts.take(1)[0]
         let endpoints = await etcd.endpoints
         let nodes = try AgentNodes(names: ["n1", "n2", "n3"], endpoints: endpoints, cluster: name, directory: directory)
-        if fenceSwitchPort != nil { nodes.extraArguments = ["--fence-agent-path", PowerSwitch.agentDirectory] }
+        if fenceSwitchPort != nil {
+            nodes.extraArguments = ["--fence-agent-path", PowerSwitch.agentDirectory]
+        } else {
+            // fencing: self — a lost node counts as stopped once its lease expired and its
+            // watchdog timeout passed.
+            nodes.watchdogTimeout = .seconds(1)
+        }
         let harness = Harness(
             nodes: nodes, keyspace: Keyspace(cluster: name), port: port, directory: directory, fenceSwitchPort: fenceSwitchPort)
         try await withEtcdStore(EtcdConfiguration(endpoints: endpoints)) { store in
             do {
                 try await Self.apply(harness.config(threshold: threshold), harness: harness, store: store)
-                for node in ["n1", "n2", "n3"] { try nodes.start(node) }
+                for node in ["n1", "n2", "n3"] { try await nodes.start(node) }
                 try await body(harness, store)
             } catch {
                 await nodes.stop()

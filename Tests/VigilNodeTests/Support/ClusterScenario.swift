@@ -26,11 +26,13 @@ final class ClusterScenario {
 
     enum Fault: String, CaseIterable {
         case crash, restart, leave, monitorFailure, slowStart, partition
-        /// The agent hangs while its resources keep running (only with fence devices:
-        /// without them nothing can make that safe); only a fence brings the host back.
+        /// The agent hangs while its resources keep running; only a fence (devices) or its
+        /// watchdog (self) brings the host back.
         case freeze
         /// A lost node fenced by the coordinator (counted, not injected).
         case fenced
+        /// A host reset by its watchdog (counted, not injected).
+        case watchdogReset
     }
 
     final class Slot {
@@ -40,6 +42,8 @@ final class ClusterScenario {
         var store: FlakyStore?
         var epoch = 0
         var partitionedUntil: Duration?
+        /// The current incarnation's watchdog (`fencing: self`).
+        var watchdog: SimWatchdog?
         /// Hung (``Fault/freeze``) and not fenced yet: cannot be restarted.
         var frozen = false
         /// Counts the agent's `run()` returning (> 0: the current agent's run ended).
@@ -162,13 +166,23 @@ final class ClusterScenario {
         nextEpoch += 1
         slot.epoch = nextEpoch
         let flaky = FlakyStore(store)
+        // fencing: self runs every host with a watchdog (1 s): the only way a hung agent's
+        // host is made safe, and what lets peers count a lost node as stopped.
+        var keeper: WatchdogKeeper?
+        if !fenceDevices {
+            let watchdog = SimWatchdog(timeout: .seconds(1), clock: clock)
+            slot.watchdog = watchdog
+            keeper = WatchdogKeeper(device: "sim", timeout: .seconds(1), logger: Self.quiet) { watchdog.open() }
+        } else {
+            slot.watchdog = nil
+        }
         let agent = Agent(
             options: AgentOptions(
                 node: slot.node, defaultNodeLossTimeout: .seconds(2), coordinatorTick: .seconds(1), taskExecutor: executor),
             store: flaky, keyspace: keyspace,
             factory: SimResourceFactory(node: slot.node, epoch: slot.epoch, ledger: ledger, clock: clock),
             clock: clock, wallClock: { [clock] in Timestamp(millisecondsSinceEpoch: Self.baseTime + clock.now.offset.wholeMilliseconds) },
-            fencer: powerSwitch, logger: trace.logger(label: "sim.\(slot.node)"))
+            fencer: powerSwitch, watchdog: keeper, logger: trace.logger(label: "sim.\(slot.node)"))
         slot.store = flaky
         slot.agent = agent
         slot.partitionedUntil = nil
@@ -202,7 +216,7 @@ final class ClusterScenario {
     }
 
     func injectFault() async {
-        let injectable = Fault.allCases.filter { $0 != .fenced }
+        let injectable = Fault.allCases.filter { $0 != .fenced && $0 != .watchdogReset }
         let fault = injectable[Int.random(in: 0..<injectable.count, using: &rng)]
         let running = slots.filter { $0.agent != nil }
         let connected = running.filter { $0.partitionedUntil == nil }
@@ -238,13 +252,14 @@ final class ClusterScenario {
         case .slowStart:
             ledger.slowStart((Self.primitives + Self.clones).randomElement(using: &rng)!)
         case .freeze:
-            guard fenceDevices, running.count >= 2, let slot = running.randomElement(using: &rng) else { return }
+            guard running.count >= 2, let slot = running.randomElement(using: &rng) else { return }
+            slot.watchdog?.hang()
             slot.task?.cancel()
             slot.agent = nil
             slot.frozen = true
             slot.partitionedUntil = nil
             trace.append("FAULT freeze \(slot.node)")
-        case .fenced:
+        case .fenced, .watchdogReset:
             return
         case .partition:
             guard let slot = connected.randomElement(using: &rng) else { return }
@@ -267,6 +282,18 @@ final class ClusterScenario {
             slot.frozen = false
             slot.partitionedUntil = nil
             slot.store?.mode = .normal
+        }
+        for slot in slots where slot.watchdog?.expired(now: clock.now.offset) == true {
+            // The host resets: every process of this incarnation dies, and its agent.
+            trace.append("WATCHDOG RESET \(slot.node)")
+            faults[.watchdogReset, default: 0] += 1
+            ledger.crash(epoch: slot.epoch)
+            slot.task?.cancel()
+            slot.agent = nil
+            slot.frozen = false
+            slot.partitionedUntil = nil
+            slot.store?.mode = .normal
+            slot.watchdog = nil
         }
         for slot in slots {
             if let until = slot.partitionedUntil, clock.now.offset >= until {

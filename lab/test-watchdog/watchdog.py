@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""A test watchdog device for `vigil agent --watchdog FIFO --watchdog-timeout T`.
+
+It behaves like a Linux watchdog, with "reset the machine" meaning SIGKILL to the test
+node's process (`unshare --pid --fork --kill-child ...`, so its whole PID namespace dies):
+
+- the first byte written arms it; every byte feeds it;
+- 'V' disarms it (the agent's magic close, written only when nothing exclusive runs);
+- closing without 'V', or the writer dying, leaves it armed;
+- armed and not fed for TIMEOUT seconds: it kills the node and logs "reset".
+
+    watchdog.py FIFO TIMEOUT TARGET-PID-FILE LOG
+
+TARGET-PID-FILE holds the host PID of the node (rewritten by the test when it restarts
+the node); it is read on every feed. A node that is already dead is not reset again.
+The script runs until it is killed (by the test, by PID).
+"""
+import os
+import select
+import signal
+import sys
+import time
+
+
+def log(path, text):
+    with open(path, "a") as f:
+        f.write(f"{time.time():.3f} {text}\n")
+
+
+def read_target(path):
+    try:
+        with open(path) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+        return True
+    except OSError:
+        return False
+
+
+def main():
+    fifo, timeout, target_file, log_path = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+    if not os.path.exists(fifo):
+        os.mkfifo(fifo, 0o600)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
+    # A writer of our own keeps the FIFO open, so reads block in select instead of
+    # returning end-of-file whenever the agent is not connected.
+    keeper = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+    armed = False
+    last = time.monotonic()
+    target = None
+    log(log_path, "ready")
+    while True:
+        wait = max(0.0, last + timeout - time.monotonic()) if armed else 1.0
+        ready, _, _ = select.select([reader], [], [], min(wait, 0.05) if armed else wait)
+        now = time.monotonic()
+        if ready:
+            data = os.read(reader, 4096)
+            for byte in data:
+                if byte == ord("V"):
+                    if armed:
+                        log(log_path, "disarmed")
+                    armed = False
+                else:
+                    if not armed:
+                        log(log_path, "armed")
+                    armed = True
+                    last = now
+                    target = read_target(target_file) or target
+        if armed and now - last > timeout:
+            armed = False
+            if target is not None and alive(target):
+                log(log_path, f"reset: not fed for {now - last:.3f}s, killing {target}")
+                os.kill(target, signal.SIGKILL)
+            else:
+                log(log_path, f"expired: node {target} already gone")
+    os.close(keeper)
+
+
+if __name__ == "__main__":
+    main()
