@@ -36,6 +36,9 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Where OCF agents keep runtime files.")
     var runtimeDir: String = "/run/vigil"
 
+    @Option(help: "The OCF root: agents are <root>/resource.d/<provider>/<type>.")
+    var ocfRoot: String = "/usr/lib/ocf"
+
     @Flag(help: "Run a one-node cluster on an in-process store (no etcd).")
     var standalone = false
 
@@ -88,7 +91,8 @@ struct AgentCommand: AsyncParsableCommand {
         try FileManager.default.createDirectory(atPath: runtimeDir, withIntermediateDirectories: true)
         let name = node ?? (standalone ? nil : ProcessInfo.processInfo.hostName)
         let factory = HostResourceFactory(
-            runtimeDirectory: runtimeDir, cgroupRoot: try resolveCgroupRoot(node: name ?? "standalone", logger: logger), logger: logger)
+            runtimeDirectory: runtimeDir, cgroupRoot: try resolveCgroupRoot(node: name ?? "standalone", logger: logger),
+            ocfRoot: ocfRoot, logger: logger)
         if standalone {
             try await runStandalone(factory: factory, logger: logger)
         } else {

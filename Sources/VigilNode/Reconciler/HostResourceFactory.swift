@@ -13,11 +13,14 @@ public struct HostResourceFactory: ResourceHandleFactory {
     /// The directory under which each resource that runs processes gets its cgroup
     /// (`<root>/<resource>`); nil runs them in the agent's own cgroup.
     public var cgroupRoot: String?
+    /// The OCF root (`<root>/resource.d/<provider>/<type>`).
+    public var ocfRoot: String
 
     /// Creates a factory.
-    public init(runtimeDirectory: String, cgroupRoot: String? = nil, logger: Logger) {
+    public init(runtimeDirectory: String, cgroupRoot: String? = nil, ocfRoot: String = "/usr/lib/ocf", logger: Logger) {
         self.runtimeDirectory = runtimeDirectory
         self.cgroupRoot = cgroupRoot
+        self.ocfRoot = ocfRoot
         self.logger = logger
     }
 
@@ -27,7 +30,7 @@ public struct HostResourceFactory: ResourceHandleFactory {
             ResourceMapping.runsProcesses(resource) ? ResourceCgroup(path: root + "/" + CgroupHierarchy.sanitized(resource.name)) : nil
         }
         let executor = try ResourceMapping.executor(
-            for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtimeDirectory, cgroup: cgroup, logger: logger)
+            for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtimeDirectory, cgroup: cgroup, ocfRoot: ocfRoot, logger: logger)
         let events = (executor as? ProcessExecutor)?.events
         return ResourceHandle(executor: executor, processEvents: events, probes: ResourceMapping.probes(for: resource), cgroup: cgroup)
     }

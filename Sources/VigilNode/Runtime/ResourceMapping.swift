@@ -8,12 +8,14 @@ public import VigilModel
 public enum ResourceMapping {
     /// The executor for `resource` on this host.
     public static func executor(
-        for resource: ResourceConfig, nodeCount: Int, runtimeDirectory: String, cgroup: ResourceCgroup? = nil, logger: Logger
+        for resource: ResourceConfig, nodeCount: Int, runtimeDirectory: String, cgroup: ResourceCgroup? = nil,
+        ocfRoot: String = "/usr/lib/ocf", logger: Logger
     ) throws(VigilNodeError) -> any ResourceExecutor {
         switch (resource.agent, resource.params) {
         case (.ocf, _):
             var spec = try ocfSpec(for: resource, nodeCount: nodeCount)
             spec.cgroup = cgroup
+            spec.ocfRoot = ocfRoot
             do {
                 return try OCFExecutor(spec: spec, runtimeDirectory: runtimeDirectory, logger: logger)
             } catch {

@@ -28,6 +28,8 @@ final class AgentNodes: @unchecked Sendable {
     /// With a test watchdog (lab/test-watchdog): its timeout. Each node's agent then feeds
     /// a FIFO watched by a process that kills the node when it is starved.
     var watchdogTimeout: Duration?
+    /// Node → the etcd endpoints its agent is given (default: all of ``endpoints``).
+    var endpointsOf: [String: [String]] = [:]
     private var watchdogs: [String: Process] = [:]
 
     init(names: [String], endpoints: [String], cluster: String, directory: URL) throws {
@@ -88,7 +90,7 @@ final class AgentNodes: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         process.arguments = [
-            "--pid", "--fork", "--kill-child", Self.vigil.path, "agent", "--node", name, "--etcd", endpoints.joined(separator: ","),
+            "--pid", "--uts", "--fork", "--kill-child", Self.vigil.path, "agent", "--node", name, "--etcd", (endpointsOf[name] ?? endpoints).joined(separator: ","),
             "--cluster", cluster, "--listen", "127.0.0.1:\(apiPorts[name] ?? 0)", "--runtime-dir", directory.appendingPathComponent("run-\(name)").path, "--log-level", "info",
             "--cgroup-root", cgroupRoot + "/" + name,
         ] + watchdog + extraArguments
