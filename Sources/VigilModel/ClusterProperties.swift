@@ -30,6 +30,18 @@ public struct ClusterProperties: Sendable, Hashable {
     public var nodeLossTimeout: Duration
     /// Default resource stickiness. Default 0.
     public var stickiness: Score
+    /// How long before its lease can expire an agent that cannot renew it self-fences;
+    /// nil: the default, `max(node-loss-timeout / 4, 500 ms)` capped at half of it.
+    public var selfFenceMargin: Duration?
+
+    /// The self-fence margin in force (``selfFenceMargin`` or its default).
+    public var effectiveSelfFenceMargin: Duration {
+        selfFenceMargin ?? min(max(nodeLossTimeout / 4, .milliseconds(500)), nodeLossTimeout / 2)
+    }
+
+    /// How long a self-fence gives each stop in all (the agent's stop, the cgroup kill
+    /// and the confirming stop): four fifths of the margin.
+    public var selfFenceStopBudget: Duration { effectiveSelfFenceMargin * 4 / 5 }
 
     /// Creates cluster properties; every argument has the documented default.
     public init(

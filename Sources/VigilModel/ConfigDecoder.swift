@@ -101,7 +101,7 @@ struct ConfigSectionDecoder {
 
     mutating func decodeCluster(_ node: Node, _ path: String) -> ClusterProperties? {
         guard let fields = reader.mapping(node, path, allowed: ["name", "no-quorum-policy", "fencing",
-                                                                "node-loss-timeout", "stickiness"])
+                                                                "node-loss-timeout", "stickiness", "self-fence-margin"])
         else { return nil }
         let name = reader.required(fields, "name", "the cluster's name").flatMap { reader.name($0, fields.childPath("name")) }
         var properties = ClusterProperties(name: name ?? "")
@@ -119,6 +119,15 @@ struct ConfigSectionDecoder {
         }
         if let value = fields["stickiness"], let score = reader.score(value, fields.childPath("stickiness")) {
             properties.stickiness = score
+        }
+        if let value = fields["self-fence-margin"], let margin = reader.duration(value, fields.childPath("self-fence-margin")) {
+            if margin < .milliseconds(100) || margin > properties.nodeLossTimeout / 2 {
+                reader.error(
+                    value, fields.childPath("self-fence-margin"),
+                    "expected between 100ms and half the node-loss-timeout (\(properties.nodeLossTimeout / 2)), got \(margin)")
+            } else {
+                properties.selfFenceMargin = margin
+            }
         }
         return name == nil ? nil : properties
     }

@@ -2,7 +2,7 @@ internal import Yams
 
 extension ConfigSectionDecoder {
     static let resourceKeys = ["name", "agent", "params", "clone", "promotable", "monitor", "health",
-                               "migration-threshold", "failure-timeout", "stickiness", "target-role"]
+                               "migration-threshold", "failure-timeout", "stickiness", "target-role", "stop-timeout"]
 
     mutating func decodeResource(_ node: Node, _ path: String) -> ResourceConfig? {
         guard let fields = reader.mapping(node, path, allowed: Self.resourceKeys) else { return nil }
@@ -46,6 +46,13 @@ extension ConfigSectionDecoder {
         }
         if let value = fields["stickiness"] {
             resource.stickiness = reader.score(value, fields.childPath("stickiness"))
+        }
+        if let value = fields["stop-timeout"], let timeout = reader.duration(value, fields.childPath("stop-timeout")) {
+            if timeout < .milliseconds(100) || timeout > .seconds(24 * 3600) {
+                reader.error(value, fields.childPath("stop-timeout"), "expected between 100ms and 24h, got \(timeout)")
+            } else {
+                resource.stopTimeout = timeout
+            }
         }
         if let value = fields["target-role"], let role = reader.enumValue(value, fields.childPath("target-role"), TargetRole.self) {
             resource.targetRole = role

@@ -73,6 +73,9 @@ public struct ResourceConfig: Sendable, Hashable {
     public var stickiness: Score?
     /// What the operator wants. Default `started`.
     public var targetRole: TargetRole
+    /// How long a stop may take (Pacemaker's `op stop timeout`); nil: the default (the
+    /// monitor timeout, at least 20 s). A self-fence gives any stop far less (its budget).
+    public var stopTimeout: Duration?
 
     /// Creates a resource.
     public init(

@@ -68,7 +68,7 @@ struct AgentCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A watchdog device (/dev/watchdog, softdog included) armed before the first exclusive resource starts.",
+            "A watchdog device (/dev/watchdog, softdog included), armed when the agent starts.",
             discussion: """
                 It is fed only while the lease is confirmed or nothing exclusive runs, so a node that cannot \
                 confirm its stops before its lease can expire (or whose agent hangs) is reset; peers count a \
@@ -230,6 +230,24 @@ struct AgentCommand: AsyncParsableCommand {
                     logger.warning("could not release start-up pages", metadata: ["error": "\(error)"])
                 }
             }
+            // systemd (Type=notify): ready once the loops run; WATCHDOG=1 while the agent's
+            // actor answers (a hung agent is restarted by systemd as well as reset by the
+            // hardware watchdog if it holds anything).
+            let notifier = SystemdNotifier()
+            let notifyTask = Task {
+                guard notifier.isActive else { return }
+                notifier.notify("READY=1\nSTATUS=agent \(name) running")
+                var joined = false
+                while !Task.isCancelled {
+                    let lease = await agent.lease
+                    if (lease != nil) != joined {
+                        joined = lease != nil
+                        notifier.notify("STATUS=agent \(name): \(joined ? "member" : "not a member (joining or self-fenced)")")
+                    }
+                    if notifier.watchdogInterval != nil { notifier.notify("WATCHDOG=1") }
+                    try? await Task.sleep(for: notifier.watchdogInterval ?? .seconds(1))
+                }
+            }
             let signals = SignalStream.make([SIGTERM, SIGINT])
             let stream = signals.stream
             await withTaskGroup(of: Void.self) { group in
@@ -247,6 +265,9 @@ struct AgentCommand: AsyncParsableCommand {
             }
             // If the agent stopped without a signal, still stop what it runs and leave.
             await agent.leave()
+            notifier.notify("STOPPING=1")
+            notifyTask.cancel()
+            await notifyTask.value
             serverTask.cancel()
             gaugeTask.cancel()
             releaseTask.cancel()

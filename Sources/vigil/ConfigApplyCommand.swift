@@ -28,6 +28,7 @@ struct ConfigApplyCommand: AsyncParsableCommand {
             let yaml = try InputFile.read(file)
             return (yaml, try ConfigDecoder.decode(yaml: yaml, file: file))
         }
+        for warning in ConfigWarnings.warnings(for: config) { printError("warning: \(file): \(warning)") }
         let now = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)).description
         let result = try await connection.withClient(defaultCluster: config.cluster.name) { client in
             try await client.applyConfig(yaml: yaml, file: file, appliedBy: client.actor, now: now, dryRun: dryRun)

@@ -43,6 +43,7 @@ struct ConfigValidateCommand: AsyncParsableCommand {
                 throw ExitCodeError.invalidInput
             }
         }
+        for warning in ConfigWarnings.warnings(for: config) { printError("warning: \(file): \(warning)") }
         let clones = config.resources.filter(\.isClone).count
         print("\(file): valid — \(config.nodes.count) nodes, \(config.resources.count) resources (\(clones) clones), "
               + "\(config.groups.count) groups, \(config.constraints.count) constraints")

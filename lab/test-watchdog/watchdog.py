@@ -9,10 +9,12 @@ node's process (`unshare --pid --fork --kill-child ...`, so its whole PID namesp
 - closing without 'V', or the writer dying, leaves it armed;
 - armed and not fed for TIMEOUT seconds: it kills the node and logs "reset".
 
-    watchdog.py FIFO TIMEOUT TARGET-PID-FILE LOG
+    watchdog.py FIFO TIMEOUT TARGET-PID-FILE LOG [CGROUP]
 
 TARGET-PID-FILE holds the host PID of the node (rewritten by the test when it restarts
 the node); it is read on every feed. A node that is already dead is not reset again.
+CGROUP, for a test node that is not a PID namespace: its cgroup directory, whose every
+process is killed on a reset too (cgroup.kill on it and each cgroup below it).
 The script runs until it is killed (by the test, by PID).
 """
 import os
@@ -43,8 +45,22 @@ def alive(pid):
         return False
 
 
+def kill_cgroup(root):
+    killed = []
+    for directory, _, _ in os.walk(root):
+        try:
+            with open(os.path.join(directory, "cgroup.procs")) as f:
+                killed += f.read().split()
+            with open(os.path.join(directory, "cgroup.kill"), "w") as f:
+                f.write("1")
+        except OSError:
+            pass
+    return killed
+
+
 def main():
     fifo, timeout, target_file, log_path = sys.argv[1], float(sys.argv[2]), sys.argv[3], sys.argv[4]
+    cgroup = sys.argv[5] if len(sys.argv) > 5 else None
     if not os.path.exists(fifo):
         os.mkfifo(fifo, 0o600)
     reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
@@ -74,9 +90,12 @@ def main():
                     target = read_target(target_file) or target
         if armed and now - last > timeout:
             armed = False
+            processes = kill_cgroup(cgroup) if cgroup else []
             if target is not None and alive(target):
-                log(log_path, f"reset: not fed for {now - last:.3f}s, killing {target}")
+                log(log_path, f"reset: not fed for {now - last:.3f}s, killing {target} {processes}")
                 os.kill(target, signal.SIGKILL)
+            elif processes:
+                log(log_path, f"reset: not fed for {now - last:.3f}s, killing the node's processes {processes}")
             else:
                 log(log_path, f"expired: node {target} already gone")
     os.close(keeper)

@@ -94,7 +94,7 @@ public actor Agent {
     public func run() async {
         let initial = await readInitialView()
         let ttl = initial?.config?.cluster.nodeLossTimeout ?? options.defaultNodeLossTimeout
-        let policy = MembershipPolicy(ttl: ttl)
+        let policy = MembershipPolicy(ttl: ttl, safetyMargin: initial?.config?.cluster.selfFenceMargin)
         let noQuorumPolicy = initial?.config?.cluster.noQuorumPolicy ?? .stop
         let reconciler = self.reconciler
         let election = self.election
@@ -117,6 +117,10 @@ public actor Agent {
         }
         self.membership = membership
         logger.info("agent starting", metadata: ["ttl": "\(ttl)", "keyspace": "\(keyspace.prefix)"])
+        // Armed at once: a restarted agent must take over a watchdog its crashed
+        // predecessor left armed before it expires (the machine would reset). A start is
+        // refused while it cannot be armed (the reconciler's start gate tries again).
+        if let watchdog { _ = await watchdog.arm() }
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await membership.run() }
             group.addTask { [clock] in

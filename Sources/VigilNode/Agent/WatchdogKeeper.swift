@@ -3,7 +3,7 @@ public import VigilAgents
 
 /// Arms, feeds and disarms the agent's watchdog by ``WatchdogRule``.
 ///
-/// Armed (the device opened) before the first resource starts; fed on every
+/// Armed (the device opened) when the agent starts, and in any case before a resource starts; fed on every
 /// ``tick(leaseConfirmed:holdsExclusive:)`` the rule allows; disarmed on a graceful exit
 /// only when nothing exclusive runs, else left armed so the machine resets.
 public actor WatchdogKeeper {

@@ -63,6 +63,29 @@ public enum CoordinatorCore {
         guard !probing else { return decision }
         let held = tied(to: Set(inFlight.keys), in: config)
 
+        // What a member found running without being told to (its probe after a restart:
+        // an adopted resource) gets an entry for that incarnation, so that the assignment
+        // records stay the evidence of what may run where: if that node is lost, it is
+        // unclean for what it runs. The plan below may still replace it with a stop.
+        let configured = Set(config.resources.map(\.name))
+        for (node, statuses) in view.status.sorted(by: { $0.key < $1.key }) {
+            guard let incarnation = view.incarnation(of: node) else { continue }
+            for (resource, status) in statuses.sorted(by: { $0.key < $1.key }) where configured.contains(resource) {
+                let role: AssignedRole
+                switch status.state {
+                case .started, .unpromoted, .starting, .stopping: role = .started
+                case .promoted: role = .promoted
+                case .stopped, .failed: continue
+                }
+                var record = records[resource] ?? AssignmentRecord(term: term, nodes: [:])
+                guard record.nodes[node]?.member != incarnation else { continue }
+                record.nodes[node] = AssignmentRecord.Entry(role: role, member: incarnation)
+                record.term = term
+                records[resource] = record
+                decision.writes[resource] = record
+            }
+        }
+
         let effective = StateBuilder.effectiveConfig(config, view: view)
         var state = StateBuilder.state(from: view, config: config, now: now)
         for (resource, nodes) in inFlight {

@@ -378,10 +378,10 @@ public actor Reconciler {
         }
     }
 
-    /// The budget of a stop outside a self-fence: the agent's stop as before (the monitor
-    /// timeout, at least 20 s), 5 s to empty the cgroup, the same again to confirm.
+    /// The budget of a stop outside a self-fence: the agent's stop (`stop-timeout`, else
+    /// the monitor timeout, at least 20 s), 5 s to empty the cgroup, the same again to confirm.
     static func stopBudget(_ config: ResourceConfig) -> ConfirmedStop.Budget {
-        let stop = max(config.monitor.timeout, .seconds(20))
+        let stop = config.stopTimeout ?? max(config.monitor.timeout, .seconds(20))
         return ConfirmedStop.Budget(stop: stop, kill: .seconds(5), confirm: stop)
     }
 

@@ -30,6 +30,10 @@ final class AgentNodes: @unchecked Sendable {
     var watchdogTimeout: Duration?
     /// Node → the etcd endpoints its agent is given (default: all of ``endpoints``).
     var endpointsOf: [String: [String]] = [:]
+    /// Whether each agent runs as PID 1 of a PID namespace of its own (a node killed whole
+    /// by one SIGKILL). Without, the agent is a plain process: it can die alone (an agent
+    /// crash) while what it started runs on; a "node" is then its agent and its cgroups.
+    var pidNamespace = true
     private var watchdogs: [String: Process] = [:]
 
     init(names: [String], endpoints: [String], cluster: String, directory: URL) throws {
@@ -63,7 +67,7 @@ final class AgentNodes: @unchecked Sendable {
             process.arguments = [
                 Self.watchdogScript, fifo, "\(seconds)", directory.appendingPathComponent("watchdog-\(name).target").path,
                 directory.appendingPathComponent("watchdog-\(name).log").path,
-            ]
+            ] + (pidNamespace ? [] : [cgroupRoot + "/" + name])
             process.standardInput = FileHandle.nullDevice
             try process.run()
             watchdogs[name] = process
@@ -88,12 +92,18 @@ final class AgentNodes: @unchecked Sendable {
         guard let index = index(of: name) else { throw TestFailure("no node \(name)") }
         let watchdog = try await watchdogArguments(name)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-        process.arguments = [
-            "--pid", "--uts", "--fork", "--kill-child", Self.vigil.path, "agent", "--node", name, "--etcd", (endpointsOf[name] ?? endpoints).joined(separator: ","),
+        let agent = [
+            Self.vigil.path, "agent", "--node", name, "--etcd", (endpointsOf[name] ?? endpoints).joined(separator: ","),
             "--cluster", cluster, "--listen", "127.0.0.1:\(apiPorts[name] ?? 0)", "--runtime-dir", directory.appendingPathComponent("run-\(name)").path, "--log-level", "info",
             "--cgroup-root", cgroupRoot + "/" + name,
         ] + watchdog + extraArguments
+        if pidNamespace {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            process.arguments = ["--pid", "--uts", "--fork", "--kill-child"] + agent
+        } else {
+            process.executableURL = URL(fileURLWithPath: agent[0])
+            process.arguments = Array(agent.dropFirst())
+        }
         _ = FileManager.default.createFile(atPath: nodes[index].log.path, contents: nil)
         let log = try FileHandle(forWritingTo: nodes[index].log)
         log.seekToEndOfFile()
@@ -112,6 +122,7 @@ final class AgentNodes: @unchecked Sendable {
     func agentPID(_ name: String) -> pid_t? {
         guard let index = index(of: name), let process = nodes[index].process, process.isRunning else { return nil }
         let pid = process.processIdentifier
+        if !pidNamespace { return pid }
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) else { return nil }
         return text.split(separator: " ").first.flatMap { pid_t(String($0)) }
     }
@@ -137,11 +148,23 @@ final class AgentNodes: @unchecked Sendable {
         }
     }
 
-    /// Kills node `name` whole: SIGKILL to its namespace's PID 1 ends every process in it.
+    /// Kills node `name` whole: SIGKILL to its namespace's PID 1 ends every process in it
+    /// (without PID namespaces: the agent, then everything in the node's cgroups).
     func killNode(_ name: String) async throws {
         guard let index = index(of: name), let process = nodes[index].process else { return }
         if let agent = agentPID(name) { Glibc.kill(agent, SIGKILL) }
         try await eventually("node \(name) to die", timeout: .seconds(10)) { !process.isRunning }
+        nodes[index].process = nil
+        if !pidNamespace { _ = await ResourceCgroup(path: cgroupRoot + "/" + name).killAndWait(timeout: .seconds(5)) }
+    }
+
+    /// SIGKILLs node `name`'s agent alone (no PID namespace): what it started runs on.
+    func killAgentOnly(_ name: String) async throws {
+        guard !pidNamespace, let index = index(of: name), let process = nodes[index].process else {
+            throw TestFailure("killAgentOnly needs agents without PID namespaces")
+        }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        try await eventually("agent \(name) to die", timeout: .seconds(10)) { !process.isRunning }
         nodes[index].process = nil
     }
 

@@ -33,6 +33,12 @@ final class ClusterScenario {
         case fenced
         /// A host reset by its watchdog (counted, not injected).
         case watchdogReset
+        /// The next stop of a resource fails, or hangs past its timeout (and past any
+        /// self-fence budget); the resource runs on.
+        case stuckStop
+        /// Only the agent dies; what it started runs on, and a new agent starts on the
+        /// same host at once (systemd's restart).
+        case agentCrash
     }
 
     final class Slot {
@@ -42,8 +48,9 @@ final class ClusterScenario {
         var store: FlakyStore?
         var epoch = 0
         var partitionedUntil: Duration?
-        /// The current incarnation's watchdog (`fencing: self`).
+        /// The host's watchdog (`fencing: self`), and the current agent's handle on it.
         var watchdog: SimWatchdog?
+        var watchdogHandle: SimWatchdog.Handle?
         /// Hung (``Fault/freeze``) and not fenced yet: cannot be restarted.
         var frozen = false
         /// Counts the agent's `run()` returning (> 0: the current agent's run ended).
@@ -140,8 +147,10 @@ final class ClusterScenario {
             slot.partitionedUntil = nil
         }
         try await waitForFinished()
-        for slot in slots where slot.agent == nil && !slot.frozen && Int.random(in: 0..<100, using: &rng) < 70 { start(slot) }
-        if slots.allSatisfy({ $0.agent == nil }), let slot = slots.first(where: { !$0.frozen }) { start(slot) }
+        for slot in slots where slot.agent == nil && !slot.frozen && Int.random(in: 0..<100, using: &rng) < 70 {
+            start(slot, sameHost: hostUp(slot))
+        }
+        if slots.allSatisfy({ $0.agent == nil }), let slot = slots.first(where: { !$0.frozen }) { start(slot, sameHost: hostUp(slot)) }
         let quietEnd = clock.now.offset + .seconds(30)
         var convergedSince: Duration?
         var last = ""
@@ -162,17 +171,32 @@ final class ClusterScenario {
         throw fail("did not converge within 30 s of quiet: \(last)\n\(trace.last(80))")
     }
 
-    func start(_ slot: Slot) {
-        nextEpoch += 1
-        slot.epoch = nextEpoch
+    /// Whether `slot`'s host incarnation is still up (not crashed, fenced or reset).
+    func hostUp(_ slot: Slot) -> Bool {
+        slot.epoch > 0 && !ledger.isDead(epoch: slot.epoch)
+    }
+
+    /// Starts an agent on `slot`: on a new host incarnation, or (`sameHost`) on the host
+    /// whose agent just crashed, where what it started still runs.
+    func start(_ slot: Slot, sameHost: Bool = false) {
+        if !sameHost {
+            nextEpoch += 1
+            slot.epoch = nextEpoch
+        }
         let flaky = FlakyStore(store)
         // fencing: self runs every host with a watchdog (1 s): the only way a hung agent's
-        // host is made safe, and what lets peers count a lost node as stopped.
+        // host is made safe, and what lets peers count a lost node as stopped. The host's
+        // watchdog outlives an agent crash: the new agent takes it over.
         var keeper: WatchdogKeeper?
         if !fenceDevices {
-            let watchdog = SimWatchdog(timeout: .seconds(1), clock: clock)
+            let watchdog = sameHost ? (slot.watchdog ?? SimWatchdog(timeout: .seconds(1), clock: clock)) : SimWatchdog(timeout: .seconds(1), clock: clock)
             slot.watchdog = watchdog
-            keeper = WatchdogKeeper(device: "sim", timeout: .seconds(1), logger: Self.quiet) { watchdog.open() }
+            let handle = SimWatchdog.Handle(device: watchdog)
+            slot.watchdogHandle = handle
+            keeper = WatchdogKeeper(device: "sim", timeout: .seconds(1), logger: Self.quiet) {
+                _ = watchdog.open()
+                return handle
+            }
         } else {
             slot.watchdog = nil
         }
@@ -230,8 +254,11 @@ final class ClusterScenario {
             trace.append("FAULT crash \(slot.node)")
         case .restart:
             guard let slot = slots.filter({ $0.agent == nil && !$0.frozen && $0.finished }).randomElement(using: &rng) else { return }
-            trace.append("FAULT restart \(slot.node)")
-            start(slot)
+            // A host that is still up (its agent left, maybe with a stop that never
+            // finished) restarts its agent on the same host: what runs there runs on.
+            let sameHost = hostUp(slot)
+            trace.append("FAULT restart \(slot.node)\(sameHost ? " (same host)" : "")")
+            start(slot, sameHost: sameHost)
         case .leave:
             guard let slot = connected.randomElement(using: &rng), let agent = slot.agent else { return }
             slot.agent = nil
@@ -253,7 +280,7 @@ final class ClusterScenario {
             ledger.slowStart((Self.primitives + Self.clones).randomElement(using: &rng)!)
         case .freeze:
             guard running.count >= 2, let slot = running.randomElement(using: &rng) else { return }
-            slot.watchdog?.hang()
+            slot.watchdogHandle?.sever()
             slot.task?.cancel()
             slot.agent = nil
             slot.frozen = true
@@ -261,6 +288,18 @@ final class ClusterScenario {
             trace.append("FAULT freeze \(slot.node)")
         case .fenced, .watchdogReset:
             return
+        case .stuckStop:
+            let resource = (Self.primitives + Self.clones).randomElement(using: &rng)!
+            let how: SimLedger.StuckStop = Bool.random(using: &rng) ? .hang : .fail
+            ledger.stickStop(resource, how)
+            trace.append("FAULT next stop of \(resource) \(how == .hang ? "hangs" : "fails")")
+        case .agentCrash:
+            guard let slot = running.randomElement(using: &rng) else { return }
+            slot.watchdogHandle?.sever()
+            slot.task?.cancel()
+            slot.agent = nil
+            trace.append("FAULT agent crash \(slot.node) (its resources run on)")
+            start(slot, sameHost: true)
         case .partition:
             guard let slot = connected.randomElement(using: &rng) else { return }
             slot.store?.mode = .failing

@@ -4,7 +4,9 @@ import VigilNode
 
 /// A fake resource: start and stop take a seeded random number of test-clock
 /// milliseconds (bounded by the request's timeout, as a real executor kills what overruns)
-/// and are recorded in the ``SimLedger``; monitor answers from the ledger.
+/// and are recorded in the ``SimLedger``; monitor answers from the ledger. A stop the
+/// ledger marks stuck fails at once or hangs until its timeout, and the resource runs on
+/// (there is no cgroup to escalate to in the simulation: the watchdog or a fence must).
 ///
 /// A start counts as active from the moment it begins. When it completes it counts as
 /// active again unless a stop completed meanwhile — i.e. a stop that overlaps a start
@@ -33,6 +35,16 @@ struct SimExecutor: ResourceExecutor {
             }
             return ActionResult(code: .success)
         case .stop:
+            switch ledger.takeStuckStop(resource) {
+            case .fail?:
+                return ActionResult(code: .genericError, output: "stop failed (simulated)")
+            case .hang?:
+                // Hangs until the caller's timeout cuts it off; the resource runs on.
+                try? await clock.sleep(for: request.timeout)
+                return ActionResult(code: .genericError, output: "stop timed out (simulated)", timedOut: true)
+            case nil:
+                break
+            }
             do {
                 try await clock.sleep(for: min(ledger.duration(forStartOf: nil), request.timeout))
             } catch {

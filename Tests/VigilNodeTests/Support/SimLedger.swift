@@ -21,6 +21,8 @@ final class SimLedger: Sendable {
         /// Bumped by every completed stop, so a start that overlapped a stop can tell.
         var stops: [Key: Int] = [:]
         var slowStarts: Set<String> = []
+        /// Resource → how its next stop misbehaves.
+        var stuckStops: [String: StuckStop] = [:]
         /// Killed (by a fault) and not stopped or started since: the cluster still believes
         /// it runs until a monitor notices.
         var killed: [Key: Int] = [:]  // → epoch
@@ -86,9 +88,32 @@ final class SimLedger: Sendable {
         }
     }
 
+    /// How a stop misbehaves (``stickStop(_:_:)``).
+    enum StuckStop: Sendable {
+        /// It fails at once; the resource runs on.
+        case fail
+        /// It hangs until its timeout (or cancellation); the resource runs on.
+        case hang
+    }
+
+    /// The next stop of `resource` (on any node) misbehaves as `how`.
+    func stickStop(_ resource: String, _ how: StuckStop) {
+        state.withLock { $0.stuckStops[resource] = how }
+    }
+
+    /// Takes the misbehaviour planned for this stop of `resource`, if any.
+    func takeStuckStop(_ resource: String) -> StuckStop? {
+        state.withLock { $0.stuckStops.removeValue(forKey: resource) }
+    }
+
     /// The next start of `resource` (on any node) is slow.
     func slowStart(_ resource: String) {
         state.withLock { _ = $0.slowStarts.insert(resource) }
+    }
+
+    /// Whether host incarnation `epoch` is gone (crashed, fenced, reset).
+    func isDead(epoch: Int) -> Bool {
+        state.withLock { $0.deadEpochs.contains(epoch) }
     }
 
     func isActive(_ resource: String, on node: String, epoch: Int) -> Bool {
