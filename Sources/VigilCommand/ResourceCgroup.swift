@@ -116,6 +116,22 @@ public struct ResourceCgroup: Sendable, Hashable, CustomStringConvertible {
         return remove()
     }
 
+    /// Removes the cgroup and every empty cgroup below it, deepest first, killing nothing: a
+    /// populated cgroup (and its ancestors) is kept. Returns whether the tree is gone.
+    @discardableResult
+    public func removeEmptyTree() -> Bool {
+        guard exists else { return true }
+        let children = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        for child in children.sorted() {
+            var isDirectory: ObjCBool = false
+            let childPath = path + "/" + child
+            if FileManager.default.fileExists(atPath: childPath, isDirectory: &isDirectory), isDirectory.boolValue {
+                ResourceCgroup(path: childPath).removeEmptyTree()
+            }
+        }
+        return remove()
+    }
+
     /// The program and arguments that run `executable arguments` inside this cgroup, as
     /// `uid`/`gid` when given.
     /// - Throws: `CommandError` (`notInstalled`) when the `vigil-cgexec` helper is missing.

@@ -90,9 +90,12 @@ struct AgentCommand: AsyncParsableCommand {
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         try FileManager.default.createDirectory(atPath: runtimeDir, withIntermediateDirectories: true)
         let name = node ?? (standalone ? nil : ProcessInfo.processInfo.hostName)
+        let resolvedCgroupRoot = try resolveCgroupRoot(node: name ?? "standalone", logger: logger)
         let factory = HostResourceFactory(
-            runtimeDirectory: runtimeDir, cgroupRoot: try resolveCgroupRoot(node: name ?? "standalone", logger: logger),
-            ocfRoot: ocfRoot, logger: logger)
+            runtimeDirectory: runtimeDir, cgroupRoot: resolvedCgroupRoot, ocfRoot: ocfRoot, logger: logger)
+        // The resources' cgroups are made as needed; the empty ones go when the agent ends
+        // (one still populated — a stop not confirmed — stays, for the next agent to find).
+        defer { if let resolvedCgroupRoot { ResourceCgroup(path: resolvedCgroupRoot).removeEmptyTree() } }
         if standalone {
             try await runStandalone(factory: factory, logger: logger)
         } else {

@@ -68,7 +68,7 @@ struct ValidationTests {
 
     @Test func unknownKeyWithoutCloseMatchListsTheOptions() {
         #expect(errors("cluster: {name: t, colour: red}\nnodes: [{name: n1}]\n", header: "") == [
-            "c.yaml:1:20: cluster.colour: unknown key 'colour'; expected one of: name, no-quorum-policy, fencing, node-loss-timeout, stickiness"
+            "c.yaml:1:20: cluster.colour: unknown key 'colour'; expected one of: name, no-quorum-policy, fencing, node-loss-timeout, stickiness, self-fence-margin"
         ])
     }
 

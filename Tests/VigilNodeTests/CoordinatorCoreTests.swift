@@ -178,6 +178,26 @@ struct CoordinatorCoreTests {
         #expect(record.nodes.values.filter { $0.role == .started }.count == 1)
     }
 
+    /// A resource a member found running unasked (its probe after an agent restart) gets an
+    /// entry for that incarnation: the evidence that makes the node unclean if it is lost.
+    @Test func whatAMemberFoundRunningUnaskedIsRecorded() throws {
+        var builder = Self.threeMembers()
+        builder.status("web", on: "n2", .started)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        let record = try #require(decision.writes["web"])
+        #expect(record.nodes["n2"] == AssignmentRecord.Entry(role: .started, member: 12))
+        #expect(record.term == 7)
+        // Once recorded (and the rest settled), nothing more is written.
+        var settled = Self.threeMembers()
+        settled.status("web", on: "n2", .started)
+        settled.assignment("web", ["n2": (.started, 12)])
+        #expect(CoordinatorCore.decide(view: settled.view, term: 7, now: nil).writes.isEmpty)
+        // Lost now, n2 is unclean for it under fencing: self.
+        var lost = Self.lostUnder("self")
+        lost.assignment("web", ["n1": (.started, 11)])
+        #expect(StateBuilder.lostNodes(view: lost.view, config: try #require(lost.view.config))["n1"]?.resources["web"] == .started)
+    }
+
     /// n1 (incarnation 11) ran web and is gone, under `fencing: FENCING`.
     static func lostUnder(_ fencing: String, _ down: NodeDownRecord? = nil) -> ViewBuilder {
         var builder = ViewBuilder()
