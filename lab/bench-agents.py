@@ -2,7 +2,8 @@
 """Agent benchmarks on real processes (release build): etcd members and `vigil agent`s on
 127.0.0.1, each agent in its own PID namespace.
 
-  node-loss     the node holding a web service is SIGKILLed whole (node-loss-timeout 2s);
+  node-loss     the node holding a web service is SIGKILLed whole (node-loss-timeout 2s, a
+                test watchdog of 1 s on every node: peers wait lease expiry + 1 s);
                 time until the service answers again from another node. >= 10 trials.
   crash         the service process alone is SIGKILLed; time until it answers again.
   rss           resident memory of one agent managing 20 process resources (at start, after
@@ -54,14 +55,43 @@ class Lab:
         subprocess.run(["etcdctl", "--endpoints", self.endpoints, "put", f"/vigil/{cluster}/config", record],
                        check=True, capture_output=True)
 
-    def start_agent(self, node, cluster, namespace=True, log_level="warning"):
+    def cgroup_root(self):
+        """A cgroup of the bench's own below this process's cgroup (removed by stop())."""
+        if not hasattr(self, "_cgroup_root"):
+            mount = next((l.split(" - ")[0].split()[4] for l in open("/proc/self/mountinfo") if " - cgroup2 " in l), None)
+            own = next((l[3:].strip() for l in open("/proc/self/cgroup") if l.startswith("0::")), None)
+            self._cgroup_root = None if mount is None or own is None else \
+                (mount if own == "/" else mount + own) + "/vigil-bench-" + os.path.basename(self.work)
+        return self._cgroup_root
+
+    def start_watchdog(self, node, timeout):
+        """The node's test watchdog (lab/test-watchdog): kills the node when starved."""
+        if node in getattr(self, "watchdogs", {}):
+            return
+        self.watchdogs = getattr(self, "watchdogs", {})
+        log = f"{self.work}/watchdog-{node}.log"
+        p = subprocess.Popen([sys.executable, f"{ROOT}/lab/test-watchdog/watchdog.py", f"{self.work}/watchdog-{node}",
+                              str(timeout), f"{self.work}/watchdog-{node}.target", log], stdin=subprocess.DEVNULL)
+        self.procs.append(p)
+        self.watchdogs[node] = p
+        wait_for(lambda: os.path.exists(log) and "ready" in open(log).read(), 10, f"watchdog of {node}")
+
+    def start_agent(self, node, cluster, namespace=True, log_level="warning", watchdog=None):
         log = open(f"{self.work}/{cluster}-{node}.log", "a")
         argv = [self.vigil, "agent", "--node", node, "--etcd", self.endpoints, "--cluster", cluster,
                 "--runtime-dir", f"{self.work}/run-{node}", "--log-level", log_level,
                 "--listen", f"127.0.0.1:{free_ports(1)[0]}"]
+        root = self.cgroup_root()
+        argv += ["--cgroup-root", f"{root}/{cluster}-{node}" if root else "off"]
+        if watchdog:
+            self.start_watchdog(node, watchdog)
+            argv += ["--watchdog", f"{self.work}/watchdog-{node}", "--watchdog-timeout", f"{int(watchdog * 1000)}ms"]
         if namespace:
             argv = ["unshare", "--pid", "--fork", "--kill-child"] + argv
         p = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+        if watchdog:
+            with open(f"{self.work}/watchdog-{node}.target", "w") as f:
+                f.write(str(p.pid))
         self.procs.append(p)
         self.agents[node] = p
         return p
@@ -102,6 +132,21 @@ class Lab:
                 p.wait(10)
             except subprocess.TimeoutExpired:
                 p.kill()
+        root = self.cgroup_root()
+        if root and os.path.isdir(root):
+            for directory, _, _ in sorted(os.walk(root), key=lambda entry: -entry[0].count("/")):
+                try:
+                    with open(f"{directory}/cgroup.kill", "w") as f:
+                        f.write("1")
+                except OSError:
+                    pass
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline and "populated 1" in open(f"{directory}/cgroup.events").read():
+                    time.sleep(0.02)
+                try:
+                    os.rmdir(directory)
+                except OSError:
+                    pass
 
 
 def wait_for(condition, timeout, what):
@@ -168,7 +213,7 @@ def bench_failover(lab, trials):
     port = free_ports(1)[0]
     lab.put_config("failover", web_config("failover", port, lab.work))
     for n in ("n1", "n2", "n3"):
-        lab.start_agent(n, "failover")
+        lab.start_agent(n, "failover", watchdog=1.0)
     wait_for(lambda: serving(port) and holder(lab, "failover"), 60, "web")
     node_loss, crash = [], []
     for _ in range(trials):
@@ -178,7 +223,7 @@ def bench_failover(lab, trials):
         time.sleep(0.05)
         wait_for(lambda: serving(port), 60, "web after node loss")
         node_loss.append(time.monotonic() - start)
-        lab.start_agent(h, "failover")
+        lab.start_agent(h, "failover", watchdog=1.0)
         wait_for(lambda: holder(lab, "failover") is not None and serving(port), 60, "settled")
         time.sleep(1.0)
     for _ in range(trials):
@@ -270,7 +315,7 @@ def main():
             if "failover" in only:
                 node_loss, crash = bench_failover(lab, args.trials)
                 bare = service_start_time(free_ports(1)[0], work)
-                lines.append(f"- node loss to serving again (node-loss-timeout 2s): {q(node_loss)}")
+                lines.append(f"- node loss to serving again (node-loss-timeout 2s, watchdog 1s): {q(node_loss)}")
                 lines.append(f"- service process crash to serving again: {q(crash)}; the service alone starts in {bare:.2f} s")
             if "rss" in only:
                 rss = bench_rss(lab)

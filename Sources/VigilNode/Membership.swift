@@ -108,6 +108,16 @@ public actor Membership {
         }
     }
 
+    /// Stops renewing without revoking: the member key vanishes only when the lease
+    /// expires. For a leave that could not confirm every stop — a revoke would end the lease
+    /// early, and peers that count from its end (plus the node's watchdog timeout) must not
+    /// get ahead of the watchdog that resets this node.
+    public func abandon() {
+        if let lease = machine.leave() {
+            logger.warning("leaving without revoking the lease: it expires by itself", metadata: ["lease": "\(lease)"])
+        }
+    }
+
     private func fence(_ lease: Int64, reason: String) async {
         fenceCount += 1
         logger.critical("self-fencing", metadata: ["lease": "\(lease)", "reason": "\(reason)"])
@@ -171,7 +181,8 @@ public actor Membership {
         do {
             result = .success(
                 try await Self.register(
-                    store: store, key: key, value: value, ttl: machine.policy.ttl, retired: retired, extra: joinOps, clock: clock))
+                    store: store, key: key, value: value, ttl: machine.policy.ttl, retired: retired, extra: joinOps,
+                    host: record.host, clock: clock, logger: logger))
         } catch {
             result = .failure(error)
         }
@@ -195,24 +206,35 @@ public actor Membership {
 
     /// Revokes retired leases (best effort), grants a new lease and creates the member key
     /// under it; returns the lease and when its grant was sent. Returns nil (after revoking
-    /// the new lease) when the key exists under another lease.
+    /// the new lease) when the key exists under another lease — unless that lease is a
+    /// predecessor's on the same `host` (a crashed agent of this host): its lease is revoked
+    /// and the key taken over at once.
     private static func register(
         store: any ClusterStore, key: String, value: [UInt8], ttl: Duration, retired: Set<Int64>, extra: [TxnOp],
-        clock: StoreClock
+        host: String?, clock: StoreClock, logger: Logger
     ) async throws -> (lease: Lease, grantSentAt: Duration)? {
         for old in retired.sorted() {
             try? await store.revokeLease(old)
         }
         let grantSentAt = clock.now()
         let lease = try await store.grantLease(ttl: ttl)
-        let result = try await store.txn(
-            Txn(
-                compares: [.absent(key)],
-                success: [.put(key: key, value: value, lease: lease.id)] + extra,
-                failure: [.get(.key(key))]
-            ))
-        if result.succeeded { return (lease, grantSentAt) }
-        if case .get(let kvs) = result.results.first, kvs.first?.lease == lease.id { return (lease, grantSentAt) }
+        for attempt in 0..<2 {
+            let result = try await store.txn(
+                Txn(
+                    compares: [.absent(key)],
+                    success: [.put(key: key, value: value, lease: lease.id)] + extra,
+                    failure: [.get(.key(key))]
+                ))
+            if result.succeeded { return (lease, grantSentAt) }
+            guard case .get(let kvs) = result.results.first, let holder = kvs.first else { break }
+            if holder.lease == lease.id { return (lease, grantSentAt) }
+            guard attempt == 0, let host, holder.lease != 0,
+                let record = try? JSONDecoder().decode(MemberRecord.self, from: Data(holder.value)), record.host == host
+            else { break }
+            logger.warning(
+                "member key held by a previous agent of this host: taking it over", metadata: ["lease": "\(holder.lease)"])
+            try await store.revokeLease(holder.lease)
+        }
         try? await store.revokeLease(lease.id)
         return nil
     }

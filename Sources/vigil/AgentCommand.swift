@@ -127,6 +127,13 @@ struct AgentCommand: AsyncParsableCommand {
         return root
     }
 
+    /// This boot of this machine (the kernel's boot id) and the agent's place on it: what a
+    /// restarted agent recognises its crashed predecessor by. Nil without a boot id.
+    static func hostIdentity(place: String) -> String? {
+        guard let boot = try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8) else { return nil }
+        return boot.trimmingCharacters(in: .whitespacesAndNewlines) + " " + place
+    }
+
     private func makeWatchdog(logger: Logger) throws -> WatchdogKeeper? {
         guard let watchdog else { return nil }
         var timeout: Duration?
@@ -186,7 +193,10 @@ struct AgentCommand: AsyncParsableCommand {
         let watchdogKeeper = try makeWatchdog(logger: logger)
         try await withHealthChecker(logger: logger) { checker in
             let agent = Agent(
-                options: AgentOptions(node: name, address: address ?? listenAddress.description), store: store,
+                options: AgentOptions(
+                    node: name, address: address ?? listenAddress.description,
+                    hostIdentity: Self.hostIdentity(place: factory.cgroupRoot ?? factory.runtimeDirectory)),
+                store: store,
                 keyspace: keyspace, factory: factory, healthChecker: checker,
                 reconcilerEvents: { event in
                     switch event {

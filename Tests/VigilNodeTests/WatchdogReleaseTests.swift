@@ -25,10 +25,18 @@ import Testing
     @Test func aNodeWithoutAWatchdogOrAnotherIncarnationsIsNeverDue() {
         var release = WatchdogRelease()
         release.observe(lost: ["n2": 12, "n1": 21], now: .seconds(1))
-        // n2 published none; n1's was published by incarnation 11, and 21 is lost.
+        // n2 published none; n1's was published by incarnation 11, and 21 (later) is lost.
         let watchdogs = ["n1": Published(incarnation: 11, timeout: .seconds(1))]
         #expect(release.due(watchdogs: watchdogs, now: .seconds(100)).orders.isEmpty)
         #expect(release.due(watchdogs: watchdogs, now: .seconds(100)).next == nil)
+    }
+
+    @Test func aLaterIncarnationsWatchdogOnTheSameNodeCounts() {
+        var release = WatchdogRelease()
+        release.observe(lost: ["n1": 11], now: .seconds(1))
+        let later = ["n1": Published(incarnation: 15, timeout: .seconds(2))]
+        #expect(release.due(watchdogs: later, now: .milliseconds(2999)).orders.isEmpty)
+        #expect(release.due(watchdogs: later, now: .seconds(3)).orders == [FenceOrder(node: "n1", member: 11)])
     }
 
     @Test func aNodeNoLongerLostIsForgotten() {

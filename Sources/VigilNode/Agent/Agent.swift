@@ -101,7 +101,7 @@ public actor Agent {
         // The stops (escalated to a cgroup kill, then confirmed) must end before the lease
         // can expire: four fifths of the margin, the rest for scheduling.
         let fenceBudget = ConfirmedStop.Budget.splitting(policy.safetyMargin * 4 / 5)
-        let record = MemberRecord(address: options.address, started: wallClock().description)
+        let record = MemberRecord(address: options.address, started: wallClock().description, host: options.hostIdentity)
         // The watchdog record goes with every join, and goes away when there is none: peers
         // must never wait on (or trust) an earlier incarnation's watchdog.
         var joinOps: [TxnOp] = [.delete(.key(keyspace.nodeWatchdog(options.node)))]
@@ -158,8 +158,9 @@ public actor Agent {
     }
 
     /// Leaves gracefully: stops local resources (reporting them stopped), resigns the
-    /// coordinator term and revokes the member lease; ``run()`` then returns. Calling it
-    /// again does nothing.
+    /// coordinator term and revokes the member lease; ``run()`` then returns. When a stop
+    /// could not be confirmed, the lease is not revoked but left to expire (the node is
+    /// unclean). Calling it again does nothing.
     public func leave() async {
         guard !hasLeft else { return }
         hasLeft = true
@@ -168,11 +169,19 @@ public actor Agent {
         let lease = await membership?.lease
         let incarnation = latest.members[options.node].flatMap { $0.lease == lease ? $0.incarnation : nil }
         await reconciler.stopAll()
-        if let incarnation, await reconciler.everythingStopped {
+        let clean = await reconciler.everythingStopped
+        if let incarnation, clean {
             await recordCleanLeave(incarnation)
         }
         try? await election.resign()
-        try? await membership?.leave()
+        if clean {
+            try? await membership?.leave()
+        } else {
+            // A stop not confirmed: the node stays unclean, and its lease runs out rather
+            // than being revoked, so that peers wait at least as long as its watchdog does.
+            logger.critical("leaving with a stop not confirmed: this node stays unclean")
+            await membership?.abandon()
+        }
         leaveCompleted = true
         left.continuation.finish()
     }

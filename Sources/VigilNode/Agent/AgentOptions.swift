@@ -16,12 +16,17 @@ public struct AgentOptions: Sendable {
     /// ``Agent/run()`` prefers; an embedder (or the simulation, which runs a whole cluster on
     /// one thread) gives both the same executor.
     public var taskExecutor: (any TaskExecutor)?
+    /// This host's identity (one boot of one machine, and the agent's place on it), written
+    /// in the member record: a restarted agent takes over its crashed predecessor's member
+    /// key at once instead of waiting for its lease to expire. Nil: always wait.
+    public var hostIdentity: String?
 
     /// Creates options.
     public init(
         node: String, address: String = "", defaultNodeLossTimeout: Duration = .seconds(3), coordinatorTick: Duration = .seconds(1),
-        taskExecutor: (any TaskExecutor)? = nil
+        taskExecutor: (any TaskExecutor)? = nil, hostIdentity: String? = nil
     ) {
+        self.hostIdentity = hostIdentity
         self.node = node
         self.address = address
         self.defaultNodeLossTimeout = defaultNodeLossTimeout

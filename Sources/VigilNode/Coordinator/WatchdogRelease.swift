@@ -3,8 +3,9 @@
 /// passed since. By then its watchdog has reset it if it could still run anything
 /// exclusive (``WatchdogRule``).
 ///
-/// The timeout is the one the lost incarnation published (`nodes/<node>/watchdog`, written
-/// with its member key). Times are on the observer's own monotonic clock: "lost since" is
+/// The timeout is the one the lost incarnation — or a later one of the same node, which
+/// took the host's watchdog over — published (`nodes/<node>/watchdog`, written with its
+/// member key; an incarnation without a watchdog deletes it). Times are on the observer's own monotonic clock: "lost since" is
 /// when this agent first saw the node lost, which is never before its lease expired, so
 /// the wait is never short. A lost incarnation that published no watchdog is not released
 /// here: it waits for a fence, its own report or an operator.
@@ -37,7 +38,9 @@ public struct WatchdogRelease: Sendable, Hashable {
         var orders: [FenceOrder] = []
         var next: Duration?
         for (node, observed) in lostSince.sorted(by: { $0.key < $1.key }) {
-            guard let published = watchdogs[node], published.incarnation == observed.incarnation else { continue }
+            // The watchdog belongs to the host: one published by a later incarnation on it
+            // (which took the device over, and probed what the lost one left) counts too.
+            guard let published = watchdogs[node], published.incarnation >= observed.incarnation else { continue }
             let at = observed.at + published.timeout
             if now >= at {
                 orders.append(FenceOrder(node: node, member: observed.incarnation))

@@ -5,14 +5,16 @@ import Testing
 import VigilNode
 import VigilStore
 
-/// Never two actives when a stop hangs (issue: "never two actives"): 3 etcd members and 3
-/// `vigil agent`s in their own PID and UTS namespaces; n1's agent knows only the first etcd
-/// member, the others the other two. `ocf:vigiltest:Stubborn` runs on n1: its daemon leaves
-/// its session and ignores SIGTERM, and its stop hangs. The fault: SIGSTOP that etcd member,
-/// so n1 loses its lease while everyone else carries on.
+/// Never two actives when a stop hangs or is slow (issue: "never two actives"): 3 etcd
+/// members and 3 `vigil agent`s in their own PID and UTS namespaces; n1's agent knows only
+/// the first etcd member, the others the other two. An exclusive resource runs on n1; the
+/// fault: SIGSTOP that etcd member, so n1 loses its lease while everyone else carries on.
 ///
-/// Exactly one Stubborn daemon may exist at any moment, counted from the host's process
-/// table every 20 ms (not from what Vigil reports).
+/// Three workloads (``Workload``): `ocf:vigiltest:Stubborn` (its daemon leaves its session and
+/// ignores SIGTERM, and its stop hangs), a `process` that forks such a daemon, and a real
+/// MariaDB server whose shutdown takes longer than the self-fence budget. At most one
+/// instance may exist at any moment, counted from the host's process table every 20 ms
+/// (not from what Vigil reports).
 @Suite("Real agents: self-fence with a stop that hangs", .etcd(members: 3), .serialized)
 struct SelfFenceEscalationTests {
     /// The most daemons seen at once.
@@ -22,16 +24,41 @@ struct SelfFenceEscalationTests {
         var most: Int { value.withLock { $0 } }
     }
 
+    /// What runs on n1.
+    enum Workload: String, CaseIterable, Sendable {
+        /// ocf:vigiltest:Stubborn with a stop that hangs: the self-fence cannot confirm it.
+        case stubborn
+        /// A `process` resource whose command forks a daemon into its own session.
+        case forker
+        /// A MariaDB server (`process`, one datadir as on shared storage) whose shutdown
+        /// takes longer than the self-fence budget.
+        case mariadb
+
+        /// Whether n1's self-fence can confirm its stop (else only a reset or an operator can).
+        var confirmable: Bool { self != .stubborn }
+    }
+
     struct Scenario: Sendable {
         let nodes: AgentNodes
         let keyspace: Keyspace
         let directory: URL
         let store: EtcdStore
+        let workload: Workload
+        let mariadbPort: Int
         var stateDirectory: String { directory.appendingPathComponent("stubborn").path }
 
-        /// Host PIDs of live Stubborn daemons of this test (zombies excluded).
+        /// What marks the workload's processes in the process table.
+        var marker: String {
+            switch workload {
+            case .stubborn: stateDirectory + "/stubborn-"
+            case .forker: stateDirectory + "/forker-daemon"
+            case .mariadb: "--datadir=" + directory.appendingPathComponent("mysql").path
+            }
+        }
+
+        /// Host PIDs of live instances of this test's workload (zombies excluded).
         func daemons() -> [pid_t] {
-            let marker = stateDirectory + "/stubborn-"
+            let marker = self.marker
             let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
             return entries.compactMap { pid_t($0) }.filter { pid in
                 let cmdline = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
@@ -49,7 +76,7 @@ struct SelfFenceEscalationTests {
 
         /// The nodes whose agents report the resource started.
         func holders() async throws -> [String] {
-            try await view().status.filter { $0.value["stubborn"]?.state == .started }.keys.sorted()
+            try await view().status.filter { $0.value["guarded"]?.state == .started }.keys.sorted()
         }
 
         func cli(_ arguments: [String], endpoints: [String]) throws -> VigilBinary.Result {
@@ -58,25 +85,49 @@ struct SelfFenceEscalationTests {
         }
     }
 
-    static func config(cluster: String, stateDirectory: String) -> String {
-        """
-        cluster:
-          name: \(cluster)
-          node-loss-timeout: 2s
-        nodes: [{name: n1}, {name: n2}, {name: n3}]
-        resources:
-          - name: stubborn
-            agent: ocf:vigiltest:Stubborn
-            params: {statedir: \(stateDirectory), stop: hang}
-            monitor: {interval: 1s, timeout: 5s}
-        constraints:
-          - location: {resource: stubborn, node: n1, score: 100}
-        """
+    static func config(cluster: String, scenario: Scenario) -> String {
+        let resource: String
+        switch scenario.workload {
+        case .stubborn:
+            resource = """
+                    agent: ocf:vigiltest:Stubborn
+                    params: {statedir: \(scenario.stateDirectory), stop: hang}
+                """
+        case .forker:
+            resource = """
+                    agent: process
+                    params: {command: [\(TestOCFRoot.labDirectory)/test-agents/forking-daemon.sh, \(scenario.stateDirectory)/forker-daemon]}
+                """
+        case .mariadb:
+            resource = """
+                    agent: process
+                    params: {command: [/usr/sbin/mariadbd, --defaults-file=\(scenario.directory.appendingPathComponent("my.cnf").path), \(scenario.marker)]}
+                    stop-timeout: 2m
+                    health:
+                      - tcp: {host: 127.0.0.1, port: \(scenario.mariadbPort)}
+                        interval: 500ms
+                        timeout: 1s
+                """
+        }
+        return """
+            cluster:
+              name: \(cluster)
+              node-loss-timeout: 2s
+            nodes: [{name: n1}, {name: n2}, {name: n3}]
+            resources:
+              - name: guarded
+            \(resource)
+                monitor: {interval: 1s, timeout: 5s}
+            constraints:
+              - location: {resource: guarded, node: n1, score: 100}
+            """
     }
 
     /// Runs `body` with the cluster up and Stubborn running on n1; counts daemons all along
     /// and returns the most seen at once. Resumes the etcd member and removes everything.
-    static func withScenario(_ name: String, watchdog: Duration?, _ body: (Scenario) async throws -> Void) async throws -> Int {
+    static func withScenario(
+        _ name: String, workload: Workload, watchdog: Duration?, _ body: (Scenario) async throws -> Void
+    ) async throws -> Int {
         let etcd = try EtcdFixture.current()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-stubborn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("stubborn"), withIntermediateDirectories: true)
@@ -87,8 +138,12 @@ struct SelfFenceEscalationTests {
         nodes.extraArguments = ["--ocf-root", try TestOCFRoot.make(in: directory)]
         nodes.watchdogTimeout = watchdog
         let peak = Peak()
+        let mariadbPort = try FreePorts.take(1)[0]
+        if workload == .mariadb { try await Self.initialiseMariaDB(in: directory, port: mariadbPort) }
         return try await withEtcdStore(EtcdConfiguration(endpoints: Array(endpoints[1...]))) { store in
-            let scenario = Scenario(nodes: nodes, keyspace: Keyspace(cluster: name), directory: directory, store: store)
+            let scenario = Scenario(
+                nodes: nodes, keyspace: Keyspace(cluster: name), directory: directory, store: store, workload: workload,
+                mariadbPort: mariadbPort)
             let counting = Task {
                 while !Task.isCancelled {
                     let count = scenario.daemons().count
@@ -98,11 +153,11 @@ struct SelfFenceEscalationTests {
             }
             do {
                 let file = directory.appendingPathComponent("cluster.yaml")
-                try config(cluster: name, stateDirectory: scenario.stateDirectory).write(to: file, atomically: true, encoding: .utf8)
+                try config(cluster: name, scenario: scenario).write(to: file, atomically: true, encoding: .utf8)
                 let applied = try scenario.cli(["config", "apply", file.path], endpoints: endpoints)
                 guard applied.status == 0 else { throw TestFailure("config apply: \(applied.stderr)") }
                 for node in ["n1", "n2", "n3"] { try await nodes.start(node) }
-                try await eventually("stubborn started on n1", timeout: .seconds(30)) {
+                try await eventually("\(workload) started on n1", timeout: .seconds(60)) {
                     try await scenario.holders() == ["n1"] && scenario.daemons().count == 1
                 }
                 try await body(scenario)
@@ -120,31 +175,83 @@ struct SelfFenceEscalationTests {
         }
     }
 
-    @Test func withAWatchdogTheHostIsResetAndOnlyThenTheResourceMoves() async throws {
-        let most = try await Self.withScenario("stubborn-watchdog", watchdog: .seconds(1)) { scenario in
+    /// A MariaDB datadir and option file in `directory` (run as root; shutdown made slow with
+    /// `innodb_fast_shutdown=0`, a full purge).
+    static func initialiseMariaDB(in directory: URL, port: Int) async throws {
+        let data = directory.appendingPathComponent("mysql").path
+        let options = """
+            [mysqld]
+            user=root
+            datadir=\(data)
+            socket=\(directory.appendingPathComponent("mysqld.sock").path)
+            pid-file=\(directory.appendingPathComponent("mysqld.pid").path)
+            log-error=\(directory.appendingPathComponent("mysqld.err").path)
+            port=\(port)
+            bind-address=127.0.0.1
+            skip-name-resolve
+            innodb_buffer_pool_size=32M
+            innodb_log_file_size=16M
+            innodb_fast_shutdown=0
+            performance_schema=OFF
+
+            """
+        try options.write(to: directory.appendingPathComponent("my.cnf"), atomically: true, encoding: .utf8)
+        let install = Process()
+        install.executableURL = URL(fileURLWithPath: "/usr/bin/mariadb-install-db")
+        install.arguments = ["--defaults-file=\(directory.appendingPathComponent("my.cnf").path)", "--user=root", "--skip-test-db"]
+        let log = directory.appendingPathComponent("install.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        install.standardOutput = handle
+        install.standardError = handle
+        try install.run()
+        try await eventually("mariadb-install-db", timeout: .seconds(300), every: .milliseconds(100)) { !install.isRunning }
+        guard install.terminationStatus == 0 else {
+            throw TestFailure("mariadb-install-db exited \(install.terminationStatus): \((try? String(contentsOf: log, encoding: .utf8)) ?? "")")
+        }
+    }
+
+    /// With a watchdog: n1 self-fences. A stop it cannot confirm (Stubborn) starves its
+    /// watchdog and the host is reset; a stop it confirms (escalated to the cgroup, or cut
+    /// short and killed) keeps it fed. Either way the resource moves only once n1's lease
+    /// has expired and its watchdog timeout passed — never while n1's instance runs.
+    @Test(arguments: Workload.allCases)
+    func withAWatchdogTheResourceMovesOnlyOnceTheNodeIsKnownStopped(workload: Workload) async throws {
+        let most = try await Self.withScenario("esc-wd-\(workload.rawValue)", workload: workload, watchdog: .seconds(1)) { scenario in
             let clock = ContinuousClock()
             let start = clock.now
             await (try EtcdFixture.current()).pause(0)
-            // n1's watchdog is starved (its stop could not be confirmed) and resets it.
-            try await eventually("n1 reset by its watchdog", timeout: .seconds(20)) {
-                scenario.nodes.watchdogLog("n1").contains("reset")
+            if !workload.confirmable {
+                // n1's watchdog is starved (its stop could not be confirmed) and resets it.
+                try await eventually("n1 reset by its watchdog", timeout: .seconds(20)) {
+                    scenario.nodes.watchdogLog("n1").contains("reset")
+                }
             }
-            let resetAfter = clock.now - start
-            try await eventually("stubborn to run on another node", timeout: .seconds(30)) {
+            let stoppedAfter = clock.now - start
+            try await eventually("\(workload) to run on another node", timeout: .seconds(60)) {
                 let holders = try await scenario.holders()
                 return holders.count == 1 && holders[0] != "n1" && scenario.daemons().count == 1
             }
             let movedAfter = clock.now - start
             let view = try await scenario.view()
             #expect(view.nodeDown["n1"]?.reason == .watchdog, "\(String(describing: view.nodeDown["n1"]))")
-            #expect(scenario.nodes.logs(last: 400).contains("stop NOT confirmed"))
-            print("stubborn (watchdog): n1 reset \(resetAfter) after the SIGSTOP, moved after \(movedAfter)")
+            let logs = scenario.nodes.logs(last: 400)
+            if workload.confirmable {
+                #expect(logs.contains("self-fence: every stop confirmed"), "\(logs)")
+                #expect(!scenario.nodes.watchdogLog("n1").contains("reset"), "a confirmed stop keeps the watchdog fed")
+            } else {
+                #expect(logs.contains("stop NOT confirmed"))
+            }
+            print("\(workload) (watchdog): n1 \(workload.confirmable ? "fenced itself" : "reset") within \(stoppedAfter), moved after \(movedAfter)")
         }
-        #expect(most == 1, "two Stubborn daemons ran at once")
+        #expect(most == 1, "two instances of \(workload) ran at once")
     }
 
-    @Test func withoutAWatchdogTheResourceWaitsUncleanUntilConfirmDown() async throws {
-        let most = try await Self.withScenario("stubborn-confirm", watchdog: nil) { scenario in
+    /// Without a watchdog or fence device, nobody can tell that n1 stopped: the resource
+    /// waits, n1 shown UNCLEAN, until an operator confirms n1 down.
+    @Test(arguments: Workload.allCases)
+    func withoutAWatchdogTheResourceWaitsUncleanUntilConfirmDown(workload: Workload) async throws {
+        let most = try await Self.withScenario("esc-cd-\(workload.rawValue)", workload: workload, watchdog: nil) { scenario in
             let clock = ContinuousClock()
             let etcd = try EtcdFixture.current()
             let live = Array(await etcd.endpoints[1...])
@@ -152,12 +259,12 @@ struct SelfFenceEscalationTests {
             try await eventually("n1 to lose its membership", timeout: .seconds(20)) {
                 try await scenario.view().members["n1"] == nil
             }
-            // n1's self-fence escalates to the cgroup kill: its daemon is gone, but its agent's
-            // stop never answered, so nobody can say n1 is clean.
-            try await eventually("n1's daemon killed by its cgroup", timeout: .seconds(10)) { scenario.daemons().isEmpty }
+            // n1's self-fence ends its instance (escalated to the cgroup where the stop hangs
+            // or leaves a daemon), whether or not it can confirm that.
+            try await eventually("n1's instance gone", timeout: .seconds(10)) { scenario.daemons().isEmpty }
             let lost = clock.now
-            while clock.now - lost < .seconds(6) {
-                #expect(try await scenario.holders().isEmpty, "stubborn must not start elsewhere while n1 is unclean")
+            while clock.now - lost < .seconds(5) {
+                #expect(try await scenario.holders().isEmpty, "\(workload) must not start elsewhere while n1 is unclean")
                 try await Task.sleep(for: .milliseconds(200))
             }
             let status = try scenario.cli(["status"], endpoints: live)
@@ -165,7 +272,7 @@ struct SelfFenceEscalationTests {
             #expect(status.stdout.contains("confirm-down"), "\(status.stdout)")
             let confirm = try scenario.cli(["node", "confirm-down", "n1"], endpoints: live)
             #expect(confirm.status == 0, "\(confirm.stderr)")
-            try await eventually("stubborn to run on another node after confirm-down", timeout: .seconds(20)) {
+            try await eventually("\(workload) to run on another node after confirm-down", timeout: .seconds(60)) {
                 let holders = try await scenario.holders()
                 return holders.count == 1 && holders[0] != "n1" && scenario.daemons().count == 1
             }
@@ -176,6 +283,6 @@ struct SelfFenceEscalationTests {
             let refused = try scenario.cli(["node", "confirm-down", "n2"], endpoints: live)
             #expect(refused.status != 0)
         }
-        #expect(most == 1, "two Stubborn daemons ran at once")
+        #expect(most == 1, "two instances of \(workload) ran at once")
     }
 }

@@ -202,7 +202,8 @@ final class ClusterScenario {
         }
         let agent = Agent(
             options: AgentOptions(
-                node: slot.node, defaultNodeLossTimeout: .seconds(2), coordinatorTick: .seconds(1), taskExecutor: executor),
+                node: slot.node, defaultNodeLossTimeout: .seconds(2), coordinatorTick: .seconds(1), taskExecutor: executor,
+                hostIdentity: "sim host \(slot.node) epoch \(slot.epoch)"),
             store: flaky, keyspace: keyspace,
             factory: SimResourceFactory(node: slot.node, epoch: slot.epoch, ledger: ledger, clock: clock),
             clock: clock, wallClock: { [clock] in Timestamp(millisecondsSinceEpoch: Self.baseTime + clock.now.offset.wholeMilliseconds) },
@@ -371,7 +372,9 @@ final class ClusterScenario {
         guard decision.waitingFor.isEmpty else { return "coordinator waits for \(decision.waitingFor)" }
         guard decision.writes.isEmpty else { return "coordinator would write \(decision.writes.keys.sorted())" }
         guard let transition = decision.transition, transition.actions.isEmpty else {
-            return "plan not empty: \(decision.transition.map { "\($0.actions)" } ?? "none")"
+            let lost = view.config.map { StateBuilder.lostNodes(view: view, config: $0) } ?? [:]
+            return "plan not empty: \(decision.transition.map { "\($0.actions)" } ?? "none") "
+                + "(lost \(lost.mapValues(\.member)), watchdogs \(view.nodeWatchdog.mapValues(\.incarnation)), down \(view.nodeDown.mapValues(\.member)))"
         }
         let active = ledger.activeByNode
         for node in active.keys where !live.contains(node) && !(active[node]?.isEmpty ?? true) {
