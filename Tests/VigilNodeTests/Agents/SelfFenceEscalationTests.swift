@@ -242,7 +242,7 @@ struct SelfFenceEscalationTests {
             } else {
                 #expect(logs.contains("stop NOT confirmed"))
             }
-            print("\(workload) (watchdog): n1 \(workload.confirmable ? "fenced itself" : "reset") within \(stoppedAfter), moved after \(movedAfter)")
+            print("\(workload) (watchdog): \(workload.confirmable ? "" : "n1 reset \(stoppedAfter) after the SIGSTOP, ")moved after \(movedAfter)")
         }
         #expect(most == 1, "two instances of \(workload) ran at once")
     }
