@@ -305,7 +305,9 @@ def main():
                         help="run only these benchmarks (repeatable); default: all")
     args = parser.parse_args()
     only = set(args.only or ["failover", "rss", "converge"])
-    q = lambda xs: f"p50 {statistics.median(xs):.2f} s, min {min(xs):.2f} s, max {max(xs):.2f} s (n={len(xs)})"
+    p95 = lambda xs: sorted(xs)[min(len(xs) - 1, max(0, -(-95 * len(xs) // 100) - 1))]
+    q = lambda xs: (f"min {min(xs):.2f} s, p50 {statistics.median(xs):.2f} s, p95 {p95(xs):.2f} s, max {max(xs):.2f} s"
+                    f" (n={len(xs)})")
     mib = lambda m: f"RSS {m[0]:.1f} MiB (anonymous {m[1]:.1f} MiB)"
     lines = []
     with tempfile.TemporaryDirectory(prefix="vigil-bench-") as work:

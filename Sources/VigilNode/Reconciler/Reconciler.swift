@@ -130,7 +130,10 @@ public actor Reconciler {
         if let current = identity?.lease { fencedLeases.insert(current) }
         identity = nil
         readyReported = nil
-        let victims = locals.filter { _, local in (local.isActive || local.busy != nil) && (everything || local.isExclusive) }.keys.sorted()
+        let victims = locals.filter { _, local in
+            ResourceLifecycle.stoppedBySelfFence(
+                active: local.isActive, busy: local.busy != nil, exclusive: local.isExclusive, everything: everything)
+        }.keys.sorted()
         logger.critical("self-fence: stopping resources", metadata: ["resources": "\(victims)"])
         // An operation in flight is cut short (an executor kills what it runs when its task
         // is cancelled; one not yet begun is abandoned), and not waited for: the stops
@@ -156,11 +159,10 @@ public actor Reconciler {
             let outcome = confirmed[name]
             locals[name]?.since = wallClock().description
             locals[name]?.health = nil
-            if outcome?.confirmed == true {
-                locals[name]?.state = .stopped
-            } else {
+            let state = ResourceLifecycle.afterSelfFence(confirmed: outcome?.confirmed == true)
+            locals[name]?.state = state
+            if state != .stopped {
                 unconfirmed.append(name)
-                locals[name]?.state = .failed
                 locals[name]?.message = "self-fence: stop not confirmed: \(outcome?.result.output ?? "?")"
             }
         }
@@ -245,22 +247,11 @@ public actor Reconciler {
         if config != configSeen { syncResources(config) }
         for name in locals.keys.sorted() {
             guard let local = locals[name], local.busy == nil else { continue }
-            if local.state == nil {
-                begin(.probe, on: name)
-                continue
-            }
-            guard let identity, let state = local.state else { continue }
-            if local.stale && local.isActive {
-                begin(.stop, on: name)
-                continue
-            }
-            guard let entry = view.liveEntry(name, on: node), entry.member == identity.incarnation,
-                var operation = LocalOperation.next(toward: entry.role, from: state)
-            else { continue }
-            if operation == .stop, state == .failed, let retry = local.retryAfter, clock.now() < retry { continue }
-            if operation == .promote, !local.config.isPromotable { continue }
-            if operation == .demote, !local.config.isPromotable { operation = .stop }
-            begin(operation, on: name)
+            let entry = identity.flatMap { identity in view.liveEntry(name, on: node).flatMap { $0.member == identity.incarnation ? $0 : nil } }
+            let situation = ResourceLifecycle.Situation(
+                state: local.state, stale: local.stale, member: identity != nil, assigned: entry?.role,
+                promotable: local.config.isPromotable, retryAfter: local.retryAfter, now: clock.now())
+            if let operation = ResourceLifecycle.next(situation) { begin(operation, on: name) }
         }
         if let identity, readyReported != identity.incarnation, readyReporting != identity.incarnation, probed {
             readyReporting = identity.incarnation
@@ -318,11 +309,7 @@ public actor Reconciler {
         local.busy = operation
         local.generation += 1
         let previous = local.state
-        switch operation {
-        case .start, .promote: local.state = .starting
-        case .stop, .demote: local.state = .stopping
-        case .probe: break
-        }
+        if let transient = ResourceLifecycle.transient(during: operation) { local.state = transient }
         locals[name] = local
         let executor = local.handle.executor
         let cgroup = local.handle.cgroup
@@ -362,7 +349,7 @@ public actor Reconciler {
                 }
             } else {
                 result = await executor.perform(ActionRequest(action, timeout: timeout))
-                if operation == .probe, result.code == .notRunning, let cgroup, cgroup.isPopulated {
+                if operation == .probe, let cgroup, ResourceLifecycle.killsLeftovers(probe: result.code, cgroupPopulated: cgroup.isPopulated) {
                     // Not running by the agent's account, yet processes are left (a previous
                     // incarnation's, after an agent crash): they go before anything starts.
                     let leftovers = cgroup.processIDs
@@ -413,43 +400,18 @@ public actor Reconciler {
         guard var local = locals[name] else { return }
         local.busy = nil
         local.promotionScore = result.promotionScore ?? local.promotionScore
-        let ok = result.code == .success
-        var failure: String?
-        var fatal = false
-        switch operation {
-        case .probe:
-            switch result.code {
-            case .success: local.state = local.config.isPromotable ? .unpromoted : .started
-            case .runningPromoted: local.state = .promoted
-            case .notRunning: local.state = .stopped
-            default:
-                local.state = .failed
-                failure = "probe: \(result.code) \(result.output)"
-            }
-        case .start:
-            if ok {
-                local.state = local.config.isPromotable ? .unpromoted : .started
+        let outcome = ResourceLifecycle.outcome(of: operation, code: result.code, promotable: local.config.isPromotable)
+        local.state = outcome.state
+        let fatal = outcome.fatal
+        let failure: String? =
+            outcome.failed ? "\(operation.rawValue): \(result.code)\(result.timedOut ? " (timed out)" : "") \(result.output)" : nil
+        if operation == .stop {
+            if outcome.retryStop {
+                local.retryAfter = clock.now() + max(local.config.monitor.interval, .seconds(1))
             } else {
-                local.state = .failed
-                failure = "start: \(result.code)\(result.timedOut ? " (timed out)" : "") \(result.output)"
-                fatal = true
-            }
-        case .stop:
-            if ok {
-                local.state = .stopped
                 local.retryAfter = nil
                 local.health = nil
-            } else {
-                local.state = .failed
-                failure = "stop: \(result.code)\(result.timedOut ? " (timed out)" : "") \(result.output)"
-                local.retryAfter = clock.now() + max(local.config.monitor.interval, .seconds(1))
             }
-        case .promote:
-            local.state = ok ? .promoted : .failed
-            if !ok { failure = "promote: \(result.code) \(result.output)" }
-        case .demote:
-            local.state = ok ? .unpromoted : .failed
-            if !ok { failure = "demote: \(result.code) \(result.output)" }
         }
         if local.state != previous { local.since = wallClock().description }
         local.message = failure
@@ -474,12 +436,16 @@ public actor Reconciler {
             logger.error("operation failed", metadata: ["resource": "\(name)", "operation": "\(operation.rawValue)", "error": "\(failure)"])
             // An operation cut short by this agent's own shutdown or self-fence is not the
             // resource's fault.
-            if !shuttingDown && fenceEpoch == epoch { await countFailure(name, fatal: fatal, message: failure) }
+            if ResourceLifecycle.countsFailure(shuttingDown: shuttingDown, fencedMeanwhile: fenceEpoch != epoch) {
+                await countFailure(name, fatal: fatal, message: failure)
+            }
         } else if operation != .probe {
             logger.info("\(operation.rawValue) done", metadata: ["resource": "\(name)", "state": "\(local.state?.rawValue ?? "?")"])
         }
         if locals[name]?.isActive == true, locals[name]?.state != .failed { startMonitoring(name) }
-        if identity == nil, locals[name]?.isActive == true, locals[name]?.isExclusive == true, operation != .probe {
+        if let after = locals[name], let state = after.state,
+            ResourceLifecycle.stopsAgain(member: identity != nil, after: operation, state: state, exclusive: after.isExclusive)
+        {
             // Fenced while this operation ran: what it started must not keep running.
             begin(.stop, on: name)
         }
