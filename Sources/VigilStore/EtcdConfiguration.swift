@@ -11,26 +11,46 @@ public struct EtcdConfiguration: Sendable {
     public var connectTimeout: Duration
     /// How long a watch keeps trying to reconnect, across every endpoint, before it throws.
     public var watchRetryTimeout: Duration
-    /// A connection that receives nothing for this long is dropped. An idle watch then
-    /// reconnects (resuming where it was: no gap), so a member that hangs without closing
-    /// its connections (stopped process, partition) is noticed within this time.
+    /// A connection that receives nothing for this long is dropped.
     public var idleTimeout: Duration
+    /// A watch stream that delivers nothing — no event and no progress notification — for
+    /// this long is torn down and resumed from its last revision on the next endpoint (a
+    /// healthy one just serves the resumed watch), so a member that went silent without
+    /// closing its connections (stopped process, dead host) is left within this bound.
+    /// Watches ask for progress notifications: run etcd with
+    /// `--experimental-watch-progress-notify-interval` below this (1s for the default 2s),
+    /// or idle watches reconnect every time this passes.
+    public var watchIdleTimeout: Duration
+    /// A lease keep-alive not answered within this long is sent to the next endpoint as
+    /// well (hedged), and so on; the first answer wins. Keep it a small fraction of the
+    /// lease TTL: an agent self-fences only when no endpoint renewed in time.
+    public var leaseHedgeDelay: Duration
+    /// Which endpoint requests go to first (the others follow in the given order, wrapping).
+    public var preference: EndpointPreference
     /// TLS client settings; nil for plain HTTP endpoints.
     public var tls: EtcdTLSConfiguration?
     /// etcd user and password; nil when etcd auth is disabled.
     public var credentials: EtcdCredentials?
 
     /// Creates a configuration with Vigil's defaults: 1 s per request, 300 ms to connect,
-    /// 30 s of watch reconnection attempts, connections idle for 30 s dropped.
+    /// 30 s of watch reconnection attempts, connections idle for 30 s dropped, watches
+    /// silent for 2 s resumed elsewhere, keep-alives hedged after 250 ms, endpoints in the
+    /// given order.
     public init(
         endpoints: [String],
         requestTimeout: Duration = .seconds(1),
         connectTimeout: Duration = .milliseconds(300),
         watchRetryTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(30),
+        watchIdleTimeout: Duration = .seconds(2),
+        leaseHedgeDelay: Duration = .milliseconds(250),
+        preference: EndpointPreference = .given,
         tls: EtcdTLSConfiguration? = nil,
         credentials: EtcdCredentials? = nil
     ) {
+        self.watchIdleTimeout = watchIdleTimeout
+        self.leaseHedgeDelay = leaseHedgeDelay
+        self.preference = preference
         self.endpoints = endpoints
         self.requestTimeout = requestTimeout
         self.connectTimeout = connectTimeout

@@ -17,7 +17,11 @@ extension EtcdStore {
         return Lease(id: id, ttl: .seconds(response.TTL?.value ?? seconds))
     }
 
-    /// Renews a lease once (one message on `/v3/lease/keepalive`).
+    /// Renews a lease once (one message on `/v3/lease/keepalive`), hedged: an endpoint that
+    /// has not answered within ``EtcdConfiguration/leaseHedgeDelay`` gets company from the
+    /// next one (and so on, in order), and the first answer wins — a silent member costs a
+    /// renewal that delay, not the whole request timeout. The endpoint that answered
+    /// becomes the store's current one.
     public func keepAlive(_ lease: Int64) async throws -> KeepAliveResult {
         var response = try await keepAliveOnce(lease)
         if let error = response.error, Self.isBadTokenMessage(error.message ?? ""), configuration.credentials != nil {
@@ -34,9 +38,84 @@ extension EtcdStore {
     }
 
     private func keepAliveOnce(_ lease: Int64) async throws -> EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse> {
-        try await call(
-            "/v3/lease/keepalive", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse>.self,
-            policy: .idempotent, lane: .leases)
+        try await hedgedLeaseCall(
+            "/v3/lease/keepalive", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse>.self)
+    }
+
+    /// What one endpoint's attempt of a hedged call gave.
+    private enum Attempt: Sendable {
+        case answer(index: Int, bytes: [UInt8])
+        case failed(index: Int, failure: Failure)
+        case hedge
+    }
+
+    /// POSTs an idempotent lease call to the current endpoint, then — each time
+    /// ``EtcdConfiguration/leaseHedgeDelay`` passes without an answer, or an attempt fails
+    /// — to the next one as well; returns the first answer and cancels the rest.
+    func hedgedLeaseCall<Request: Encodable & Sendable, Response: Decodable & Sendable>(
+        _ path: String, _ body: Request, as: Response.Type
+    ) async throws -> Response {
+        let payload: [UInt8]
+        do {
+            payload = Array(try JSONEncoder().encode(body))
+        } catch {
+            throw VigilStoreError(.invalidArgument, "cannot encode \(path) request", cause: error)
+        }
+        let start = currentIndex()
+        let count = endpoints.count
+        let delay = configuration.leaseHedgeDelay
+        let bytes: (index: Int, bytes: [UInt8]) = try await withThrowingTaskGroup(of: Attempt.self) { group in
+            var launched = 0
+            var finished = 0
+            var lastError = VigilStoreError(.unavailable, "no etcd endpoint answered \(path)")
+            func launch() {
+                let index = (start + launched) % count
+                launched += 1
+                group.addTask {
+                    do {
+                        return .answer(index: index, bytes: try await self.post(path, payload, endpointIndex: index, authenticated: true, lane: .leases))
+                    } catch let failure as Failure {
+                        return .failed(index: index, failure: failure)
+                    }
+                }
+                if launched < count {
+                    group.addTask {
+                        try await Task.sleep(for: delay)
+                        return .hedge
+                    }
+                }
+            }
+            launch()
+            while let attempt = try await group.next() {
+                switch attempt {
+                case .hedge:
+                    if launched < count { launch() }
+                case .answer(let index, let bytes):
+                    group.cancelAll()
+                    return (index, bytes)
+                case .failed(_, let failure):
+                    finished += 1
+                    if failure.kind == .final || failure.kind == .badToken {
+                        group.cancelAll()
+                        throw failure.error
+                    }
+                    lastError = failure.error
+                    if launched < count {
+                        launch()
+                    } else if finished == launched {
+                        group.cancelAll()
+                        throw lastError
+                    }
+                }
+            }
+            throw lastError
+        }
+        if bytes.index != start { prefer(bytes.index, reason: "\(path) answered there first") }
+        do {
+            return try JSONDecoder().decode(Response.self, from: Data(bytes.bytes))
+        } catch {
+            throw VigilStoreError(.invalidResponse, "cannot decode etcd \(path) answer", cause: error)
+        }
     }
 
     /// Revokes a lease (its keys are deleted); a lease already gone is not an error.

@@ -55,6 +55,8 @@ public final class EtcdStore: ClusterStore {
         self.configuration = configuration
         self.endpoints = endpoints
         self.logger = logger
+        let start = configuration.preference.startIndex(endpoints: endpoints, localAddresses: LocalAddresses.current())
+        state.withLock { $0.endpointIndex = start }
     }
 
     /// The endpoint requests currently go to.
@@ -70,6 +72,19 @@ public final class EtcdStore: ClusterStore {
     /// Whether an error message says the auth token was rejected.
     static func isBadTokenMessage(_ message: String) -> Bool {
         message.contains("invalid auth token") || message.contains("user name is empty")
+    }
+
+    /// Moves to `index` (an endpoint that just answered when the current one did not).
+    func prefer(_ index: Int, reason: String) {
+        let previous = state.withLock { state -> Int in
+            defer { state.endpointIndex = index }
+            return state.endpointIndex
+        }
+        if previous != index {
+            logger.warning(
+                "etcd endpoint silent, moving on",
+                metadata: ["endpoint": "\(endpoints[previous])", "next": "\(endpoints[index])", "reason": "\(reason)"])
+        }
     }
 
     /// Moves to the endpoint after `index`, unless another request already moved on.

@@ -10,6 +10,8 @@ struct EtcdWatchCursor {
     let prefix: String
     var nextRevision: Int64
     var body: HTTPClientResponse.Body.AsyncIterator?
+    /// The endpoint the open stream is attached to.
+    var connectedIndex: Int?
     var buffer: [UInt8] = []
     var failingSince: ContinuousClock.Instant?
     /// When the current (or last) stream was opened, to pace reconnections.
@@ -44,9 +46,12 @@ struct EtcdWatchCursor {
                 body = iterator
                 buffer.append(contentsOf: chunk.readableBytesView)
             } catch let error as HTTPClientError where error == .readTimeout {
-                // Nothing arrived for the idle timeout: reconnect (a hung member is then
-                // skipped, a healthy one simply serves the resumed watch).
-                disconnect("idle for \(store.configuration.idleTimeout)", quietly: true)
+                // Nothing arrived — not even a progress notification — for the watch idle
+                // timeout: the member may be silent (stopped, its host dead). Resume on the
+                // next endpoint from the last revision; nothing is missed.
+                let silent = connectedIndex
+                disconnect("silent for \(store.configuration.watchIdleTimeout)")
+                if let silent { store.rotate(from: silent, reason: "watch stream silent for \(store.configuration.watchIdleTimeout)") }
             } catch {
                 if Task.isCancelled { return nil }
                 disconnect("\(error)")
@@ -140,6 +145,7 @@ struct EtcdWatchCursor {
             do {
                 let response = try await store.openWatch(prefix: prefix, from: nextRevision, endpointIndex: index)
                 body = response.makeAsyncIterator()
+                connectedIndex = index
                 openedAt = ContinuousClock.now
                 failingSince = nil
                 return true

@@ -150,6 +150,8 @@ enum EtcdWire {
         var range_end: String?
         var start_revision: Int64Value?
         var prev_kv: Bool
+        /// Ask for progress notifications while idle (proof that the stream is alive).
+        var progress_notify: Bool = true
     }
 
     struct WatchRequest: Encodable, Sendable {

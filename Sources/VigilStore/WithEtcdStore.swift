@@ -23,14 +23,16 @@ public func withEtcdStore<Result: Sendable>(
     if let tls = configuration.tls {
         httpConfiguration.tlsConfiguration = try EtcdStore.makeTLSConfiguration(tls)
     }
-    func client(connections: Int) -> HTTPClient {
+    func client(connections: Int, readTimeout: Duration? = nil) -> HTTPClient {
         var lane = httpConfiguration
         lane.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
+        if let readTimeout { lane.timeout.read = TimeAmount(readTimeout) }
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: lane)
     }
     let clients = [
         client(connections: EtcdStore.requestConnections), client(connections: EtcdStore.leaseConnections),
-        client(connections: EtcdStore.watchConnections),
+        // A watch stream that stays silent this long is given up (and resumed elsewhere).
+        client(connections: EtcdStore.watchConnections, readTimeout: configuration.watchIdleTimeout),
     ]
     let store = EtcdStore(
         requestClient: clients[0], leaseClient: clients[1], watchClient: clients[2], configuration: configuration,

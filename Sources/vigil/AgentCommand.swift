@@ -36,6 +36,16 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Where OCF agents keep runtime files.")
     var runtimeDir: String = "/run/vigil"
 
+    @Option(
+        help: ArgumentHelp(
+            "Which etcd member to talk to first: 'spread' or 'given'.",
+            discussion: """
+                spread (default): the member on this host if exactly one endpoint is an address of this host, \
+                else one picked by a stable hash of the node's name, so agents do not all load (and all lose) \
+                the same member. given: the first of --etcd. Either way the others follow in the given order.
+                """))
+    var etcdOrder: String = "spread"
+
     @Option(help: "The OCF root: agents are <root>/resource.d/<provider>/<type>.")
     var ocfRoot: String = "/usr/lib/ocf"
 
@@ -99,9 +109,14 @@ struct AgentCommand: AsyncParsableCommand {
         if standalone {
             try await runStandalone(factory: factory, logger: logger)
         } else {
-            let (etcdConfiguration, _, cluster) = try connection.resolve()
+            var (etcdConfiguration, _, cluster) = try connection.resolve()
             let keyspace = Keyspace(cluster: cluster)
             let name = name ?? ProcessInfo.processInfo.hostName
+            switch etcdOrder {
+            case "spread": etcdConfiguration.preference = .spread(key: name)
+            case "given": etcdConfiguration.preference = .given
+            default: throw CLIError("--etcd-order: expected spread or given, got '\(etcdOrder)'")
+            }
             try await withEtcdStore(etcdConfiguration, logger: logger) { store in
                 try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger)
             }

@@ -91,7 +91,7 @@ struct EtcdClusterTests {
         let cluster = try EtcdFixture.current()
         let prefix = "/t/\(UUID().uuidString)/"
         let all = await cluster.endpoints
-        let configuration = EtcdConfiguration(endpoints: all, requestTimeout: .milliseconds(500), idleTimeout: .seconds(1))
+        let configuration = EtcdConfiguration(endpoints: all, requestTimeout: .milliseconds(500), watchIdleTimeout: .seconds(1))
         try await withEtcdStore(configuration, logger: quietLogger) { store in
             try await withEtcdStore(EtcdConfiguration(endpoints: Array(all[1...])), logger: quietLogger) { writer in
                 #expect(store.currentEndpoint == all[0])
@@ -120,6 +120,68 @@ struct EtcdClusterTests {
             }
         }
         try await cluster.waitReady(0)
+    }
+
+    /// The index of the current etcd leader (asked with etcdctl).
+    static func leaderIndex(_ endpoints: [String]) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/etcdctl")
+        process.arguments = ["--endpoints", endpoints.joined(separator: ","), "endpoint", "status", "-w", "json"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        // [{"Endpoint": URL, "Status": {"header": {"member_id": N}, "leader": N}}] — the ids
+        // exceed Int64, compare them as text.
+        let text = String(decoding: data, as: UTF8.self)
+        for entry in text.components(separatedBy: "{\"Endpoint\":").dropFirst() {
+            guard let endpoint = entry.split(separator: "\"").first.map(String.init),
+                let member = entry.range(of: "\"member_id\":")?.upperBound,
+                let leader = entry.range(of: "\"leader\":")?.upperBound
+            else { continue }
+            let memberID = entry[member...].prefix { $0.isNumber }
+            let leaderID = entry[leader...].prefix { $0.isNumber }
+            if memberID == leaderID, let index = endpoints.firstIndex(of: endpoint) { return index }
+        }
+        throw TestFailure("no leader in: \(text)")
+    }
+
+    /// A keep-alive to a frozen member is hedged to the next one after the hedge delay,
+    /// well inside the request timeout — the renewal a self-fence deadline waits for.
+    @Test func aKeepAliveIsHedgedPastAFrozenMember() async throws {
+        let cluster = try EtcdFixture.current()
+        let all = await cluster.endpoints
+        let leader = try Self.leaderIndex(all)
+        // A follower first: freezing it leaves the cluster its leader, so what is measured
+        // is the hedge, not an election.
+        let follower = (leader + 1) % all.count
+        let ordered = [all[follower]] + all.indices.filter { $0 != follower }.map { all[$0] }
+        let configuration = EtcdConfiguration(endpoints: ordered, requestTimeout: .seconds(2), leaseHedgeDelay: .milliseconds(200))
+        try await withEtcdStore(configuration, logger: quietLogger) { store in
+            let lease = try await store.grantLease(ttl: .seconds(5))
+            #expect(store.currentEndpoint == all[follower])
+            await cluster.pause(follower)
+            let clock = ContinuousClock()
+            var took = Duration.zero
+            var result: KeepAliveResult?
+            do {
+                let start = clock.now
+                result = try await store.keepAlive(lease.id)
+                took = clock.now - start
+            } catch {
+                await cluster.resume(follower)
+                throw error
+            }
+            await cluster.resume(follower)
+            #expect(result == .alive(ttl: .seconds(5)) || result == .alive(ttl: .seconds(4)), "\(String(describing: result))")
+            // 200 ms of hedge delay plus a round trip; unhedged it would take the 2 s timeout.
+            #expect(took < .milliseconds(1200), "keep-alive took \(took)")
+            #expect(store.currentEndpoint != all[follower], "the store moved to the member that answered")
+            try await store.revokeLease(lease.id)
+        }
+        try await cluster.waitReady(follower)
     }
 
     @Test func operationsContinueWhenTheMemberInUseIsKilled() async throws {

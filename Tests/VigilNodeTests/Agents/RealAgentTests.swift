@@ -65,7 +65,7 @@ struct RealAgentTests {
     }
 
     static func withHarness(
-        _ name: String, etcd: EtcdCluster, threshold: Int = 3, fenceSwitchPort: Int? = nil,
+        _ name: String, etcd: EtcdCluster, threshold: Int = 3, fenceSwitchPort: Int? = nil, agentArguments: [String] = [],
         _ body: (Harness, EtcdStore) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-agents-\(UUID().uuidString)")
@@ -81,6 +81,7 @@ struct RealAgentTests {
             // watchdog timeout passed.
             nodes.watchdogTimeout = .seconds(1)
         }
+        nodes.extraArguments += agentArguments
         let harness = Harness(
             nodes: nodes, keyspace: Keyspace(cluster: name), port: port, directory: directory, fenceSwitchPort: fenceSwitchPort)
         try await withEtcdStore(EtcdConfiguration(endpoints: endpoints)) { store in

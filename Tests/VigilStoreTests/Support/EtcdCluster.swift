@@ -15,7 +15,11 @@ actor EtcdCluster {
 
     static let etcdPath = "/usr/bin/etcd"
     /// Heartbeat 50 ms, election 500 ms: the minimum lease TTL is 1 s.
-    static let timing = ["--heartbeat-interval", "50", "--election-timeout", "500"]
+    /// Fast elections, and progress notifications on idle watches every second (what
+    /// `EtcdConfiguration.watchIdleTimeout` expects).
+    static let timing = [
+        "--heartbeat-interval", "50", "--election-timeout", "500", "--experimental-watch-progress-notify-interval", "1s",
+    ]
 
     let directory: URL
     let extraArguments: [String]
