@@ -8,8 +8,10 @@
 public struct MembershipPolicy: Hashable, Sendable {
     /// The lease TTL asked of the store (the node-loss timeout).
     public var ttl: Duration
-    /// How often a live lease is renewed (default `min(ttl / 3, (ttl - safetyMargin) / 2)`,
-    /// so a renewal has at least as long to be confirmed as the interval between renewals).
+    /// How often a live lease is renewed (default `min(ttl / 8, (ttl - safetyMargin) / 2)`:
+    /// after its last confirmed renewal an agent has `ttl - safetyMargin` to get the next
+    /// one through, and an etcd leader election — which no member can renew through — must
+    /// fit in that with room to spare: 1.25 s at a 2 s TTL, against etcd's 1 s election).
     public var renewInterval: Duration
     /// How soon a failed renewal or join is retried (default `min(renewInterval, 500 ms)`).
     public var retryInterval: Duration
@@ -24,7 +26,7 @@ public struct MembershipPolicy: Hashable, Sendable {
         self.ttl = ttl
         let margin = safetyMargin ?? min(max(ttl / 4, .milliseconds(500)), ttl / 2)
         self.safetyMargin = margin
-        let renew = renewInterval ?? min(ttl / 3, (ttl - margin) / 2)
+        let renew = renewInterval ?? min(ttl / 8, (ttl - margin) / 2)
         self.renewInterval = renew
         self.retryInterval = retryInterval ?? min(renew, .milliseconds(500))
     }

@@ -34,7 +34,7 @@ public struct EtcdConfiguration: Sendable {
 
     /// Creates a configuration with Vigil's defaults: 1 s per request, 300 ms to connect,
     /// 30 s of watch reconnection attempts, connections idle for 30 s dropped, watches
-    /// silent for 2 s resumed elsewhere, keep-alives hedged after 250 ms, endpoints in the
+    /// silent for 2 s resumed elsewhere, keep-alives hedged after 150 ms, endpoints in the
     /// given order.
     public init(
         endpoints: [String],
@@ -43,7 +43,7 @@ public struct EtcdConfiguration: Sendable {
         watchRetryTimeout: Duration = .seconds(30),
         idleTimeout: Duration = .seconds(30),
         watchIdleTimeout: Duration = .seconds(2),
-        leaseHedgeDelay: Duration = .milliseconds(250),
+        leaseHedgeDelay: Duration = .milliseconds(150),
         preference: EndpointPreference = .given,
         tls: EtcdTLSConfiguration? = nil,
         credentials: EtcdCredentials? = nil

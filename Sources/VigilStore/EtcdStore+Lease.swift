@@ -51,7 +51,11 @@ extension EtcdStore {
 
     /// POSTs an idempotent lease call to the current endpoint, then — each time
     /// ``EtcdConfiguration/leaseHedgeDelay`` passes without an answer, or an attempt fails
-    /// — to the next one as well; returns the first answer and cancels the rest.
+    /// — to the next one as well, round the endpoints again and again (during an etcd
+    /// leader election every member fails or hangs until a new leader serves, and then a
+    /// fresh attempt succeeds at once); returns the first answer and cancels the rest.
+    /// Gives up after ``EtcdConfiguration/requestTimeout`` per endpoint in all (the caller,
+    /// racing its own deadline, usually cancels it sooner).
     func hedgedLeaseCall<Request: Encodable & Sendable, Response: Decodable & Sendable>(
         _ path: String, _ body: Request, as: Response.Type
     ) async throws -> Response {
@@ -64,13 +68,15 @@ extension EtcdStore {
         let start = currentIndex()
         let count = endpoints.count
         let delay = configuration.leaseHedgeDelay
+        let giveUp = ContinuousClock.now + configuration.requestTimeout * max(2, count)
         let bytes: (index: Int, bytes: [UInt8]) = try await withThrowingTaskGroup(of: Attempt.self) { group in
             var launched = 0
-            var finished = 0
+            var running = 0
             var lastError = VigilStoreError(.unavailable, "no etcd endpoint answered \(path)")
             func launch() {
                 let index = (start + launched) % count
                 launched += 1
+                running += 1
                 group.addTask {
                     do {
                         return .answer(index: index, bytes: try await self.post(path, payload, endpointIndex: index, authenticated: true, lane: .leases))
@@ -78,31 +84,32 @@ extension EtcdStore {
                         return .failed(index: index, failure: failure)
                     }
                 }
-                if launched < count {
-                    group.addTask {
-                        try await Task.sleep(for: delay)
-                        return .hedge
-                    }
+            }
+            func armHedge() {
+                group.addTask {
+                    try await Task.sleep(for: delay)
+                    return .hedge
                 }
             }
             launch()
+            armHedge()
             while let attempt = try await group.next() {
                 switch attempt {
                 case .hedge:
-                    if launched < count { launch() }
+                    guard ContinuousClock.now < giveUp else { continue }
+                    launch()
+                    armHedge()
                 case .answer(let index, let bytes):
                     group.cancelAll()
                     return (index, bytes)
                 case .failed(_, let failure):
-                    finished += 1
+                    running -= 1
                     if failure.kind == .final || failure.kind == .badToken {
                         group.cancelAll()
                         throw failure.error
                     }
                     lastError = failure.error
-                    if launched < count {
-                        launch()
-                    } else if finished == launched {
+                    if ContinuousClock.now >= giveUp, running == 0 {
                         group.cancelAll()
                         throw lastError
                     }

@@ -4,14 +4,21 @@ import VigilNode
 
 @Suite("MembershipMachine")
 struct MembershipMachineTests {
-    let policy = MembershipPolicy(ttl: .seconds(3))
+    /// A 3 s TTL renewed every second (round numbers for the schedules below).
+    let policy = MembershipPolicy(ttl: .seconds(3), renewInterval: .seconds(1))
 
     @Test func defaultsFollowTheTTL() {
-        #expect(policy.renewInterval == .seconds(1))
-        #expect(policy.safetyMargin == .milliseconds(750))
+        let defaults = MembershipPolicy(ttl: .seconds(3))
+        #expect(defaults.renewInterval == .milliseconds(375))
+        #expect(defaults.safetyMargin == .milliseconds(750))
+        #expect(defaults.retryInterval == .milliseconds(375))
         #expect(policy.retryInterval == .milliseconds(500))
         #expect(MembershipPolicy(ttl: .seconds(1)).safetyMargin == .milliseconds(500))
-        #expect(MembershipPolicy(ttl: .seconds(1)).renewInterval == .milliseconds(250))
+        #expect(MembershipPolicy(ttl: .seconds(1)).renewInterval == .milliseconds(125))
+        // At a 2 s TTL an etcd leader election (1 s by default) fits between the last
+        // confirmed renewal and the self-fence deadline with room to spare.
+        let two = MembershipPolicy(ttl: .seconds(2))
+        #expect(two.ttl - two.safetyMargin - two.renewInterval == .milliseconds(1250))
         #expect(policy.fenceDeadline(sentAt: .seconds(10), ttl: .seconds(3)) == .milliseconds(12_250))
     }
 
@@ -152,8 +159,12 @@ struct MembershipMachineTests {
             #expect(simulation.violations.isEmpty, "seed \(seed): \(simulation.violations.prefix(3))")
             #expect(Set(simulation.joins).count == simulation.joins.count, "seed \(seed): a lease was joined twice")
             let policy = simulation.machine.policy
-            let budget = policy.ttl - policy.safetyMargin - policy.renewInterval
-            if simulation.lossPercent == 0 && .milliseconds(2 * simulation.maxDelayMs) < budget {
+            // One renewal in flight at a time: the next is sent at the later of the renewal
+            // interval and the previous answer, so a clean network never fences when both a
+            // renewal interval plus a round trip and two round trips fit before the deadline.
+            let roundTrip = Duration.milliseconds(2 * simulation.maxDelayMs)
+            let window = policy.ttl - policy.safetyMargin
+            if simulation.lossPercent == 0 && roundTrip + policy.renewInterval < window && roundTrip * 2 < window {
                 #expect(simulation.fences.isEmpty, "seed \(seed): fenced on a clean network")
                 #expect(simulation.machine.lease != nil, "seed \(seed)")
             }

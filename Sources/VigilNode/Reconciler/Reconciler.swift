@@ -180,10 +180,12 @@ public actor Reconciler {
     /// The outcome of the last self-fence (nil: none yet).
     public private(set) var lastSelfFence: SelfFenceOutcome?
 
-    /// Whether any exclusive resource may be running here (or is being started or stopped):
-    /// what a watchdog must cover.
+    /// Whether anything here must not outlive the lease unnoticed: an exclusive resource
+    /// that may be running (or is being started or stopped), or any resource whose stop was
+    /// not confirmed (`failed`) — what a watchdog must cover. Healthy clone instances are
+    /// not (with `no-quorum-policy: freeze` or `ignore` they may keep running on purpose).
     public var holdsExclusive: Bool {
-        locals.values.contains { $0.isExclusive && ($0.isActive || $0.busy != nil) }
+        locals.values.contains { ($0.isExclusive && ($0.isActive || $0.busy != nil)) || $0.state == .failed }
     }
 
     /// Stops every active resource (graceful leave), each bounded by its stop timeout.

@@ -17,7 +17,7 @@ public enum WatchdogRule {
     /// - Parameters:
     ///   - leaseConfirmed: a member, and the self-fence deadline has not passed.
     ///   - holdsExclusive: an exclusive resource may be running here (starting, running,
-    ///     stopping, or failed, which includes a stop not confirmed).
+    ///     stopping, or failed), or any resource's stop was not confirmed (failed).
     public static func shouldFeed(leaseConfirmed: Bool, holdsExclusive: Bool) -> Bool {
         leaseConfirmed || !holdsExclusive
     }

@@ -77,4 +77,69 @@ struct SilentEtcdMemberTests {
         }
         try await etcd.waitReady(0)
     }
+
+    /// The etcd leader (asked with etcdctl; member ids exceed Int64, compared as text).
+    static func leaderIndex(_ endpoints: [String]) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/etcdctl")
+        process.arguments = ["--endpoints", endpoints.joined(separator: ","), "endpoint", "status", "-w", "json"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        for entry in text.components(separatedBy: "{\"Endpoint\":").dropFirst() {
+            guard let endpoint = entry.split(separator: "\"").first.map(String.init),
+                let member = entry.range(of: "\"member_id\":")?.upperBound,
+                let leader = entry.range(of: "\"leader\":")?.upperBound
+            else { continue }
+            if entry[member...].prefix(while: \.isNumber) == entry[leader...].prefix(while: \.isNumber),
+                let index = endpoints.firstIndex(of: endpoint)
+            {
+                return index
+            }
+        }
+        throw TestFailure("no leader in: \(text)")
+    }
+
+    /// The coordinator's node dies while the etcd leader freezes: a new coordinator is
+    /// elected and the service recovered. Bounded by etcd: a new leader extends every lease
+    /// by its TTL plus an election timeout, so the dead coordinator's key outlives the
+    /// node by about that much (docs/agent.md, "Timing budget").
+    @Test func aNewCoordinatorTakesOverWhenItsNodeDiesWithTheEtcdLeaderFrozen() async throws {
+        let etcd = try EtcdFixture.current()
+        try await RealAgentTests.withHarness("leader", etcd: etcd) { harness, store in
+            _ = try await RealAgentTests.servingFrom(harness, store)
+            let all = await etcd.endpoints
+            let coordinator = try #require(try await RealAgentTests.view(harness, store).coordinator)
+            let leader = try Self.leaderIndex(all)
+            let clock = ContinuousClock()
+            let start = clock.now
+            await etcd.pause(leader)
+            var tookOver = Duration.zero
+            var serving = Duration.zero
+            do {
+                try await harness.nodes.killNode(coordinator.node)
+                try await eventually("a new coordinator", timeout: .seconds(30), every: .milliseconds(20)) {
+                    guard let next = try await RealAgentTests.view(harness, store).coordinator else { return false }
+                    return next.node != coordinator.node
+                }
+                tookOver = clock.now - start
+                _ = try await RealAgentTests.servingFrom(harness, store, timeout: .seconds(30))
+                serving = clock.now - start
+            } catch {
+                await etcd.resume(leader)
+                throw error
+            }
+            await etcd.resume(leader)
+            let logs = harness.nodes.logs(last: 500)
+            #expect(!logs.contains("self-fencing"), "no surviving agent may self-fence:\n\(logs)")
+            // TTL 2 s + the new etcd leader's lease extension (TTL + election timeout) + a campaign.
+            #expect(tookOver < .seconds(8), "a new coordinator after \(tookOver)")
+            print("coordinator + etcd leader lost: new coordinator after \(tookOver), service serving (again) after \(serving)")
+        }
+        try await etcd.waitReady(0)
+    }
 }
