@@ -183,7 +183,7 @@ final class ClusterScenario {
             nextEpoch += 1
             slot.epoch = nextEpoch
         }
-        let flaky = FlakyStore(store)
+        let flaky = FlakyStore(store, clock: clock, executor: executor)
         // fencing: self runs every host with a watchdog (1 s): the only way a hung agent's
         // host is made safe, and what lets peers count a lost node as stopped. The host's
         // watchdog outlives an agent crash: the new agent takes it over.
@@ -302,10 +302,13 @@ final class ClusterScenario {
             trace.append("FAULT agent crash \(slot.node) (its resources run on)")
             start(slot, sameHost: true)
         case .partition:
+            // Half refuse at once (a killed member on loopback); half go silent — calls
+            // and watches hang without an error (a frozen member, a dead host).
             guard let slot = connected.randomElement(using: &rng) else { return }
-            slot.store?.mode = .failing
+            let silent = Bool.random(using: &rng)
+            slot.store?.mode = silent ? .silent : .failing
             slot.partitionedUntil = clock.now.offset + .milliseconds(Int.random(in: 2500...4000, using: &rng))
-            trace.append("FAULT partition \(slot.node) until \(slot.partitionedUntil.map { "\($0)" } ?? "")")
+            trace.append("FAULT \(silent ? "silent " : "")partition \(slot.node) until \(slot.partitionedUntil.map { "\($0)" } ?? "")")
         }
         faults[fault, default: 0] += 1
     }
