@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """The sample web service of the demo, the agent tests and lab/bench-agents.py: answers GET / with 200.
 
-Usage: demo-web.py PORT PIDFILE. Writes its PID to PIDFILE so the demo can crash it."""
+Usage: demo-web.py PORT PIDFILE [ADDRESS]. Listens on ADDRESS (default 127.0.0.1; 0.0.0.0 for
+a virtual IP in the lab's network namespaces). Writes its PID to PIDFILE so the demo can crash it."""
 import http.server
 import os
 import sys
 
 port, pidfile = int(sys.argv[1]), sys.argv[2]
+address = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
 with open(pidfile, "w") as f:
     f.write(str(os.getpid()))
 
@@ -23,4 +25,4 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-http.server.HTTPServer(("127.0.0.1", port), Handler).serve_forever()
+http.server.HTTPServer((address, port), Handler).serve_forever()
