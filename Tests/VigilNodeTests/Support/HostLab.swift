@@ -99,8 +99,10 @@ final class HostLab: @unchecked Sendable {
                 "--listen-peer-urls", "http://\(host.address):2380", "--initial-advertise-peer-urls", "http://\(host.address):2380",
                 "--initial-cluster", initial, "--initial-cluster-state", existing ? "existing" : "new",
                 "--initial-cluster-token", "\(prefix)-\(cluster)",
-                // Debian's defaults (heartbeat 100 ms, election 1 s); progress notifications every second.
-                "--heartbeat-interval", "100", "--election-timeout", "1000", "--experimental-watch-progress-notify-interval", "1s",
+                // Election 500 ms: etcd waits 1–2 election timeouts without a leader before it
+                // elects one, and a 2 s node-loss-timeout leaves agents 1.25 s after their last
+                // renewal (docs/agent.md, "Timing budget"). Progress notifications every second.
+                "--heartbeat-interval", "50", "--election-timeout", "500", "--experimental-watch-progress-notify-interval", "1s",
             ], log: "etcd-\(host.name).log")
     }
 
