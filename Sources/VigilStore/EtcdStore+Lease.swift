@@ -59,12 +59,7 @@ extension EtcdStore {
     func hedgedLeaseCall<Request: Encodable & Sendable, Response: Decodable & Sendable>(
         _ path: String, _ body: Request, as: Response.Type
     ) async throws -> Response {
-        let payload: [UInt8]
-        do {
-            payload = Array(try JSONEncoder().encode(body))
-        } catch {
-            throw VigilStoreError(.invalidArgument, "cannot encode \(path) request", cause: error)
-        }
+        let payload = try Self.encode(body, for: path)
         let start = currentIndex()
         let count = endpoints.count
         let delay = configuration.leaseHedgeDelay

@@ -37,12 +37,7 @@ extension EtcdStore {
     func call<Request: Encodable & Sendable, Response: Decodable & Sendable>(
         _ path: String, _ body: Request, as: Response.Type, policy: RetryPolicy, lane: Lane = .requests
     ) async throws -> Response {
-        let payload: [UInt8]
-        do {
-            payload = Array(try JSONEncoder().encode(body))
-        } catch {
-            throw VigilStoreError(.invalidArgument, "cannot encode \(path) request", cause: error)
-        }
+        let payload = try Self.encode(body, for: path)
         var lastError = VigilStoreError(.unavailable, "no etcd endpoint answered \(path)")
         var attempts = 0
         var reauthenticated = false
@@ -76,6 +71,15 @@ extension EtcdStore {
             }
         }
         throw lastError
+    }
+
+    /// The JSON body of a `path` request.
+    static func encode(_ body: some Encodable, for path: String) throws -> [UInt8] {
+        do {
+            return Array(try JSONEncoder().encode(body))
+        } catch {
+            throw VigilStoreError(.invalidArgument, "cannot encode \(path) request", cause: error)
+        }
     }
 
     /// One attempt: POST to one endpoint, returning the body of a 200 answer.

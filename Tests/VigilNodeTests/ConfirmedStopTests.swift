@@ -65,13 +65,7 @@ struct ConfirmedStopTests {
         #expect(await cgroup?.removeTree() ?? true)
     }
 
-    static func alive(_ pid: pid_t) -> Bool {
-        guard Glibc.kill(pid, 0) == 0 else { return false }
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        guard let close = stat.lastIndex(of: ")") else { return false }
-        let state = stat[stat.index(after: close)...].split(separator: " ").first
-        return state != "Z" && state != "X"
-    }
+    static func alive(_ pid: pid_t) -> Bool { ProcessTable.isLive(pid) }
 
     static let budget = ConfirmedStop.Budget(stop: .milliseconds(300), kill: .seconds(2), confirm: .milliseconds(300))
 

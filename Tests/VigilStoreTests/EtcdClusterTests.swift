@@ -122,38 +122,12 @@ struct EtcdClusterTests {
         try await cluster.waitReady(0)
     }
 
-    /// The index of the current etcd leader (asked with etcdctl).
-    static func leaderIndex(_ endpoints: [String]) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/etcdctl")
-        process.arguments = ["--endpoints", endpoints.joined(separator: ","), "endpoint", "status", "-w", "json"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        // [{"Endpoint": URL, "Status": {"header": {"member_id": N}, "leader": N}}] — the ids
-        // exceed Int64, compare them as text.
-        let text = String(decoding: data, as: UTF8.self)
-        for entry in text.components(separatedBy: "{\"Endpoint\":").dropFirst() {
-            guard let endpoint = entry.split(separator: "\"").first.map(String.init),
-                let member = entry.range(of: "\"member_id\":")?.upperBound,
-                let leader = entry.range(of: "\"leader\":")?.upperBound
-            else { continue }
-            let memberID = entry[member...].prefix { $0.isNumber }
-            let leaderID = entry[leader...].prefix { $0.isNumber }
-            if memberID == leaderID, let index = endpoints.firstIndex(of: endpoint) { return index }
-        }
-        throw TestFailure("no leader in: \(text)")
-    }
-
     /// A keep-alive to a frozen member is hedged to the next one after the hedge delay,
     /// well inside the request timeout — the renewal a self-fence deadline waits for.
     @Test func aKeepAliveIsHedgedPastAFrozenMember() async throws {
         let cluster = try EtcdFixture.current()
         let all = await cluster.endpoints
-        let leader = try Self.leaderIndex(all)
+        let leader = try await cluster.leaderIndex()
         // A follower first: freezing it leaves the cluster its leader, so what is measured
         // is the hedge, not an election.
         let follower = (leader + 1) % all.count

@@ -10,24 +10,8 @@ import VigilStore
 /// starts: there is never a second copy, counted from the host's process table.
 @Suite("Real agents: an agent-only crash", .etcd(members: 3), .serialized)
 struct AgentCrashTests {
-    final class Peak: Sendable {
-        private let value = Mutex(0)
-        func see(_ count: Int) { value.withLock { $0 = max($0, count) } }
-        var most: Int { value.withLock { $0 } }
-    }
-
     /// Host PIDs of live web servers of this test (their command line holds its pid file).
-    static func webServers(_ pidFile: String) -> [pid_t] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { pid_t($0) }.filter { pid in
-            let cmdline = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
-            guard String(decoding: cmdline, as: UTF8.self).contains(pidFile) else { return false }
-            let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-            guard let close = stat.lastIndex(of: ")") else { return false }
-            let state = stat[stat.index(after: close)...].split(separator: " ").first
-            return state != "Z" && state != "X"
-        }
-    }
+    static func webServers(_ pidFile: String) -> [pid_t] { ProcessTable.live(containing: pidFile) }
 
     @Test func aRestartedAgentStopsWhatItsCrashedPredecessorLeftBeforeAnythingStarts() async throws {
         let etcd = try EtcdFixture.current()
@@ -40,7 +24,7 @@ struct AgentCrashTests {
         nodes.watchdogTimeout = .seconds(1)
         let port = try FreePorts.take(1)[0]
         let pidFile = directory.appendingPathComponent("web.pid").path
-        let peak = Peak()
+        let peak = ProcessTable.Peak()
         try await withEtcdStore(EtcdConfiguration(endpoints: endpoints)) { store in
             let keyspace = Keyspace(cluster: "agentcrash")
             func holders() async throws -> [String] {

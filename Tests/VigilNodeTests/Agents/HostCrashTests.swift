@@ -65,14 +65,8 @@ struct HostCrashTests {
     static func etcdLeader(_ lab: HostLab) -> String? {
         guard let text = try? lab.runClient(["/usr/bin/etcdctl", "--endpoints", lab.endpoints.joined(separator: ","), "endpoint", "status", "-w", "json"])
         else { return nil }
-        for entry in text.components(separatedBy: "{\"Endpoint\":").dropFirst() {
-            guard let endpoint = entry.split(separator: "\"").first.map(String.init),
-                let member = entry.range(of: "\"member_id\":")?.upperBound, let leader = entry.range(of: "\"leader\":")?.upperBound,
-                entry[member...].prefix(while: \.isNumber) == entry[leader...].prefix(while: \.isNumber)
-            else { continue }
-            return lab.hosts.first { endpoint.contains($0.address + ":") }?.name
-        }
-        return nil
+        guard let leader = EtcdCluster.leaderEndpoint(statusJSON: text) else { return nil }
+        return lab.hosts.first { leader.contains($0.address + ":") }?.name
     }
 
     @Test func theServiceHostCrashesTenTimes() async throws {

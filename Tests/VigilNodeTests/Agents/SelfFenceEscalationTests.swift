@@ -17,13 +17,6 @@ import VigilStore
 /// (not from what Vigil reports).
 @Suite("Real agents: self-fence with a stop that hangs", .etcd(members: 3), .serialized)
 struct SelfFenceEscalationTests {
-    /// The most daemons seen at once.
-    final class Peak: Sendable {
-        private let value = Mutex(0)
-        func see(_ count: Int) { value.withLock { $0 = max($0, count) } }
-        var most: Int { value.withLock { $0 } }
-    }
-
     /// What runs on n1.
     enum Workload: String, CaseIterable, Sendable {
         /// ocf:vigiltest:Stubborn with a stop that hangs: the self-fence cannot confirm it.
@@ -57,18 +50,7 @@ struct SelfFenceEscalationTests {
         }
 
         /// Host PIDs of live instances of this test's workload (zombies excluded).
-        func daemons() -> [pid_t] {
-            let marker = self.marker
-            let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-            return entries.compactMap { pid_t($0) }.filter { pid in
-                let cmdline = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
-                guard String(decoding: cmdline, as: UTF8.self).contains(marker) else { return false }
-                let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-                guard let close = stat.lastIndex(of: ")") else { return false }
-                let state = stat[stat.index(after: close)...].split(separator: " ").first
-                return state != "Z" && state != "X"
-            }
-        }
+        func daemons() -> [pid_t] { ProcessTable.live(containing: marker) }
 
         func view() async throws -> ClusterView {
             ClusterView(keyspace: keyspace, range: try await store.range(.prefix(keyspace.prefix)))
@@ -137,7 +119,7 @@ struct SelfFenceEscalationTests {
         nodes.endpointsOf = ["n1": [endpoints[0]], "n2": Array(endpoints[1...]), "n3": Array(endpoints[1...])]
         nodes.extraArguments = ["--ocf-root", try TestOCFRoot.make(in: directory)]
         nodes.watchdogTimeout = watchdog
-        let peak = Peak()
+        let peak = ProcessTable.Peak()
         let mariadbPort = try FreePorts.take(1)[0]
         if workload == .mariadb { try await Self.initialiseMariaDB(in: directory, port: mariadbPort) }
         return try await withEtcdStore(EtcdConfiguration(endpoints: Array(endpoints[1...]))) { store in

@@ -78,32 +78,6 @@ struct SilentEtcdMemberTests {
         try await etcd.waitReady(0)
     }
 
-    /// The etcd leader (asked with etcdctl; member ids exceed Int64, compared as text).
-    static func leaderIndex(_ endpoints: [String]) throws -> Int {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/etcdctl")
-        process.arguments = ["--endpoints", endpoints.joined(separator: ","), "endpoint", "status", "-w", "json"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
-        for entry in text.components(separatedBy: "{\"Endpoint\":").dropFirst() {
-            guard let endpoint = entry.split(separator: "\"").first.map(String.init),
-                let member = entry.range(of: "\"member_id\":")?.upperBound,
-                let leader = entry.range(of: "\"leader\":")?.upperBound
-            else { continue }
-            if entry[member...].prefix(while: \.isNumber) == entry[leader...].prefix(while: \.isNumber),
-                let index = endpoints.firstIndex(of: endpoint)
-            {
-                return index
-            }
-        }
-        throw TestFailure("no leader in: \(text)")
-    }
-
     /// The coordinator's node dies while the etcd leader freezes: a new coordinator is
     /// elected and the service recovered. Bounded by etcd: a new leader extends every lease
     /// by its TTL plus an election timeout, so the dead coordinator's key outlives the
@@ -114,7 +88,7 @@ struct SilentEtcdMemberTests {
             _ = try await RealAgentTests.servingFrom(harness, store)
             let all = await etcd.endpoints
             let coordinator = try #require(try await RealAgentTests.view(harness, store).coordinator)
-            let leader = try Self.leaderIndex(all)
+            let leader = try await etcd.leaderIndex()
             let clock = ContinuousClock()
             let start = clock.now
             await etcd.pause(leader)

@@ -181,3 +181,38 @@ actor EtcdCluster {
         try? FileManager.default.removeItem(at: directory)
     }
 }
+
+extension EtcdCluster {
+    /// The endpoint of the leader in `etcdctl endpoint status -w json` output (member ids
+    /// exceed Int64 and are compared as text), nil when none leads.
+    static func leaderEndpoint(statusJSON text: String) -> String? {
+        for entry in text.components(separatedBy: "{\"Endpoint\":").dropFirst() {
+            guard let endpoint = entry.split(separator: "\"").first.map(String.init),
+                let member = entry.range(of: "\"member_id\":")?.upperBound,
+                let leader = entry.range(of: "\"leader\":")?.upperBound,
+                entry[member...].prefix(while: \.isNumber) == entry[leader...].prefix(while: \.isNumber)
+            else { continue }
+            return endpoint
+        }
+        return nil
+    }
+
+    /// The index of the member that leads now (asked with etcdctl).
+    func leaderIndex() throws -> Int {
+        let all = endpoints
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/etcdctl")
+        process.arguments = ["--endpoints", all.joined(separator: ","), "endpoint", "status", "-w", "json"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard let leader = Self.leaderEndpoint(statusJSON: text), let index = all.firstIndex(of: leader) else {
+            throw TestFailure("no leader in: \(text)")
+        }
+        return index
+    }
+}
