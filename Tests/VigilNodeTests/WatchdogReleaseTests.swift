@@ -52,8 +52,8 @@ import Testing
     }
 
     @Test(arguments: [(true, true, true), (true, false, true), (false, false, true), (false, true, false)])
-    func theWatchdogIsFedWhileTheLeaseIsConfirmedOrNothingExclusiveRuns(leaseConfirmed: Bool, holdsExclusive: Bool, feed: Bool) {
-        #expect(WatchdogRule.shouldFeed(leaseConfirmed: leaseConfirmed, holdsExclusive: holdsExclusive) == feed)
+    func theWatchdogIsFedWhileTheLeaseIsConfirmedOrNothingExclusiveRuns(leaseConfirmed: Bool, holdsGuarded: Bool, feed: Bool) {
+        #expect(WatchdogRule.shouldFeed(leaseConfirmed: leaseConfirmed, holdsGuarded: holdsGuarded) == feed)
     }
 
     @Test func feedIntervalLeavesRoomForLateRounds() {

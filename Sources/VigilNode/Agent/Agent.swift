@@ -143,7 +143,7 @@ public actor Agent {
         }
         await coordinator.shutdown()
         await reconciler.shutdown()
-        await watchdog?.close(holdsExclusive: await reconciler.holdsExclusive)
+        await watchdog?.close(holdsGuarded: await reconciler.holdsGuarded)
     }
 
     /// Feeds the watchdog by ``WatchdogRule`` until cancelled.
@@ -152,7 +152,7 @@ public actor Agent {
     ) async {
         let interval = WatchdogRule.feedInterval(timeout: watchdog.timeout)
         while !Task.isCancelled {
-            await watchdog.tick(leaseConfirmed: await membership.leaseConfirmed, holdsExclusive: await reconciler.holdsExclusive)
+            await watchdog.tick(leaseConfirmed: await membership.leaseConfirmed, holdsGuarded: await reconciler.holdsGuarded)
             do { try await clock.sleep(for: interval) } catch { return }
         }
     }

@@ -4,7 +4,7 @@ public import VigilAgents
 /// Arms, feeds and disarms the agent's watchdog by ``WatchdogRule``.
 ///
 /// Armed (the device opened) when the agent starts, and in any case before a resource starts; fed on every
-/// ``tick(leaseConfirmed:holdsExclusive:)`` the rule allows; disarmed on a graceful exit
+/// ``tick(leaseConfirmed:holdsGuarded:)`` the rule allows; disarmed on a graceful exit
 /// only when nothing exclusive runs, else left armed so the machine resets.
 public actor WatchdogKeeper {
     /// The device's name (for logs).
@@ -62,9 +62,9 @@ public actor WatchdogKeeper {
     }
 
     /// Feeds the armed watchdog if ``WatchdogRule`` allows it now.
-    public func tick(leaseConfirmed: Bool, holdsExclusive: Bool) {
+    public func tick(leaseConfirmed: Bool, holdsGuarded: Bool) {
         guard let armedWatchdog else { return }
-        if WatchdogRule.shouldFeed(leaseConfirmed: leaseConfirmed, holdsExclusive: holdsExclusive) {
+        if WatchdogRule.shouldFeed(leaseConfirmed: leaseConfirmed, holdsGuarded: holdsGuarded) {
             if starving { logger.notice("watchdog fed again") }
             starving = false
             armedWatchdog.feed()
@@ -77,10 +77,10 @@ public actor WatchdogKeeper {
     }
 
     /// On exit: disarms when nothing exclusive runs, else leaves the watchdog to reset the machine.
-    public func close(holdsExclusive: Bool) {
+    public func close(holdsGuarded: Bool) {
         guard let armedWatchdog else { return }
         self.armedWatchdog = nil
-        if holdsExclusive {
+        if holdsGuarded {
             logger.critical("exiting with an exclusive resource not known stopped: watchdog left armed")
             armedWatchdog.abandon()
         } else {

@@ -184,7 +184,7 @@ public actor Reconciler {
     /// that may be running (or is being started or stopped), or any resource whose stop was
     /// not confirmed (`failed`) — what a watchdog must cover. Healthy clone instances are
     /// not (with `no-quorum-policy: freeze` or `ignore` they may keep running on purpose).
-    public var holdsExclusive: Bool {
+    public var holdsGuarded: Bool {
         locals.values.contains { ($0.isExclusive && ($0.isActive || $0.busy != nil)) || $0.state == .failed }
     }
 

@@ -16,10 +16,11 @@ public enum WatchdogRule {
     ///
     /// - Parameters:
     ///   - leaseConfirmed: a member, and the self-fence deadline has not passed.
-    ///   - holdsExclusive: an exclusive resource may be running here (starting, running,
-    ///     stopping, or failed), or any resource's stop was not confirmed (failed).
-    public static func shouldFeed(leaseConfirmed: Bool, holdsExclusive: Bool) -> Bool {
-        leaseConfirmed || !holdsExclusive
+    ///   - holdsGuarded: something here must not outlive the lease unnoticed: an exclusive
+    ///     resource may be running (starting, running, stopping, or failed), or any
+    ///     resource's stop was not confirmed (failed).
+    public static func shouldFeed(leaseConfirmed: Bool, holdsGuarded: Bool) -> Bool {
+        leaseConfirmed || !holdsGuarded
     }
 
     /// How often to feed a watchdog of `timeout`: five times per timeout, at most every
