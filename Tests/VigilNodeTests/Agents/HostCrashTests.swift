@@ -76,8 +76,9 @@ struct HostCrashTests {
         let environment = ProcessInfo.processInfo.environment
         let hostCount = max(3, environment["VIGIL_LAB_HOSTS"].flatMap { Int($0) } ?? 3)
         let trials = max(1, environment["VIGIL_LAB_TRIALS"].flatMap { Int($0) } ?? 10)
-        let lab = try HostLab(hosts: hostCount, subnet: Self.subnet, cluster: "hosts", directory: directory)
+        let lab = try HostLab(subnet: Self.subnet, cluster: "hosts", directory: directory)
         do {
+            try lab.build(hosts: hostCount)
             for host in lab.hosts.prefix(lab.etcdHosts) { try lab.startEtcd(host.name) }
             try await eventually("etcd healthy", timeout: .seconds(60), every: .milliseconds(200)) {
                 (try? lab.runClient(["/usr/bin/etcdctl", "--endpoints", lab.endpoints.joined(separator: ","), "endpoint", "health"])) != nil

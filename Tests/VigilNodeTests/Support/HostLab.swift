@@ -30,8 +30,10 @@ final class HostLab: @unchecked Sendable {
     var client: String { prefix + "cl" }
     var cgroupRoot: String
 
-    /// Makes the bridge, `count` hosts and the client namespace.
-    init(hosts count: Int, etcdHosts: Int = 3, subnet: Int, cluster: String, directory: URL) throws {
+    private var namespaces: [String] = []
+
+    /// A lab; nothing is made until ``build(hosts:)``.
+    init(etcdHosts: Int = 3, subnet: Int, cluster: String, directory: URL) throws {
         self.subnet = subnet
         self.directory = directory
         self.cluster = cluster
@@ -39,7 +41,13 @@ final class HostLab: @unchecked Sendable {
         prefix = "vglh\(getpid() % 100_000)"
         guard let own = CgroupHierarchy.ownDirectory else { throw TestFailure("no cgroup2 file system") }
         cgroupRoot = own + "/vigil-lab-" + directory.lastPathComponent
+    }
+
+    /// Makes the bridge, `count` hosts and the client namespace; whatever was made is
+    /// removed by ``destroy()`` even when this throws half-way.
+    func build(hosts count: Int) throws {
         try Self.run(["ip", "netns", "add", bridge])
+        namespaces.append(bridge)
         try Self.run(["ip", "-n", bridge, "link", "add", "br0", "type", "bridge"])
         try Self.run(["ip", "-n", bridge, "link", "set", "br0", "up"])
         for index in 1...count {
@@ -52,6 +60,7 @@ final class HostLab: @unchecked Sendable {
         let namespace = name == "client" ? client : prefix + name
         let port = "lh\(index)x\(getpid() % 10_000)"
         try Self.run(["ip", "netns", "add", namespace])
+        namespaces.append(namespace)
         try Self.run(["ip", "link", "add", port, "netns", bridge, "type", "veth", "peer", "name", "eth0", "netns", namespace])
         try Self.run(["ip", "-n", bridge, "link", "set", port, "master", "br0", "up"])
         try Self.run(["ip", "-n", namespace, "link", "set", "lo", "up"])
@@ -193,9 +202,10 @@ final class HostLab: @unchecked Sendable {
             Glibc.kill(helper.processIdentifier, SIGKILL)
             helper.waitUntilExit()
         }
-        for namespace in hosts.map(\.namespace) + [client, bridge] {
+        for namespace in namespaces.reversed() {
             _ = try? Self.run(["ip", "netns", "del", namespace])
         }
+        namespaces.removeAll()
         await ResourceCgroup(path: cgroupRoot).removeTree()
     }
 
