@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import VigilModel
 import VigilNode
 
 /// Host crashes on a real network (issue: "a silent etcd member"): three hosts in network
@@ -11,16 +12,19 @@ import VigilNode
 /// whether the crashed host also had the coordinator and the etcd leader.
 ///
 /// `VIGIL_LAB_HOSTS=<n>` runs it with n hosts (etcd on the first three; the benchmark in
-/// docs/benchmarks.md uses 3 and 8), `VIGIL_LAB_TRIALS=<n>` with n crashes.
+/// docs/benchmarks.md uses 3 and 8), `VIGIL_LAB_TRIALS=<n>` with n crashes,
+/// `VIGIL_LAB_TTL=<duration>` with that node-loss-timeout (default 3s: see
+/// `SilentEtcdMemberTests` for why 2 s is too tight for a loaded machine when the crashed
+/// host leads etcd; the benchmark uses 2s).
 @Suite("Real hosts: a host crash in network namespaces", .serialized)
 struct HostCrashTests {
     static let subnet = 61
 
-    static func config(cluster: String, directory: URL, hosts: Int) -> String {
+    static func config(cluster: String, directory: URL, hosts: Int, ttl: String) -> String {
         """
         cluster:
           name: \(cluster)
-          node-loss-timeout: 2s
+          node-loss-timeout: \(ttl)
         nodes: [\((1...hosts).map { "{name: n\($0)}" }.joined(separator: ", "))]
         resources:
           - name: vip
@@ -76,6 +80,7 @@ struct HostCrashTests {
         let environment = ProcessInfo.processInfo.environment
         let hostCount = max(3, environment["VIGIL_LAB_HOSTS"].flatMap { Int($0) } ?? 3)
         let trials = max(1, environment["VIGIL_LAB_TRIALS"].flatMap { Int($0) } ?? 10)
+        let ttl = environment["VIGIL_LAB_TTL"] ?? "3s"
         let lab = try HostLab(subnet: Self.subnet, cluster: "hosts", directory: directory)
         do {
             try lab.build(hosts: hostCount)
@@ -84,7 +89,7 @@ struct HostCrashTests {
                 (try? lab.runClient(["/usr/bin/etcdctl", "--endpoints", lab.endpoints.joined(separator: ","), "endpoint", "health"])) != nil
             }
             let file = directory.appendingPathComponent("cluster.yaml")
-            try Self.config(cluster: "hosts", directory: directory, hosts: hostCount).write(to: file, atomically: true, encoding: .utf8)
+            try Self.config(cluster: "hosts", directory: directory, hosts: hostCount, ttl: ttl).write(to: file, atomically: true, encoding: .utf8)
             try lab.vigil(["config", "apply", file.path])
             for host in lab.hosts { try lab.startAgent(host.name) }
             let probeLog = directory.appendingPathComponent("probes.log")
@@ -123,13 +128,14 @@ struct HostCrashTests {
             let p50 = sorted[sorted.count / 2]
             let p95 = sorted[min(sorted.count - 1, Int((Double(sorted.count) * 0.95).rounded(.up)) - 1)]
             print(
-                "host crash → serving again (\(hostCount) hosts): min \(sorted.first ?? 0), p50 \(p50), p95 \(p95), max \(sorted.last ?? 0); "
+                "host crash → serving again (\(hostCount) hosts, node-loss-timeout \(ttl)): min \(sorted.first ?? 0), p50 \(p50), p95 \(p95), max \(sorted.last ?? 0); "
                     + outages.map { String(format: "%.2f s (%@)", $0.0, $0.1) }.joined(separator: ", "))
-            // Regression bounds, loose for a loaded CI machine: TTL 2 s + watchdog 1 s when
-            // etcd keeps its leader; a new etcd leader also extends the lost node's lease
-            // (TTL + election timeout), see docs/benchmarks.md.
+            // Regression bounds, loose for a loaded CI machine: TTL + watchdog 1 s when etcd
+            // keeps its leader; a new etcd leader also extends the lost node's lease (TTL +
+            // election timeout), see docs/benchmarks.md.
+            let seconds = Double(DurationParser.parse(ttl).map { $0.components.seconds } ?? 3)
             for (outage, label) in outages {
-                #expect(outage < (label.contains("etcd leader") ? 9 : 6), "\(label): \(outage) s")
+                #expect(outage < seconds + (label.contains("etcd leader") ? 7 : 4), "\(label): \(outage) s")
             }
         } catch {
             let logs = lab.hosts.map { "--- \($0.name)\n" + lab.agentLog($0.name).split(separator: "\n").suffix(25).joined(separator: "\n") }

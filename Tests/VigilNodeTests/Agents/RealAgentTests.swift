@@ -17,6 +17,8 @@ struct RealAgentTests {
         let directory: URL
         /// With a power switch: `fencing: devices` through `fence_vigiltest` on this port.
         var fenceSwitchPort: Int? = nil
+        /// The configuration's node-loss-timeout.
+        var nodeLossTimeout = "2s"
 
         var pidFile: String { directory.appendingPathComponent("web.pid").path }
 
@@ -38,7 +40,7 @@ struct RealAgentTests {
             return """
                 cluster:
                   name: \(keyspace.prefix.split(separator: "/").last ?? "t")
-                  node-loss-timeout: 2s\(fencing)
+                  node-loss-timeout: \(nodeLossTimeout)\(fencing)
                 nodes:
                   - {name: n1}
                   - {name: n2}
@@ -66,7 +68,7 @@ struct RealAgentTests {
 
     static func withHarness(
         _ name: String, etcd: EtcdCluster, threshold: Int = 3, fenceSwitchPort: Int? = nil, agentArguments: [String] = [],
-        _ body: (Harness, EtcdStore) async throws -> Void
+        nodeLossTimeout: String = "2s", _ body: (Harness, EtcdStore) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-agents-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -83,7 +85,8 @@ struct RealAgentTests {
         }
         nodes.extraArguments += agentArguments
         let harness = Harness(
-            nodes: nodes, keyspace: Keyspace(cluster: name), port: port, directory: directory, fenceSwitchPort: fenceSwitchPort)
+            nodes: nodes, keyspace: Keyspace(cluster: name), port: port, directory: directory, fenceSwitchPort: fenceSwitchPort,
+            nodeLossTimeout: nodeLossTimeout)
         try await withEtcdStore(EtcdConfiguration(endpoints: endpoints)) { store in
             do {
                 try await Self.apply(harness.config(threshold: threshold), harness: harness, store: store)
