@@ -68,7 +68,7 @@ struct RealAgentTests {
 
     static func withHarness(
         _ name: String, etcd: EtcdCluster, threshold: Int = 3, fenceSwitchPort: Int? = nil, agentArguments: [String] = [],
-        nodeLossTimeout: String = "2s", _ body: (Harness, EtcdStore) async throws -> Void
+        nodeLossTimeout: String = "2s", firstEndpoint: Int? = nil, _ body: (Harness, EtcdStore) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-agents-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -76,6 +76,11 @@ struct RealAgentTests {
         let port = try FreePorts.take(1)[0]
         let endpoints = await etcd.endpoints
         let nodes = try AgentNodes(names: ["n1", "n2", "n3"], endpoints: endpoints, cluster: name, directory: directory)
+        if let firstEndpoint {
+            // Every agent is given this member first (with --etcd-order given, it talks to it).
+            let ordered = [endpoints[firstEndpoint]] + endpoints.indices.filter { $0 != firstEndpoint }.map { endpoints[$0] }
+            for node in ["n1", "n2", "n3"] { nodes.endpointsOf[node] = ordered }
+        }
         if fenceSwitchPort != nil {
             nodes.extraArguments = ["--fence-agent-path", PowerSwitch.agentDirectory]
         } else {

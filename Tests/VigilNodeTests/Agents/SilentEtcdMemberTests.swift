@@ -18,11 +18,17 @@ struct SilentEtcdMemberTests {
         var value: (probes: Int, failures: Int) { state.withLock { $0 } }
     }
 
+    /// The member frozen is a follower, so etcd keeps its leader: what is measured is the
+    /// silence alone (the leader's loss is the next test).
     @Test func freezingTheMemberEveryAgentUsesCostsNothing() async throws {
         let etcd = try EtcdFixture.current()
-        try await RealAgentTests.withHarness("silent", etcd: etcd, agentArguments: ["--etcd-order", "given"]) { harness, store in
+        let silent = (try await etcd.leaderIndex() + 1) % 3
+        try await RealAgentTests.withHarness(
+            "silent", etcd: etcd, agentArguments: ["--etcd-order", "given"], firstEndpoint: silent
+        ) { harness, store in
             let holder = try await RealAgentTests.servingFrom(harness, store)
             let all = await etcd.endpoints
+            let live = all.indices.filter { $0 != silent }.map { all[$0] }
             let counts = Counts()
             let port = harness.port
             // A client probes the service every 50 ms throughout.
@@ -33,7 +39,7 @@ struct SilentEtcdMemberTests {
                 }
             }
             let clock = ContinuousClock()
-            await etcd.pause(0)
+            await etcd.pause(silent)
             var actedAfter = Duration.zero
             do {
                 // Let the agents' requests, keep-alives and watches meet the silence.
@@ -52,18 +58,18 @@ struct SilentEtcdMemberTests {
                 let cluster = String(harness.keyspace.prefix.split(separator: "/").last ?? "")
                 let start = clock.now
                 let applied = try VigilBinary.run(
-                    ["config", "apply", file.path, "--etcd", all[1...].joined(separator: ","), "--cluster", cluster], in: harness.directory)
+                    ["config", "apply", file.path, "--etcd", live.joined(separator: ","), "--cluster", cluster], in: harness.directory)
                 #expect(applied.status == 0, "\(applied.stderr)")
                 try await eventually("the new service to serve", timeout: .seconds(10), every: .milliseconds(20)) { httpOK(port: extraPort) }
                 actedAfter = clock.now - start
                 // Three node-loss timeouts of silence in all.
                 try await Task.sleep(for: .seconds(5))
             } catch {
-                await etcd.resume(0)
+                await etcd.resume(silent)
                 probing.cancel()
                 throw error
             }
-            await etcd.resume(0)
+            await etcd.resume(silent)
             probing.cancel()
             await probing.value
             let logs = harness.nodes.logs(last: 500)
@@ -75,7 +81,7 @@ struct SilentEtcdMemberTests {
             #expect(try await RealAgentTests.holders(harness, store) == [holder], "the service did not move")
             print("silent member: \(probes) probes, \(failures) failed; config change acted on after \(actedAfter)")
         }
-        try await etcd.waitReady(0)
+        try await etcd.waitReady(silent)
     }
 
     /// The coordinator's node dies while the etcd leader freezes: a new coordinator is
