@@ -46,7 +46,7 @@ class Lab:
                 "--listen-client-urls", f"http://127.0.0.1:{c}", "--advertise-client-urls", f"http://127.0.0.1:{c}",
                 "--listen-peer-urls", f"http://127.0.0.1:{p}", "--initial-advertise-peer-urls", f"http://127.0.0.1:{p}",
                 "--initial-cluster", initial, "--initial-cluster-state", "new",
-                "--heartbeat-interval", "50", "--election-timeout", "500",
+                "--heartbeat-interval", "25", "--election-timeout", "250",
                 "--experimental-watch-progress-notify-interval", "1s"], stdout=log, stderr=log))
         wait_for(lambda: subprocess.run(["etcdctl", "--endpoints", self.endpoints, "endpoint", "health"],
                                         capture_output=True).returncode == 0, 30, "etcd")

@@ -66,9 +66,14 @@ public actor Membership {
     public var phase: MembershipMachine.Phase { machine.phase }
 
     /// Whether the lease is confirmed now: a member, before its self-fence deadline.
-    public var leaseConfirmed: Bool {
+    public var leaseConfirmed: Bool { leaseConfirmed(lead: machine.policy.safetyMargin) }
+
+    /// Whether the lease is confirmed now with `lead` to spare: a member, and more than
+    /// `lead` before the lease can expire at the store (the last confirmed renewal's send
+    /// time plus the TTL). With the margin as lead, that is before the self-fence deadline.
+    public func leaseConfirmed(lead: Duration) -> Bool {
         guard machine.lease != nil, let deadline = machine.fenceDeadline else { return false }
-        return clock.now() < deadline
+        return clock.now() < deadline + machine.policy.safetyMargin - lead
     }
 
     /// How many times this agent has self-fenced.

@@ -96,7 +96,7 @@ struct AgentCommand: AsyncParsableCommand {
     var releaseStartupPagesAfter: Int = 20
 
     func run() async throws {
-        var logger = Logger(label: "vigil.agent", factory: { StreamLogHandler.standardError(label: $0) })
+        var logger = Logger(label: "vigil.agent", factory: { AgentLogHandler(label: $0) })
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         try FileManager.default.createDirectory(atPath: runtimeDir, withIntermediateDirectories: true)
         let name = node ?? (standalone ? nil : ProcessInfo.processInfo.hostName)

@@ -105,8 +105,15 @@ public actor Agent {
         // The watchdog record goes with every join, and goes away when there is none: peers
         // must never wait on (or trust) an earlier incarnation's watchdog.
         var joinOps: [TxnOp] = [.delete(.key(keyspace.nodeWatchdog(options.node)))]
-        if let watchdog, let value = try? JSONEncoder().encode(NodeWatchdogRecord(timeoutMs: Int64(watchdog.timeout / .milliseconds(1)))) {
-            joinOps = [.put(key: keyspace.nodeWatchdog(options.node), value: Array(value), lease: nil)]
+        let watchdog = self.watchdog
+        let watchdogLead = watchdog.map { WatchdogRule.lead(policy: policy, timeout: $0.timeout) } ?? policy.safetyMargin
+        if let watchdog {
+            let published = NodeWatchdogRecord(
+                timeoutMs: Int64(watchdog.timeout / .milliseconds(1)),
+                releaseAfterMs: Int64((WatchdogRule.releaseAfter(policy: policy, timeout: watchdog.timeout) / .milliseconds(1)).rounded(.up)))
+            if let value = try? JSONEncoder().encode(published) {
+                joinOps = [.put(key: keyspace.nodeWatchdog(options.node), value: Array(value), lease: nil)]
+            }
         }
         let membership = Membership(
             store: store, node: options.node, record: record, policy: policy,
@@ -114,6 +121,9 @@ public actor Agent {
         ) { lease in
             await election.depose()
             await reconciler.selfFence(lease: lease, everything: noQuorumPolicy == .stop, budget: fenceBudget)
+            // Fed again at once when every stop was confirmed: with an early lead the reset
+            // is due soon after the self-fence's budget.
+            await watchdog?.tick(leaseConfirmed: false, holdsGuarded: await reconciler.holdsGuarded)
         }
         self.membership = membership
         logger.info("agent starting", metadata: ["ttl": "\(ttl)", "keyspace": "\(keyspace.prefix)"])
@@ -129,7 +139,9 @@ public actor Agent {
             group.addTask { await self.watchLoop() }
             group.addTask { await self.tickLoop() }
             if let watchdog = self.watchdog {
-                group.addTask { await Self.feedLoop(watchdog, membership: membership, reconciler: reconciler, clock: self.clock) }
+                group.addTask {
+                    await Self.feedLoop(watchdog, lead: watchdogLead, membership: membership, reconciler: reconciler, clock: self.clock)
+                }
             }
             group.addTask { [left] in
                 for await _ in left.stream { return }
@@ -146,13 +158,14 @@ public actor Agent {
         await watchdog?.close(holdsGuarded: await reconciler.holdsGuarded)
     }
 
-    /// Feeds the watchdog by ``WatchdogRule`` until cancelled.
+    /// Feeds the watchdog by ``WatchdogRule`` (with `lead` before the lease can expire)
+    /// until cancelled.
     private static func feedLoop(
-        _ watchdog: WatchdogKeeper, membership: Membership, reconciler: Reconciler, clock: any Clock<Duration>
+        _ watchdog: WatchdogKeeper, lead: Duration, membership: Membership, reconciler: Reconciler, clock: any Clock<Duration>
     ) async {
         let interval = WatchdogRule.feedInterval(timeout: watchdog.timeout)
         while !Task.isCancelled {
-            await watchdog.tick(leaseConfirmed: await membership.leaseConfirmed, holdsGuarded: await reconciler.holdsGuarded)
+            await watchdog.tick(leaseConfirmed: await membership.leaseConfirmed(lead: lead), holdsGuarded: await reconciler.holdsGuarded)
             do { try await clock.sleep(for: interval) } catch { return }
         }
     }

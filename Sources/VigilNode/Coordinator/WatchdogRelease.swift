@@ -1,9 +1,10 @@
 /// When a lost node that runs a watchdog counts as stopped (pure): its lease has expired
-/// (its member key is gone: that is when it became *lost*) and its watchdog timeout has
-/// passed since. By then its watchdog has reset it if it could still run anything
-/// exclusive (``WatchdogRule``).
+/// (its member key is gone: that is when it became *lost*) and its published
+/// `release-after` has passed since (zero when it stops feeding early enough to be reset
+/// before its lease can expire). By then its watchdog has reset it if it could still run
+/// anything exclusive (``WatchdogRule``).
 ///
-/// The timeout is the one the lost incarnation — or a later one of the same node, which
+/// The wait is the one the lost incarnation — or a later one of the same node, which
 /// took the host's watchdog over — published (`nodes/<node>/watchdog`, written with its
 /// member key; an incarnation without a watchdog deletes it). Times are on the observer's own monotonic clock: "lost since" is
 /// when this agent first saw the node lost, which is never before its lease expired, so
@@ -32,7 +33,7 @@ public struct WatchdogRelease: Sendable, Hashable {
         for node in lostSince.keys where lost[node] == nil { lostSince[node] = nil }
     }
 
-    /// The lost nodes whose watchdog timeout (of `watchdogs`, as published) has passed at
+    /// The lost nodes whose release wait (of `watchdogs`, as published) has passed at
     /// `now`, and the earliest time a still-waiting one will be due (nil: none waits).
     public func due(watchdogs: [String: ClusterView.PublishedWatchdog], now: Duration) -> (orders: [FenceOrder], next: Duration?) {
         var orders: [FenceOrder] = []
@@ -41,7 +42,7 @@ public struct WatchdogRelease: Sendable, Hashable {
             // The watchdog belongs to the host: one published by a later incarnation on it
             // (which took the device over, and probed what the lost one left) counts too.
             guard let published = watchdogs[node], published.incarnation >= observed.incarnation else { continue }
-            let at = observed.at + published.timeout
+            let at = observed.at + published.releaseAfter
             if now >= at {
                 orders.append(FenceOrder(node: node, member: observed.incarnation))
             } else {

@@ -18,13 +18,13 @@ public struct ClusterView: Sendable {
         public var record: MemberRecord?
     }
 
-    /// A node's watchdog timeout and the incarnation that published it (the record is
-    /// written with the member key, so its mod revision is that incarnation).
+    /// A node's watchdog and the incarnation that published it (the record is written with
+    /// the member key, so its mod revision is that incarnation).
     public struct PublishedWatchdog: Sendable, Hashable {
         /// The incarnation.
         public var incarnation: Int64
-        /// The timeout.
-        public var timeout: Duration
+        /// How long after its lease expired the node is certainly reset.
+        public var releaseAfter: Duration
     }
 
     /// An assignment with the revision it was last written at.
@@ -143,7 +143,7 @@ public struct ClusterView: Sendable {
             nodeDown[node] = decode(NodeDownRecord.self, kv)
         case .nodeWatchdog(let node):
             nodeWatchdog[node] = decode(NodeWatchdogRecord.self, kv).map {
-                PublishedWatchdog(incarnation: kv.modRevision, timeout: .milliseconds($0.timeoutMs))
+                PublishedWatchdog(incarnation: kv.modRevision, releaseAfter: $0.releaseAfter)
             }
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = decode(ResourceAdminRecord.self, kv)

@@ -45,6 +45,8 @@ final class ClusterScenario {
         let node: String
         var agent: Agent?
         var task: Task<Void, Never>?
+        /// A graceful leave under way (its agent's ``task`` runs until it completes).
+        var leaveTask: Task<Void, Never>?
         var store: FlakyStore?
         var epoch = 0
         var partitionedUntil: Duration?
@@ -148,6 +150,14 @@ final class ClusterScenario {
         }
         try await waitForFinished()
         for slot in slots where slot.agent == nil && !slot.frozen && Int.random(in: 0..<100, using: &rng) < 70 {
+            if !slot.finished {
+                // A leave still stuck in a stop: the service manager kills that agent (its
+                // resources run on) before it starts the next one, never beside it.
+                slot.watchdogHandle?.sever()
+                slot.task?.cancel()
+                slot.leaveTask?.cancel()
+                trace.append("FAULT stuck leave of \(slot.node) ended: agent killed")
+            }
             start(slot, sameHost: hostUp(slot))
         }
         if slots.allSatisfy({ $0.agent == nil }), let slot = slots.first(where: { !$0.frozen }) { start(slot, sameHost: hostUp(slot)) }
@@ -267,7 +277,7 @@ final class ClusterScenario {
             // Not awaited: its stops take test-clock time, which only the driver advances.
             let unfinished = unfinishedTasks
             _ = unfinished.increment()
-            Task(executorPreference: executor) {
+            slot.leaveTask = Task(executorPreference: executor) {
                 await agent.leave()
                 _ = unfinished.decrement()
             }

@@ -26,6 +26,8 @@ final class HostLab: @unchecked Sendable {
     private(set) var hosts: [Host] = []
     private var helpers: [Process] = []
     let etcdHosts: Int
+    /// etcd's election timeout (the heartbeat is a tenth of it).
+    let etcdElectionMs: Int
     var bridge: String { prefix + "br" }
     var client: String { prefix + "cl" }
     var cgroupRoot: String
@@ -33,7 +35,8 @@ final class HostLab: @unchecked Sendable {
     private var namespaces: [String] = []
 
     /// A lab; nothing is made until ``build(hosts:)``.
-    init(etcdHosts: Int = 3, subnet: Int, cluster: String, directory: URL) throws {
+    init(etcdHosts: Int = 3, subnet: Int, cluster: String, directory: URL, etcdElectionMs: Int = 250) throws {
+        self.etcdElectionMs = etcdElectionMs
         self.subnet = subnet
         self.directory = directory
         self.cluster = cluster
@@ -108,10 +111,12 @@ final class HostLab: @unchecked Sendable {
                 "--listen-peer-urls", "http://\(host.address):2380", "--initial-advertise-peer-urls", "http://\(host.address):2380",
                 "--initial-cluster", initial, "--initial-cluster-state", existing ? "existing" : "new",
                 "--initial-cluster-token", "\(prefix)-\(cluster)",
-                // Election 500 ms: etcd waits 1–2 election timeouts without a leader before it
-                // elects one, and a 2 s node-loss-timeout leaves agents 1.25 s after their last
-                // renewal (docs/agent.md, "Timing budget"). Progress notifications every second.
-                "--heartbeat-interval", "50", "--election-timeout", "500", "--experimental-watch-progress-notify-interval", "1s",
+                // Election 250 ms by default: etcd may need up to four election timeouts to
+                // elect a leader (a split vote included), and a 2 s node-loss-timeout leaves
+                // agents 1.25 s after their last renewal (docs/agent.md, "Timing budget").
+                // Progress notifications every second.
+                "--heartbeat-interval", "\(max(10, etcdElectionMs / 10))", "--election-timeout", "\(etcdElectionMs)",
+                "--experimental-watch-progress-notify-interval", "1s",
             ], log: "etcd-\(host.name).log")
     }
 
@@ -137,7 +142,7 @@ final class HostLab: @unchecked Sendable {
             [
                 "/usr/bin/unshare", "--pid", "--uts", "--fork", "--kill-child", AgentNodes.vigil.path, "agent", "--node", host.name,
                 "--etcd", endpoints.joined(separator: ","), "--cluster", cluster, "--listen", "127.0.0.1:7950",
-                "--runtime-dir", directory.appendingPathComponent("run-\(host.name)").path, "--log-level", "info",
+                "--runtime-dir", directory.appendingPathComponent("run-\(host.name)").path, "--log-level", ProcessInfo.processInfo.environment["VIGIL_LAB_LOG_LEVEL"] ?? "info",
                 "--cgroup-root", cgroupRoot + "/" + host.name, "--watchdog", fifo, "--watchdog-timeout", "1s",
             ], log: "agent-\(host.name).log")
         hosts[i].agent = agent
