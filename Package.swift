@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "VigilAgents", targets: ["VigilAgents"]),
         .executable(name: "vigil-probe-bench", targets: ["vigil-probe-bench"]),
         .executable(name: "vigil-cgexec", targets: ["vigil-cgexec"]),
+        .executable(name: "vigil-config-fuzz", targets: ["vigil-config-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -94,6 +95,13 @@ let package = Package(
                 "VigilModel", "VigilScheduler",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: strict
+        ),
+        // The configuration decoder's libFuzzer target: lab/fuzz-config builds it with
+        // -sanitize=fuzzer; a plain build makes a replayer of saved inputs.
+        .executableTarget(
+            name: "vigil-config-fuzz",
+            dependencies: ["VigilModel"],
             swiftSettings: strict
         ),
         // C libraries from Debian (libmariadb-dev, librabbitmq-dev).
@@ -183,7 +191,7 @@ let package = Package(
         .testTarget(
             name: "VigilNodeTests",
             dependencies: [
-                "VigilNode", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilCommand", "vigil-cgexec",
+                "VigilNode", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCommand", "vigil-cgexec",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -20,7 +20,8 @@ enum MySQLClient {
             return .failure(Failure(number: 0, message: "cannot initialise the MariaDB client library"))
         }
         defer { mysql_close(mysql) }
-        var seconds = UInt32(timeout.ceilingSeconds + 1)
+        // Clamped: validation bounds timeouts to 24 h, but a library caller may pass anything.
+        var seconds = UInt32(clamping: timeout.ceilingSeconds + 1)
         mysql_options(mysql, MYSQL_OPT_CONNECT_TIMEOUT, &seconds)
         mysql_options(mysql, MYSQL_OPT_READ_TIMEOUT, &seconds)
         mysql_options(mysql, MYSQL_OPT_WRITE_TIMEOUT, &seconds)

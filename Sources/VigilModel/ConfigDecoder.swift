@@ -111,10 +111,9 @@ struct ConfigSectionDecoder {
         if let value = fields["fencing"], let mode = reader.enumValue(value, fields.childPath("fencing"), FencingMode.self) {
             properties.fencing = mode
         }
-        if let value = fields["node-loss-timeout"], let timeout = reader.duration(value, fields.childPath("node-loss-timeout")) {
-            if timeout < .seconds(1) {
-                reader.error(value, fields.childPath("node-loss-timeout"), "expected at least 1s (etcd cannot keep a shorter lease)")
-            }
+        if let value = fields["node-loss-timeout"],
+            let timeout = reader.duration(value, fields.childPath("node-loss-timeout"), within: InputLimits.Durations.nodeLoss)
+        {
             properties.nodeLossTimeout = timeout
         }
         if let value = fields["stickiness"], let score = reader.score(value, fields.childPath("stickiness")) {
@@ -183,7 +182,7 @@ struct ConfigSectionDecoder {
         if let value = fields["plugs"], let plugs = reader.stringMap(value, fields.childPath("plugs")) {
             device.plugs = plugs
         }
-        if let value = fields["timeout"], let timeout = reader.duration(value, fields.childPath("timeout")) {
+        if let value = fields["timeout"], let timeout = reader.duration(value, fields.childPath("timeout"), within: InputLimits.Durations.fence) {
             device.timeout = timeout
         }
         if let agent, agent.contains(where: { $0.isWhitespace }) {

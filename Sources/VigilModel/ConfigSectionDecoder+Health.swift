@@ -25,8 +25,12 @@ extension ConfigSectionDecoder {
         }
         guard let check else { return nil }
         var probe = HealthProbeConfig(check: check)
-        if let value = fields["interval"], let interval = reader.duration(value, fields.childPath("interval")) { probe.interval = interval }
-        if let value = fields["timeout"], let timeout = reader.duration(value, fields.childPath("timeout")) { probe.timeout = timeout }
+        if let value = fields["interval"], let interval = reader.duration(value, fields.childPath("interval"), within: InputLimits.Durations.interval) {
+            probe.interval = interval
+        }
+        if let value = fields["timeout"], let timeout = reader.duration(value, fields.childPath("timeout"), within: InputLimits.Durations.timeout) {
+            probe.timeout = timeout
+        }
         if let value = fields["rise"], let rise = reader.int(value, fields.childPath("rise"), in: 1...1000, what: "a whole number of at least 1") { probe.rise = rise }
         if let value = fields["fall"], let fall = reader.int(value, fields.childPath("fall"), in: 1...1000, what: "a whole number of at least 1") { probe.fall = fall }
         return probe

@@ -42,17 +42,13 @@ extension ConfigSectionDecoder {
             }
         }
         if let value = fields["failure-timeout"] {
-            resource.failureTimeout = reader.duration(value, fields.childPath("failure-timeout"))
+            resource.failureTimeout = reader.duration(value, fields.childPath("failure-timeout"), within: InputLimits.Durations.failureExpiry)
         }
         if let value = fields["stickiness"] {
             resource.stickiness = reader.score(value, fields.childPath("stickiness"))
         }
-        if let value = fields["stop-timeout"], let timeout = reader.duration(value, fields.childPath("stop-timeout")) {
-            if timeout < .milliseconds(100) || timeout > .seconds(24 * 3600) {
-                reader.error(value, fields.childPath("stop-timeout"), "expected between 100ms and 24h, got \(timeout)")
-            } else {
-                resource.stopTimeout = timeout
-            }
+        if let value = fields["stop-timeout"], let timeout = reader.duration(value, fields.childPath("stop-timeout"), within: InputLimits.Durations.timeout) {
+            resource.stopTimeout = timeout
         }
         if let value = fields["target-role"], let role = reader.enumValue(value, fields.childPath("target-role"), TargetRole.self) {
             resource.targetRole = role
@@ -93,8 +89,12 @@ extension ConfigSectionDecoder {
     mutating func decodeMonitor(_ node: Node, _ path: String) -> MonitorConfig? {
         guard let fields = reader.mapping(node, path, allowed: ["interval", "timeout"]) else { return nil }
         var monitor = MonitorConfig()
-        if let value = fields["interval"], let interval = reader.duration(value, fields.childPath("interval")) { monitor.interval = interval }
-        if let value = fields["timeout"], let timeout = reader.duration(value, fields.childPath("timeout")) { monitor.timeout = timeout }
+        if let value = fields["interval"], let interval = reader.duration(value, fields.childPath("interval"), within: InputLimits.Durations.interval) {
+            monitor.interval = interval
+        }
+        if let value = fields["timeout"], let timeout = reader.duration(value, fields.childPath("timeout"), within: InputLimits.Durations.timeout) {
+            monitor.timeout = timeout
+        }
         return monitor
     }
 
@@ -152,6 +152,12 @@ extension ConfigSectionDecoder {
                     continue
                 }
                 let keyPath = "\(path).\(key.string)"
+                if case .ocf = agent, !InputLimits.isOCFParameterName(key.string) {
+                    // The OCF executor exports it as OCF_RESKEY_<name> and refuses anything
+                    // that is not a shell identifier.
+                    reader.error(keyNode, keyPath, "expected an OCF parameter name (letters, digits and '_', not starting with a digit), got '\(key.string)'")
+                    continue
+                }
                 if key.string.lowercased().contains("passw") && !key.string.lowercased().hasSuffix("file") {
                     reader.error(keyNode, keyPath, "secrets must not be written in the configuration; put the password in a file and pass its path (e.g. \(key.string)-file)")
                     continue

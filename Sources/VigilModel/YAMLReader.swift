@@ -160,6 +160,16 @@ struct YAMLReader {
         return value
     }
 
+    /// A positive duration within `range` (``InputLimits/Durations``).
+    mutating func duration(_ node: Node, _ path: String, within range: ClosedRange<Duration>) -> Duration? {
+        guard let value = duration(node, path) else { return nil }
+        guard range.contains(value) else {
+            error(node, path, "expected a duration from \(DurationParser.format(range.lowerBound)) to \(DurationParser.format(range.upperBound)), got \(describe(node))")
+            return nil
+        }
+        return value
+    }
+
     mutating func score(_ node: Node, _ path: String) -> Score? {
         guard case .scalar(let scalar) = node, let value = Score.parse(scalar.string) else {
             error(node, path, "expected a score (an integer, INFINITY or -INFINITY), got \(describe(node))")
@@ -292,8 +302,24 @@ struct YAMLReader {
 }
 
 extension YAMLReader {
-    /// Composes `text` into a node tree, reporting a syntax error with its position.
+    /// Composes `text` into a node tree, reporting a syntax error with its position. A
+    /// document over ``InputLimits/documentBytes``, or one whose aliases expand beyond
+    /// ``InputLimits/expandedNodes``, is refused before any tree is built.
     mutating func compose(_ text: String) -> Node? {
+        let size = text.utf8.count
+        guard size <= InputLimits.documentBytes else {
+            diagnostics.append(Diagnostic(
+                file: file, line: 0, column: 0, path: "",
+                message: "the document is \(size) bytes; at most \(InputLimits.documentBytes) (4 MiB) are accepted"))
+            return nil
+        }
+        if let excess = YAMLExpansion.firstExcess(in: text, limit: InputLimits.expandedNodes) {
+            diagnostics.append(Diagnostic(
+                file: file, line: excess.line, column: excess.column, path: "",
+                message: "the document expands to more than \(InputLimits.expandedNodes) nodes here (nested aliases?); "
+                    + "write the values out or use fewer aliases"))
+            return nil
+        }
         do {
             guard let node = try Yams.compose(yaml: text) else {
                 error(nil, "", "the file is empty")

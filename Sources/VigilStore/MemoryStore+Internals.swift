@@ -36,7 +36,21 @@ extension MemoryStore {
         }
     }
 
+    /// Expires what it can for a read: a read still answers when an expiry cannot be
+    /// persisted (the lease then expires at the next operation that can write).
+    func expireLeasesIfPossible() {
+        do {
+            try expireLeases()
+        } catch {
+            logger.warning("lease expiry not persisted; retried", metadata: ["error": "\(error)"])
+        }
+    }
+
     func revoke(_ lease: Int64) throws {
+        try atomically { try revokeNow(lease) }
+    }
+
+    private func revokeNow(_ lease: Int64) throws {
         guard let state = leases.removeValue(forKey: lease) else { return }
         let writeRevision = revision + 1
         var events: [WatchEvent] = []
@@ -60,8 +74,22 @@ extension MemoryStore {
             history.removeAll { $0.revision < floor }
             compactRevision = max(compactRevision, floor)
         }
-        notifyWatchers()
         try persist()
+        notifyWatchers()
+    }
+
+    /// Runs `body`, a change that ends by persisting the store; if it throws (the change
+    /// could not be made durable), every in-memory change it made is undone, so that a
+    /// write that failed was not applied. Watchers are woken only after a successful persist.
+    func atomically<T>(_ body: () throws -> T) throws -> T {
+        guard snapshotPath != nil else { return try body() }
+        let saved = (revision, compactRevision, kvs, leases, nextLeaseID, history)
+        do {
+            return try body()
+        } catch {
+            (revision, compactRevision, kvs, leases, nextLeaseID, history) = saved
+            throw error
+        }
     }
 
     func notifyWatchers() {
@@ -93,6 +121,11 @@ extension MemoryStore {
 
     static func loadSnapshot(at path: String) throws -> MemoryStoreSnapshot? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        guard size <= snapshotByteLimit else {
+            throw VigilStoreError(
+                .persistence, "store snapshot \(path) is \(size) bytes; at most \(snapshotByteLimit) (256 MiB) are read")
+        }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             return try JSONDecoder().decode(MemoryStoreSnapshot.self, from: data)
@@ -101,7 +134,11 @@ extension MemoryStore {
         }
     }
 
-    /// Writes the snapshot atomically (temporary file + rename) when persistence is on.
+    /// The largest snapshot read back (256 MiB): a bigger file is not one this store wrote
+    /// for any cluster it can serve.
+    static let snapshotByteLimit = 256 * 1024 * 1024
+
+    /// Writes the snapshot durably when persistence is on (``DurableFile``).
     func persist() throws {
         guard let snapshotPath else { return }
         let snapshot = MemoryStoreSnapshot(
@@ -113,7 +150,7 @@ extension MemoryStore {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(snapshot).write(to: url, options: .atomic)
+            try DurableFile.write(encoder.encode(snapshot), to: snapshotPath)
         } catch {
             logger.error("cannot persist store", metadata: ["path": "\(snapshotPath)", "error": "\(error)"])
             throw VigilStoreError(.persistence, "cannot write store snapshot \(snapshotPath)", cause: error)

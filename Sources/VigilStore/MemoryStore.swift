@@ -8,7 +8,9 @@ public import Logging
 /// until it is compacted (explicitly, or automatically beyond `historyLimit` events).
 ///
 /// With a `directory`, the keys and leases are persisted as `store.json` there, written
-/// atomically after every change and loaded by `init`; history is not persisted, so a
+/// durably after every change (a temporary file, fsynced, renamed over the old one, then
+/// the directory fsynced) and loaded by `init`. A change that cannot be written is not
+/// applied: the caller gets a `persistence` error and the store stays as it was; history is not persisted, so a
 /// watch from before a restart is told `.compacted`. Used by tests, the simulation and
 /// `vigil agent --standalone`.
 public actor MemoryStore: ClusterStore {
@@ -78,7 +80,7 @@ public actor MemoryStore: ClusterStore {
 
     /// Reads the keys in `range`.
     public func range(_ range: KeyRange) throws -> RangeResult {
-        try expireLeases()
+        expireLeasesIfPossible()
         return RangeResult(kvs: matching(range), revision: revision)
     }
 
@@ -90,6 +92,11 @@ public actor MemoryStore: ClusterStore {
         for case .put(let key, _, let lease?) in ops where lease != 0 && leases[lease] == nil {
             throw VigilStoreError(.leaseNotFound, "lease \(lease) not found (put of \(key))")
         }
+        return try atomically { () throws -> TxnResult in try apply(ops, succeeded: succeeded) }
+    }
+
+    /// Applies a transaction's chosen operations and persists them.
+    private func apply(_ ops: [TxnOp], succeeded: Bool) throws -> TxnResult {
         let writeRevision = revision + 1
         var events: [WatchEvent] = []
         var results: [TxnOpResult] = []
@@ -123,11 +130,13 @@ public actor MemoryStore: ClusterStore {
     public func grantLease(ttl: Duration) throws -> Lease {
         try expireLeases()
         let seconds = max(1, Self.wholeSeconds(ttl))
-        let id = nextLeaseID
-        nextLeaseID += 1
-        leases[id] = LeaseState(ttlSeconds: seconds, deadline: clock.now() + .seconds(seconds), keys: [])
-        try persist()
-        return Lease(id: id, ttl: .seconds(seconds))
+        return try atomically { () throws -> Lease in
+            let id = nextLeaseID
+            nextLeaseID += 1
+            leases[id] = LeaseState(ttlSeconds: seconds, deadline: clock.now() + .seconds(seconds), keys: [])
+            try persist()
+            return Lease(id: id, ttl: .seconds(seconds))
+        }
     }
 
     /// Renews a lease for its full TTL.
@@ -147,7 +156,7 @@ public actor MemoryStore: ClusterStore {
 
     /// Describes a lease, nil when it no longer exists.
     public func timeToLive(_ lease: Int64) throws -> LeaseInfo? {
-        try expireLeases()
+        expireLeasesIfPossible()
         guard let state = leases[lease] else { return nil }
         let left = state.deadline - clock.now()
         let remaining = max(0, Self.wholeSeconds(left))

@@ -3,10 +3,23 @@ import VigilModel
 
 /// Reading input files at the edge, with errors that name the file.
 enum InputFile {
+    /// The file's text. At most ``InputLimits/documentBytes`` are read: a larger file (or
+    /// an endless one such as a device) is refused, never loaded whole.
     static func read(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
             let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "does not exist"
             throw CLIError("\(path): the file \(reason)")
+        }
+        defer { try? handle.close() }
+        let limit = InputLimits.documentBytes
+        let data: Data
+        do {
+            data = try handle.read(upToCount: limit + 1) ?? Data()
+        } catch {
+            throw CLIError("\(path): the file cannot be read: \(error)")
+        }
+        guard data.count <= limit else {
+            throw CLIError("\(path): the file is larger than \(limit) bytes (4 MiB), the most Vigil reads")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw CLIError("\(path): the file is not UTF-8 text")

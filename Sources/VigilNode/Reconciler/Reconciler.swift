@@ -49,6 +49,10 @@ public actor Reconciler {
     private var shuttingDown = false
     /// Resources whose last status write failed (store unreachable): retried by ``retryWrites()``.
     private var unreported: Set<String> = []
+    /// Failcount increments the store refused, by resource: retried by ``retryWrites()``.
+    private var pendingFailcounts: [String: PendingFailcount] = [:]
+    /// Resources whose failcount is being written (one writer per key at a time).
+    private var failcountsWriting: Set<String> = []
 
     /// Creates a reconciler; it does nothing until fed a view (``update(view:)``).
     ///
@@ -232,12 +236,15 @@ public actor Reconciler {
         for task in running { await task.value }
     }
 
-    /// Retries what a store failure left undone: status writes that failed and the member's
-    /// ready report. Without it a status lost to a transient store error stays stale
-    /// forever in a quiet cluster (nothing else re-triggers the write), and the coordinator,
-    /// which waits for every assignment to settle, waits forever.
+    /// Retries what a store failure left undone: failcount increments, status writes that
+    /// failed and the member's ready report. Without it a status lost to a transient store
+    /// error stays stale forever in a quiet cluster (nothing else re-triggers the write),
+    /// and the coordinator, which waits for every assignment to settle, waits forever; a
+    /// lost failcount would hide a failure from `migration-threshold`.
     public func retryWrites() async {
-        guard identity != nil, !shuttingDown else { return }
+        guard !shuttingDown else { return }
+        for name in pendingFailcounts.keys.sorted() { await writeFailcounts(name) }
+        guard identity != nil else { return }
         for name in unreported.sorted() { await writeStatus(name, event: nil) }
         await evaluate()
     }
@@ -295,12 +302,15 @@ public actor Reconciler {
         }
     }
 
+    /// The resource's handle; when none can be made here, one whose every action fails
+    /// with the reason (``UnrunnableExecutor``), so the resource is reported `failed` with
+    /// an event naming why rather than left out in silence.
     private func makeHandle(_ resource: ResourceConfig, _ config: ClusterConfig) -> ResourceHandle? {
         do {
             return try factory.handle(for: resource, in: config)
         } catch {
             logger.error("cannot manage resource", metadata: ["resource": "\(resource.name)", "error": "\(error)"])
-            return nil
+            return ResourceHandle(executor: UnrunnableExecutor(reason: "\(error)"))
         }
     }
 
@@ -614,32 +624,69 @@ public actor Reconciler {
         }
     }
 
-    /// failcount + 1 (INFINITY for a fatal failure), read-modify-write guarded by the key's
-    /// mod revision, retried on a lost compare.
+    /// failcount + 1 (INFINITY for a fatal failure). The increment is kept until it is
+    /// written: a store error leaves it for ``retryWrites()``.
     private func countFailure(_ name: String, fatal: Bool, message: String) async {
+        var pending = pendingFailcounts[name] ?? PendingFailcount(failures: 0, fatal: false, lastFailure: "")
+        pending.failures += 1
+        pending.fatal = pending.fatal || fatal
+        pending.lastFailure = wallClock().description
+        pendingFailcounts[name] = pending
+        await writeFailcounts(name)
+    }
+
+    /// Writes the pending failcount increments of `name` until none is left or the store
+    /// fails. Failures counted while a write is in flight (actor reentrancy) are written by
+    /// the writer already running, never by a second one, so none is counted twice.
+    private func writeFailcounts(_ name: String) async {
+        guard !failcountsWriting.contains(name) else { return }
+        failcountsWriting.insert(name)
+        defer { failcountsWriting.remove(name) }
+        while let pending = pendingFailcounts[name] {
+            guard await writeFailcount(name, pending) else {
+                pendingFailcounts[name]?.attempted = true
+                return
+            }
+            guard let latest = pendingFailcounts[name], latest.failures > pending.failures else {
+                pendingFailcounts[name] = nil
+                return
+            }
+            pendingFailcounts[name] = PendingFailcount(
+                failures: latest.failures - pending.failures, fatal: latest.fatal && !pending.fatal,
+                lastFailure: latest.lastFailure)
+        }
+    }
+
+    /// One read-modify-write of `failcounts/<name>/<node>`, guarded by the key's mod
+    /// revision and retried on a lost compare. Returns false on a store error.
+    private func writeFailcount(_ name: String, _ pending: PendingFailcount) async -> Bool {
         let key = keyspace.failcount(name, on: node)
-        let now = wallClock().description
         for _ in 0..<5 {
             do {
                 let current = try await store.get(key)
                 var count = 0
                 if let current, let record = try? JSONDecoder().decode(FailcountRecord.self, from: Data(current.value)) {
+                    // An earlier attempt that timed out was applied after all.
+                    if pending.attempted && record.lastFailure == pending.lastFailure { return true }
                     count = record.count
                 }
-                count = fatal ? Score.infinityValue : min(count + 1, Score.infinityValue)
-                let value = Array(try JSONEncoder().encode(FailcountRecord(count: count, lastFailure: now)))
+                count = pending.fatal ? Score.infinityValue : min(count + pending.failures, Score.infinityValue)
+                let value = Array(try JSONEncoder().encode(FailcountRecord(count: count, lastFailure: pending.lastFailure)))
                 let result = try await store.txn(
                     Txn(
                         compares: [.unchanged(key, since: current?.modRevision ?? 0)],
                         success: [.put(key: key, value: value, lease: nil)]))
                 if result.succeeded {
                     metrics?(.failcount(resource: name, count: count))
-                    return
+                    return true
                 }
             } catch {
-                logger.warning("failcount write failed", metadata: ["resource": "\(name)", "error": "\(error)"])
-                return
+                logger.warning(
+                    "failcount write failed; retried later", metadata: ["resource": "\(name)", "error": "\(error)"])
+                return false
             }
         }
+        // Five lost compares in a row: left pending, retried at the next tick.
+        return false
     }
 }

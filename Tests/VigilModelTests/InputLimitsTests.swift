@@ -1,0 +1,131 @@
+import Testing
+import VigilModel
+
+/// No configuration that validates may crash or hang an agent (issue 10 §5): every duration
+/// has a documented range, aliases and documents are bounded, and what an executor refuses
+/// validation refuses first, with its position.
+@Suite("Input limits")
+struct InputLimitsTests {
+    static let header = "cluster: {name: t}\nnodes: [{name: n1}, {name: n2}]\n"
+
+    static func errors(_ yaml: String) -> [String] {
+        do {
+            _ = try ConfigDecoder.decode(yaml: yaml, file: "c.yaml")
+            return []
+        } catch {
+            return error.diagnostics.map(\.description)
+        }
+    }
+
+    @Test func durationsOutsideTheirRangesAreRefusedWithTheirPosition() {
+        let found = Self.errors(Self.header + """
+            resources:
+              - name: web
+                agent: process
+                params: {command: [/bin/true]}
+                monitor: {interval: 1ms, timeout: 25h}
+                health:
+                  - tcp: {port: 80}
+                    interval: 99ms
+                    timeout: 5000000h
+            """)
+        #expect(found == [
+            "c.yaml:7:25: resources[0].monitor.interval: expected a duration from 100ms to 24h, got '1ms'",
+            "c.yaml:7:39: resources[0].monitor.timeout: expected a duration from 100ms to 24h, got '25h'",
+            "c.yaml:10:19: resources[0].health[0].interval: expected a duration from 100ms to 24h, got '99ms'",
+            "c.yaml:11:18: resources[0].health[0].timeout: expected a duration from 100ms to 24h, got '5000000h'",
+        ])
+        let cluster = Self.errors("cluster: {name: t, node-loss-timeout: 1000h}\nnodes: [{name: n1}]\n")
+        #expect(cluster == ["c.yaml:1:39: cluster.node-loss-timeout: expected a duration from 1s to 5m, got '1000h'"])
+        let aged = Self.errors(Self.header + "resources:\n  - {name: a, agent: vip, params: {ip: 198.18.0.9, cidr: 24, interface: e0}, failure-timeout: 800h}\n")
+        #expect(aged == ["c.yaml:4:95: resources[0].failure-timeout: expected a duration from 1s to 720h, got '800h'"])
+        let fence = Self.errors(
+            "cluster: {name: t, fencing: devices}\nnodes: [{name: n1}]\n"
+                + "fence-devices:\n  - {name: f, agent: fence_x, nodes: [n1], timeout: 2h}\n")
+        #expect(fence == ["c.yaml:4:53: fence-devices[0].timeout: expected a duration from 1s to 1h, got '2h'"])
+    }
+
+    @Test func theEdgesOfEveryRangeValidate() throws {
+        let config = try ConfigDecoder.decode(yaml: """
+            cluster: {name: t, node-loss-timeout: 2s}
+            nodes: [{name: n1}]
+            resources:
+              - name: web
+                agent: process
+                params: {command: [/bin/true]}
+                monitor: {interval: 100ms, timeout: 24h}
+                failure-timeout: 720h
+                health:
+                  - tcp: {port: 80}
+                    interval: 24h
+                    timeout: 100ms
+            """, file: "c.yaml")
+        #expect(config.resources[0].monitor.interval == .milliseconds(100))
+        #expect(config.resources[0].health[0].timeout == .milliseconds(100))
+        _ = try ConfigDecoder.decode(yaml: "cluster: {name: t, node-loss-timeout: 5m}\nnodes: [{name: n1}]\n", file: "c.yaml")
+        _ = try ConfigDecoder.decode(yaml: "cluster: {name: t, node-loss-timeout: 1s}\nnodes: [{name: n1}]\n", file: "c.yaml")
+    }
+
+    /// "A billion laughs": ten levels of ten aliases each expand to 10^10 nodes. Under
+    /// unknown keys (never walked), in parameters (walked value by value) and as a mapping
+    /// key (Yams hashes every key to find duplicates), it is refused at once.
+    @Test(arguments: ["x", "resources:\n  - name: db\n    agent: galera\n    params:\n      x", "key"])
+    func nestedAliasesAreRefusedQuickly(placement: String) {
+        let indent = placement == "x" || placement == "key" ? "" : "      "
+        var yaml = "cluster: {name: t}\nnodes: [{name: n1}]\n"
+        yaml += placement == "key" ? "x" : placement
+        yaml += "0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...9 {
+            let previous = "*a\(level - 1)"
+            yaml += "\(indent)x\(level): &a\(level) [\(Array(repeating: previous, count: 10).joined(separator: ", "))]\n"
+        }
+        if placement == "key" { yaml += "? *a9\n: boom\n" }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let found = Self.errors(yaml)
+        let elapsed = clock.now - start
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.hasPrefix("c.yaml:") == true, "\(found)")
+        #expect(found.first?.contains(": the document expands to more than 1000000 nodes here") == true, "\(found)")
+        #expect(elapsed < .seconds(2), "refusing took \(elapsed)")
+    }
+
+    @Test func aFewAliasesStillWork() throws {
+        let config = try ConfigDecoder.decode(yaml: """
+            cluster: {name: t}
+            nodes: [{name: n1, attributes: &rack {rack: a}}, {name: n2, attributes: *rack}]
+            """, file: "c.yaml")
+        #expect(config.nodes[1].attributes == ["rack": "a"])
+    }
+
+    @Test func documentsOverTheSizeLimitAreRefused() {
+        let padding = "# " + String(repeating: "x", count: 1023) + "\n"
+        let yaml = Self.header + String(repeating: padding, count: 4 * 1024 + 1)
+        let found = Self.errors(yaml)
+        #expect(found == ["c.yaml: the document is \(yaml.utf8.count) bytes; at most 4194304 (4 MiB) are accepted"])
+        let state: [String]
+        do {
+            let config = try ConfigDecoder.decode(yaml: Self.header, file: "c.yaml")
+            _ = try StateDecoder.decode(yaml: "quorum: true\n" + String(repeating: padding, count: 4 * 1024 + 1), file: "s.yaml", config: config)
+            state = []
+        } catch {
+            state = error.diagnostics.map(\.description)
+        }
+        #expect(state.count == 1)
+        #expect(state.first?.hasPrefix("s.yaml: the document is ") == true, "\(state)")
+    }
+
+    /// OCFAgentSpec exports parameters as `OCF_RESKEY_<name>` and refuses names that are not
+    /// shell identifiers; validation refuses them first.
+    @Test func ocfParameterNamesTheExecutorRefusesAreRefused() {
+        let found = Self.errors(Self.header + """
+            resources:
+              - {name: d, agent: "ocf:heartbeat:Dummy", params: {state-file: /tmp/x, 1st: y, ok_name: z}}
+              - {name: g, agent: galera, params: {start-timeout: 10m}}
+            """)
+        #expect(found == [
+            "c.yaml:4:54: resources[0].params.state-file: expected an OCF parameter name (letters, digits and '_', not starting with a digit), got 'state-file'",
+            "c.yaml:4:74: resources[0].params.1st: expected an OCF parameter name (letters, digits and '_', not starting with a digit), got '1st'",
+        ])
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import Logging
+import PropertyBased
+import Synchronization
+import Testing
+import VigilAgents
+import VigilHealth
+import VigilModel
+import VigilNode
+
+/// Issue 10 §5: every configuration that validates builds the executors and probes an
+/// agent would build, and runs them once, without trapping. Configurations are generated
+/// with extreme durations (at and beyond every documented range), odd parameter names and
+/// every agent and probe kind; the probes aim at closed ports, so each run ends at once.
+@Suite("Valid configurations never trap")
+struct ValidConfigPropertyTests {
+    static let quiet = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    @Test func everyConfigurationThatValidatesBuildsAndRunsItsExecutorsAndProbes() async throws {
+        let runtime = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-prop-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: runtime) }
+        let counts = Mutex((valid: 0, total: 0))
+        try await withHealthChecker(logger: Self.quiet) { checker in
+            await propertyCheck(count: 300, input: Gen.int(in: 0...1_000_000_000)) { seed in
+                var rng = SplitMix64(seed: UInt64(seed))
+                let yaml = Self.randomConfig(&rng)
+                counts.withLock { $0.total += 1 }
+                guard let config = try? ConfigDecoder.decode(yaml: yaml, file: "p.yaml") else { return }
+                counts.withLock { $0.valid += 1 }
+                for resource in config.resources {
+                    await Self.exercise(resource, in: config, checker: checker, runtime: runtime, seed: seed)
+                }
+                for device in config.fenceDevices {
+                    _ = ResourceMapping.fenceDevice(device)
+                }
+            }
+        }
+        let (valid, total) = counts.withLock { ($0.valid, $0.total) }
+        // Not vacuous: a good share of the generated configurations validate.
+        #expect(valid * 5 >= total, "only \(valid) of \(total) generated configurations validated")
+    }
+
+    static func exercise(_ resource: ResourceConfig, in config: ClusterConfig, checker: HealthChecker, runtime: String, seed: Int) async {
+        do {
+            let executor = try ResourceMapping.executor(
+                for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtime, ocfRoot: runtime + "/no-ocf", logger: quiet)
+            // A monitor with the configured timeout and interval: the agent is not installed
+            // (OCF) or nothing runs (process, vip), so it answers at once.
+            _ = await executor.perform(ActionRequest(.monitor, timeout: resource.monitor.timeout, interval: resource.monitor.interval))
+        } catch {
+            // Only kinds with no executor yet may be refused, never a validated parameter.
+            switch resource.agent {
+            case .galera, .rabbitmq: break
+            default: Issue.record("seed \(seed): \(resource.name) validated but its executor was refused: \(error)")
+            }
+        }
+        for probe in ResourceMapping.probes(for: resource) {
+            _ = ProbeStateMachine(rise: probe.rise, fall: probe.fall)
+            _ = await checker.check(probe)
+        }
+    }
+
+    // MARK: - Generating configurations
+
+    static let durations = [
+        "0", "1ms", "99ms", "100ms", "101ms", "500ms", "1s", "2s", "3s", "59s", "5m", "6m", "1h", "24h", "25h", "720h",
+        "721h", "5000000h", "999999999999h", "999999999999ms", "4294967296s", "-1s", "1.5s", "s",
+    ]
+    static let parameterNames = ["a", "state", "state_file", "state-file", "1st", "_x", "OCF", "x.y", "ä", "passwd", "A1"]
+
+    static func pick<T>(_ items: [T], _ rng: inout SplitMix64) -> T {
+        items[Int.random(in: 0..<items.count, using: &rng)]
+    }
+
+    static func duration(_ rng: inout SplitMix64) -> String {
+        if Int.random(in: 0..<4, using: &rng) == 0 {
+            return "\(Int.random(in: 0...99_999, using: &rng))\(pick(["ms", "s", "m", "h"], &rng))"
+        }
+        return pick(durations, &rng)
+    }
+
+    static func randomConfig(_ rng: inout SplitMix64) -> String {
+        var cluster = "{name: p"
+        if Bool.random(using: &rng) { cluster += ", node-loss-timeout: \(duration(&rng))" }
+        if Bool.random(using: &rng) { cluster += ", self-fence-margin: \(duration(&rng))" }
+        let fencing = Int.random(in: 0..<4, using: &rng) == 0
+        if fencing { cluster += ", fencing: devices" }
+        var yaml = "cluster: \(cluster)}\nnodes: [{name: n1}, {name: n2}]\nresources:\n"
+        for index in 0..<Int.random(in: 1...3, using: &rng) {
+            yaml += resource(index, &rng)
+        }
+        if fencing {
+            yaml += "fence-devices:\n  - {name: f, agent: fence_dummy, nodes: [n1, n2], timeout: \(duration(&rng))}\n"
+        }
+        return yaml
+    }
+
+    static func resource(_ index: Int, _ rng: inout SplitMix64) -> String {
+        var lines = ["  - name: r\(index)"]
+        switch Int.random(in: 0..<5, using: &rng) {
+        case 0:
+            lines.append("    agent: process")
+            lines.append("    params: {command: [/bin/true]}")
+        case 1:
+            lines.append("    agent: vip")
+            lines.append("    params: {ip: 198.18.0.\(Int.random(in: 1...254, using: &rng)), cidr: 24, interface: vigil-none0}")
+        case 2:
+            lines.append("    agent: \"ocf:heartbeat:Dummy\"")
+            let names = (0..<Int.random(in: 0...3, using: &rng)).map { _ in pick(parameterNames, &rng) }
+            let params = Set(names).sorted().map { "\"\($0)\": v" }.joined(separator: ", ")
+            lines.append("    params: {\(params)}")
+        default:
+            lines.append("    agent: \(pick(["galera", "rabbitmq"], &rng))")
+            lines.append("    clone: {max: 2}")
+        }
+        if Bool.random(using: &rng) { lines.append("    monitor: {interval: \(duration(&rng)), timeout: \(duration(&rng))}") }
+        if Bool.random(using: &rng) { lines.append("    stop-timeout: \(duration(&rng))") }
+        if Bool.random(using: &rng) { lines.append("    failure-timeout: \(duration(&rng))") }
+        let probes = Int.random(in: 0...2, using: &rng)
+        if probes > 0 {
+            lines.append("    health:")
+            for _ in 0..<probes {
+                let kind = pick([
+                    "tcp: {port: 1}", "http: {url: \"http://127.0.0.1:1/\"}", "exec: {command: [/bin/true]}",
+                    "mysql: {port: 1, user: m}", "galera: {port: 1, user: m}", "amqp: {port: 1, user: m}",
+                ], &rng)
+                var probe = "      - {\(kind)"
+                if Bool.random(using: &rng) { probe += ", interval: \(duration(&rng))" }
+                if Bool.random(using: &rng) { probe += ", timeout: \(duration(&rng))" }
+                if Bool.random(using: &rng) { probe += ", rise: \(pick(["1", "1000", "0", "1001"], &rng))" }
+                if Bool.random(using: &rng) { probe += ", fall: \(pick(["1", "1000", "0"], &rng))" }
+                lines.append(probe + "}")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
