@@ -1,4 +1,9 @@
 internal import Yams
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension ConfigSectionDecoder {
     static let resourceKeys = ["name", "agent", "params", "clone", "promotable", "monitor", "health",
@@ -132,8 +137,9 @@ extension ConfigSectionDecoder {
             let interface = reader.required(params, "interface", "a network interface name").flatMap {
                 reader.string($0, params.childPath("interface"), what: "an interface name")
             }
-            if let interface, interface.isEmpty || interface.count > 15 || !interface.allSatisfy(\.isSafeNameCharacter) {
-                reader.error(params["interface"], params.childPath("interface"), "expected an interface name of at most 15 letters, digits, '-', '_' or '.'")
+            // Not starting with '-': `ip` would read it as an option (VIPExecutor refuses it too).
+            if let interface, interface.isEmpty || interface.count > 15 || !interface.allSatisfy(\.isSafeNameCharacter) || interface.hasPrefix("-") {
+                reader.error(params["interface"], params.childPath("interface"), "expected an interface name of at most 15 letters, digits, '-', '_' or '.', not starting with '-'")
             }
             guard let ip, let cidr, let interface, family != nil else { return nil }
             return .vip(VIPParams(ip: ip, cidr: cidr, interface: interface))
@@ -177,7 +183,15 @@ extension ConfigSectionDecoder {
 enum IPAddressFamily {
     case ipv4, ipv6
 
+    /// The family of `text`, when it is an address `inet_pton` (what VIPExecutor checks
+    /// with) accepts too: no leading zeros in IPv4 octets, a well-formed IPv6 tail.
     static func of(_ text: String) -> IPAddressFamily? {
+        guard let family = shape(of: text) else { return nil }
+        var buffer = [UInt8](repeating: 0, count: 16)
+        return inet_pton(family == .ipv6 ? AF_INET6 : AF_INET, text, &buffer) == 1 ? family : nil
+    }
+
+    private static func shape(of text: String) -> IPAddressFamily? {
         let octets = text.split(separator: ".", omittingEmptySubsequences: false)
         if octets.count == 4, octets.allSatisfy({ $0.count <= 3 && (Int($0).map { (0...255).contains($0) } ?? false) }) {
             return .ipv4

@@ -21,7 +21,9 @@ public enum ResourceAgentKind: Sendable, Hashable, CustomStringConvertible {
         default:
             let parts = text.split(separator: ":", omittingEmptySubsequences: false)
             guard parts.count == 3, parts[0] == "ocf", !parts[1].isEmpty, !parts[2].isEmpty,
-                  parts[1].allSatisfy(\.isSafeNameCharacter), parts[2].allSatisfy(\.isSafeNameCharacter)
+                  parts[1].allSatisfy(\.isSafeNameCharacter), parts[2].allSatisfy(\.isSafeNameCharacter),
+                  // They name a path under the OCF root: `.` and `..` would leave it.
+                  !["." , ".."].contains(parts[1]), ![".", ".."].contains(parts[2])
             else { return nil }
             return .ocf(provider: String(parts[1]), type: String(parts[2]))
         }

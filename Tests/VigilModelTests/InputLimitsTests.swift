@@ -128,4 +128,24 @@ struct InputLimitsTests {
             "c.yaml:4:74: resources[0].params.1st: expected an OCF parameter name (letters, digits and '_', not starting with a digit), got '1st'",
         ])
     }
+
+    /// VIPExecutor checks the address with inet_pton and refuses an interface name starting
+    /// with '-' (it would be read as an option of `ip`); the OCF agent path must stay under
+    /// the OCF root.
+    @Test func vipAndAgentValuesTheExecutorsRefuseAreRefused() {
+        let found = Self.errors(Self.header + """
+            resources:
+              - {name: a, agent: vip, params: {ip: 01.2.3.4, cidr: 24, interface: eth0}}
+              - {name: b, agent: vip, params: {ip: 198.18.0.9, cidr: 24, interface: -dev}}
+              - {name: c, agent: vip, params: {ip: "::1.2.3", cidr: 24, interface: eth0}}
+              - {name: d, agent: "ocf:..:Dummy"}
+              - {name: e, agent: "ocf:heartbeat:."}
+            """)
+        #expect(found.count == 5, "\(found)")
+        #expect(found.first?.contains("resources[0].params.ip: expected an IPv4 or IPv6 address, got '01.2.3.4'") == true, "\(found)")
+        #expect(found.dropFirst().first?.contains("resources[1].params.interface") == true, "\(found)")
+        #expect(found.dropFirst(2).first?.contains("resources[2].params.ip") == true, "\(found)")
+        #expect(found.dropFirst(3).first?.contains("resources[3].agent") == true, "\(found)")
+        #expect(found.dropFirst(4).first?.contains("resources[4].agent") == true, "\(found)")
+    }
 }

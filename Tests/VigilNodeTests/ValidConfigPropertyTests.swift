@@ -44,11 +44,16 @@ struct ValidConfigPropertyTests {
         do {
             let executor = try ResourceMapping.executor(
                 for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtime, ocfRoot: runtime + "/no-ocf", logger: quiet)
-            // A monitor with the configured timeout and interval: the agent is not installed
-            // (OCF) or nothing runs (process), so it answers at once; a VIP validates its
-            // parameters (its monitor would only run `ip` again and again).
-            let action: AgentAction = resource.agent == .vip ? .validate : .monitor
-            _ = await executor.perform(ActionRequest(action, timeout: resource.monitor.timeout, interval: resource.monitor.interval))
+            if case .vip(let params) = resource.params {
+                // What VIPExecutor refuses before running anything, validation refused first.
+                let spec = VIPSpec(name: resource.name, ip: params.ip, cidr: params.cidr, interface: params.interface)
+                let problems = VIPExecutor.problems(with: spec)
+                #expect(problems.isEmpty, "seed \(seed): \(resource.name) validated but VIPExecutor refuses it: \(problems)")
+            } else {
+                // A monitor with the configured timeout and interval: the agent is not
+                // installed (OCF) or nothing runs (process), so it answers at once.
+                _ = await executor.perform(ActionRequest(.monitor, timeout: resource.monitor.timeout, interval: resource.monitor.interval))
+            }
         } catch {
             // Only kinds with no executor yet may be refused, never a validated parameter.
             switch resource.agent {
@@ -125,7 +130,9 @@ struct ValidConfigPropertyTests {
             lines.append("    params: {command: [/bin/true]}")
         case 1:
             lines.append("    agent: vip")
-            lines.append("    params: {ip: 198.18.0.\(Int.random(in: 1...254, using: &rng)), cidr: 24, interface: vigil-none0}")
+            let ip = pick(["198.18.0.\(Int.random(in: 1...254, using: &rng))", "01.2.3.4", "\"fd00::1\"", "\"::1.2.3\""], &rng)
+            let interface = pick(["vigil-none0", "-dev", "e.0", "x123456789012345"], &rng)
+            lines.append("    params: {ip: \(ip), cidr: 24, interface: \(interface)}")
         case 2:
             lines.append("    agent: \"ocf:heartbeat:Dummy\"")
             let names = (0..<Int.random(in: 0...3, using: &rng)).map { _ in
