@@ -156,6 +156,13 @@ struct ConfigValidator {
         for group in config.groups {
             for (a, b) in zip(group.members, group.members.dropFirst()) { edges[a, default: []].insert(b) }
         }
+        // Finding the constraint that closes each cycle walks the graph once per constraint;
+        // the usual acyclic graph (every configuration an agent decodes) needs one pass.
+        var whole = edges
+        for case .order(let order) in config.constraints where order.kind != .serialize && order.first != order.then {
+            for f in expand(order.first) { for t in expand(order.then) { whole[f, default: []].insert(t) } }
+        }
+        if Self.isAcyclic(whole) { return }
         for (index, constraint) in config.constraints.enumerated() {
             guard case .order(let order) = constraint, order.kind != .serialize, order.first != order.then else { continue }
             let firsts = expand(order.first), thens = expand(order.then)
@@ -179,6 +186,11 @@ struct ConfigValidator {
             for member in group.members { unitOf[member] = group.name }
         }
         func unit(_ name: String) -> String { unitOf[name] ?? name }
+        var whole: [String: Set<String>] = [:]
+        for case .colocation(let colocation) in config.constraints where unit(colocation.resource) != unit(colocation.with) {
+            whole[unit(colocation.resource), default: []].insert(unit(colocation.with))
+        }
+        if Self.isAcyclic(whole) { return }
         var edges: [String: Set<String>] = [:]
         for (index, constraint) in config.constraints.enumerated() {
             guard case .colocation(let colocation) = constraint else { continue }
@@ -192,6 +204,25 @@ struct ConfigValidator {
             }
             edges[dependent, default: []].insert(primary)
         }
+    }
+
+    /// Whether the directed graph `edges` has no cycle (Kahn's algorithm: linear).
+    static func isAcyclic(_ edges: [String: Set<String>]) -> Bool {
+        var incoming: [String: Int] = [:]
+        for (from, targets) in edges {
+            incoming[from, default: 0] += 0
+            for target in targets { incoming[target, default: 0] += 1 }
+        }
+        var ready = incoming.filter { $0.value == 0 }.map(\.key)
+        var removed = 0
+        while let node = ready.popLast() {
+            removed += 1
+            for target in edges[node] ?? [] {
+                incoming[target, default: 0] -= 1
+                if incoming[target] == 0 { ready.append(target) }
+            }
+        }
+        return removed == incoming.count
     }
 
     func path(from starts: [String], to targets: Set<String>, edges: [String: Set<String>]) -> [String]? {
