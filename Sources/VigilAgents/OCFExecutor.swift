@@ -161,8 +161,12 @@ public struct OCFExecutor: ResourceExecutor {
         return seconds * 1000 + attoseconds / 1_000_000_000_000_000
     }
 
+    /// The score the agent's `crm_attribute --promotion` left in `path`: a number or
+    /// ±INFINITY, so at most 64 bytes are read whatever the agent wrote.
     static func readPromotionScore(_ path: String) -> Int? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        defer { try? handle.close() }
+        guard let data = try? handle.read(upToCount: 64) else { return nil }
         let text = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         if text.uppercased() == "INFINITY" { return 1_000_000 }
         if text.uppercased() == "-INFINITY" { return -1_000_000 }
