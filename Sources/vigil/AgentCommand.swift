@@ -33,6 +33,12 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Where the HTTP API listens: HOST:PORT, :PORT or HOST (default 127.0.0.1:7950).")
     var listen: String = "127.0.0.1:7950"
 
+    @Option(help: "The most connections the HTTP API holds at once (more wait in the accept queue).")
+    var httpMaxConnections: Int = 4096
+
+    @Option(help: "How long an HTTP API connection may go without a complete request, e.g. 10s (idle keep-alive, slow senders).")
+    var httpIdleTimeout: String = "10s"
+
     @Option(help: "Where OCF agents keep runtime files.")
     var runtimeDir: String = "/run/vigil"
 
@@ -195,6 +201,17 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
+    /// The HTTP API's limits from the options.
+    private func httpLimits() throws -> HTTPLimits {
+        guard (16...1_000_000).contains(httpMaxConnections) else {
+            throw CLIError("--http-max-connections: \(httpMaxConnections) is not between 16 and 1000000")
+        }
+        guard let idle = DurationParser.parse(httpIdleTimeout), idle >= .milliseconds(100), idle <= .seconds(3600) else {
+            throw CLIError("--http-idle-timeout: '\(httpIdleTimeout)' is not a duration between 100ms and 1h")
+        }
+        return HTTPLimits(maxConnections: httpMaxConnections, idleTimeout: idle)
+    }
+
     private func runAgent(
         store: any ClusterStore, keyspace: Keyspace, node name: String, factory: HostResourceFactory, logger: Logger
     ) async throws {
@@ -204,6 +221,8 @@ struct AgentCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("--listen: \(error)")
         }
+        let limits = try httpLimits()
+        DescriptorLimit.raise(toAtLeast: limits.requiredDescriptors, logger: logger)
         let metrics = AgentMetrics()
         let watchdogKeeper = try makeWatchdog(logger: logger)
         try await withHealthChecker(logger: logger) { checker in
@@ -228,7 +247,7 @@ struct AgentCommand: AsyncParsableCommand {
                 watchdog: watchdogKeeper, logger: logger)
             let source = AgentStatusSource(agent: agent, metrics: metrics)
             let server = AgentHTTPServer(
-                host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, logger: logger)
+                host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, limits: limits, logger: logger)
             let serverTask = Task {
                 do {
                     try await server.run()

@@ -90,6 +90,14 @@ public actor Agent {
         get async { await membership?.lease }
     }
 
+    /// How well the lease renewals keep up, and how often the agent self-fenced.
+    public var renewals: (stats: RenewalStats, selfFences: Int) {
+        get async {
+            guard let membership else { return (RenewalStats(), 0) }
+            return (await membership.renewals, await membership.fences)
+        }
+    }
+
     /// Runs the agent until the task is cancelled or ``leave()`` completes.
     public func run() async {
         let initial = await readInitialView()

@@ -37,6 +37,8 @@ public struct AgentStatusSource: AgentStatusProvider {
     public func refreshGauges() async {
         metrics.setMember(await agent.lease != nil)
         metrics.setCoordinator(await agent.election.term != nil)
+        let renewals = await agent.renewals
+        metrics.setRenewals(renewals.stats, selfFences: renewals.selfFences)
         for (name, status) in await localResources() {
             metrics.setResource(name, node: nodeName, active: status.state.isActive, healthy: status.healthy)
         }
