@@ -101,7 +101,8 @@ struct ConfigSectionDecoder {
 
     mutating func decodeCluster(_ node: Node, _ path: String) -> ClusterProperties? {
         guard let fields = reader.mapping(node, path, allowed: ["name", "no-quorum-policy", "fencing",
-                                                                "node-loss-timeout", "stickiness", "self-fence-margin"])
+                                                                "node-loss-timeout", "stickiness", "self-fence-margin",
+                                                                "events-keep", "events-max-age", "history-retention"])
         else { return nil }
         let name = reader.required(fields, "name", "the cluster's name").flatMap { reader.name($0, fields.childPath("name")) }
         var properties = ClusterProperties(name: name ?? "")
@@ -127,6 +128,23 @@ struct ConfigSectionDecoder {
                     "expected between 100ms and half the node-loss-timeout (\(properties.nodeLossTimeout / 2)), got \(margin)")
             } else {
                 properties.selfFenceMargin = margin
+            }
+        }
+        if let value = fields["events-keep"], let keep = reader.int(value, fields.childPath("events-keep"), in: 100...10_000_000, what: "a number of events from 100 to 10000000") {
+            properties.eventsKeep = keep
+        }
+        if let value = fields["events-max-age"], let age = reader.duration(value, fields.childPath("events-max-age")) {
+            if age < .seconds(60) || age > .seconds(366 * 24 * 3600) {
+                reader.error(value, fields.childPath("events-max-age"), "expected between 1m and 8784h (366 days), got \(age)")
+            } else {
+                properties.eventsMaxAge = age
+            }
+        }
+        if let value = fields["history-retention"], let retention = reader.duration(value, fields.childPath("history-retention")) {
+            if retention < .seconds(5) || retention > .seconds(30 * 24 * 3600) {
+                reader.error(value, fields.childPath("history-retention"), "expected between 5s and 720h (30 days), got \(retention)")
+            } else {
+                properties.historyRetention = retention
             }
         }
         return name == nil ? nil : properties

@@ -227,7 +227,7 @@ public actor Agent {
 
     private func readInitialView() async -> ClusterView? {
         do {
-            let range = try await store.range(.prefix(keyspace.prefix))
+            let range = try await keyspace.readView(store)
             return ClusterView(keyspace: keyspace, range: range)
         } catch {
             logger.warning("cannot read the cluster yet", metadata: ["error": "\(error)"])
@@ -238,7 +238,7 @@ public actor Agent {
     private func watchLoop() async {
         while !Task.isCancelled && !leaving {
             do {
-                let range = try await store.range(.prefix(keyspace.prefix))
+                let range = try await keyspace.readView(store)
                 await publish(ClusterView(keyspace: keyspace, range: range))
                 var view = latest
                 for try await update in store.watch(prefix: keyspace.prefix, fromRevision: range.revision + 1) {
@@ -261,6 +261,7 @@ public actor Agent {
             await syncIdentity()
             await reconciler.retryWrites()
             await coordinator.update()
+            await coordinator.maintainHistory()
         }
     }
 

@@ -43,6 +43,10 @@ public actor Coordinator {
     /// Wakes the coordinator when the next watchdog timeout passes.
     private var watchdogWakeup: Task<Void, Never>?
     private var watchdogWakeupAt: Duration?
+    /// How often the history is maintained (``maintainHistory()``).
+    public static let historyInterval: Duration = .seconds(5)
+    private var history = HistoryRetention()
+    private var lastHistoryRun: Duration?
 
     /// Creates the coordinator runtime of `node`.
     ///
@@ -153,6 +157,42 @@ public actor Coordinator {
         watchdogWakeup = Task(executorPreference: taskExecutor) { [weak self] in
             do { try await clock.sleepUntil(next) } catch { return }
             await self?.update()
+        }
+    }
+
+    /// While coordinator, at most every ``historyInterval``: deletes the events beyond
+    /// `events-keep` and older than `events-max-age`, and compacts etcd's history older
+    /// than `history-retention` (``HistoryRetention``). Failures are logged and tried again
+    /// next time.
+    public func maintainHistory() async {
+        guard let view = lastView, let config = view.config, await election.term != nil else { return }
+        let now = clock.now()
+        history.sample(revision: view.revision, now: now)
+        if let last = lastHistoryRun, now - last < Self.historyInterval { return }
+        lastHistoryRun = now
+        let cluster = config.cluster
+        let events = keyspace.events
+        do {
+            var deletes: [TxnOp] = []
+            let newest = try await store.keysFromLast(cluster.eventsKeep + 1, of: .prefix(events))
+            var end = HistoryRetention.ageCutoffKey(events: events, nowMilliseconds: wallClock().millisecondsSinceEpoch, maxAge: cluster.eventsMaxAge)
+            if let byCount = HistoryRetention.countCutoffEnd(newestFirst: newest, keep: cluster.eventsKeep), byCount > end { end = byCount }
+            // A delete that matches nothing writes no revision.
+            deletes.append(.delete(.between(events, end)))
+            if !deletes.isEmpty {
+                let result = try await election.guardedTxn(Txn(success: deletes))
+                // Events do not move the view's revision: sample the store's own.
+                history.sample(revision: result.revision, now: now)
+                if result.succeeded, case .delete(let deleted)? = result.results.first, deleted > 0 {
+                    logger.info("old events deleted", metadata: ["deleted": "\(deleted)", "keep": "\(cluster.eventsKeep)"])
+                }
+            }
+            if let revision = history.compaction(now: now, retention: cluster.historyRetention) {
+                try await store.compact(revision)
+                logger.info("etcd history compacted", metadata: ["revision": "\(revision)"])
+            }
+        } catch {
+            logger.warning("history maintenance failed", metadata: ["error": "\(error)"])
         }
     }
 
