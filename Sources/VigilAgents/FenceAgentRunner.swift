@@ -34,11 +34,13 @@ public struct FenceAgentRunner: Sendable {
         }
         var password: String?
         if let file = device.passwordFile {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                result.output = "fence device \(device.name): cannot read password-file \(file)"
+            let secret: String
+            do {
+                secret = try SecretFile.read(file)
+            } catch {
+                result.output = "fence device \(device.name): password-file: \(error.message)"
                 return result
             }
-            let secret = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
             password = secret
             lines.append("password=\(secret)")
         }

@@ -132,6 +132,14 @@ public actor ProcessExecutor: ResourceExecutor {
         for (key, value) in spec.environment {
             if let key = Environment.Key(rawValue: key) { environment[key] = value }
         }
+        do {
+            for (key, value) in try SecretFile.read(spec.environmentFiles) {
+                if let key = Environment.Key(rawValue: key) { environment[key] = value }
+            }
+        } catch {
+            if logFD >= 0 { close(logFD) }
+            return ActionResult(code: .notConfigured, output: "\(spec.name): env-files: \(error.message)")
+        }
         generation += 1
         let generation = self.generation
         let spawned = Promise<Result<Int32, CommandError>>()

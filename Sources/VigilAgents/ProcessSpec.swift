@@ -9,6 +9,9 @@ public struct ProcessSpec: Sendable, Hashable {
     /// Environment variables. The child does not inherit Vigil's environment; it gets
     /// `PATH` and `LANG=C` unless set here.
     public var environment: [String: String]
+    /// Secret environment variables: name → file whose first line is the value, read at
+    /// each start (``VigilCommand/SecretFile``); the values are never logged.
+    public var environmentFiles: [String: String] = [:]
     /// The working directory (default `/`).
     public var workingDirectory: String?
     /// The user to run as (its primary group too); `nil` keeps Vigil's user.

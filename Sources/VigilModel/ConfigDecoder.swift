@@ -190,7 +190,7 @@ struct ConfigSectionDecoder {
         }
         var device = FenceDeviceConfig(name: name ?? "", agent: agent ?? "", nodes: nodes ?? [])
         if let value = fields["params"], let params = reader.stringMap(value, fields.childPath("params")) {
-            for key in params.keys where key.lowercased().contains("passw") {
+            for (key, text) in params.sorted(by: { $0.key < $1.key }) where SecretShape.isSecretName(key) || SecretShape.looksLikeCredential(text) {
                 reader.error(value, fields.childPath("params.\(key)"), "secrets must not be written in the configuration; put the password in a file and name it with password-file")
             }
             device.params = params

@@ -102,7 +102,8 @@ struct AgentCommand: AsyncParsableCommand {
     var releaseStartupPagesAfter: Int = 20
 
     func run() async throws {
-        var logger = Logger(label: "vigil.agent", factory: { AgentLogHandler(label: $0) })
+        let redaction = RedactionSet()
+        var logger = Logger(label: "vigil.agent", factory: { AgentLogHandler(label: $0, redaction: redaction) })
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         try FileManager.default.createDirectory(atPath: runtimeDir, withIntermediateDirectories: true)
         let name = node ?? (standalone ? nil : ProcessInfo.processInfo.hostName)
@@ -113,9 +114,10 @@ struct AgentCommand: AsyncParsableCommand {
         // (one still populated — a stop not confirmed — stays, for the next agent to find).
         defer { if let resolvedCgroupRoot { ResourceCgroup(path: resolvedCgroupRoot).removeEmptyTree() } }
         if standalone {
-            try await runStandalone(factory: factory, logger: logger)
+            try await runStandalone(factory: factory, redaction: redaction, logger: logger)
         } else {
             var (etcdConfiguration, _, cluster) = try connection.resolve()
+            if let password = etcdConfiguration.credentials?.password { redaction.add(password) }
             let keyspace = Keyspace(cluster: cluster)
             let name = name ?? ProcessInfo.processInfo.hostName
             switch etcdOrder {
@@ -124,7 +126,7 @@ struct AgentCommand: AsyncParsableCommand {
             default: throw CLIError("--etcd-order: expected spread or given, got '\(etcdOrder)'")
             }
             try await withEtcdStore(etcdConfiguration, logger: logger) { store in
-                try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger)
+                try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, redaction: redaction, logger: logger)
             }
         }
     }
@@ -171,7 +173,7 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
-    private func runStandalone(factory: HostResourceFactory, logger: Logger) async throws {
+    private func runStandalone(factory: HostResourceFactory, redaction: RedactionSet, logger: Logger) async throws {
         guard let configPath = config else { throw CLIError("--standalone needs --config FILE") }
         let text = try InputFile.read(configPath)
         let parsed: ClusterConfig
@@ -195,7 +197,9 @@ struct AgentCommand: AsyncParsableCommand {
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.run() }
-            group.addTask { try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger) }
+            group.addTask {
+                try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, redaction: redaction, logger: logger)
+            }
             try await group.next()
             group.cancelAll()
         }
@@ -213,7 +217,8 @@ struct AgentCommand: AsyncParsableCommand {
     }
 
     private func runAgent(
-        store: any ClusterStore, keyspace: Keyspace, node name: String, factory: HostResourceFactory, logger: Logger
+        store: any ClusterStore, keyspace: Keyspace, node name: String, factory: HostResourceFactory, redaction: RedactionSet,
+        logger: Logger
     ) async throws {
         let listenAddress: ListenAddress
         do {
@@ -226,10 +231,12 @@ struct AgentCommand: AsyncParsableCommand {
         let metrics = AgentMetrics()
         let watchdogKeeper = try makeWatchdog(logger: logger)
         try await withHealthChecker(logger: logger) { checker in
+            var options = AgentOptions(
+                node: name, address: address ?? listenAddress.description,
+                hostIdentity: Self.hostIdentity(place: factory.cgroupRoot ?? factory.runtimeDirectory))
+            options.redaction = redaction
             let agent = Agent(
-                options: AgentOptions(
-                    node: name, address: address ?? listenAddress.description,
-                    hostIdentity: Self.hostIdentity(place: factory.cgroupRoot ?? factory.runtimeDirectory)),
+                options: options,
                 store: store,
                 keyspace: keyspace, factory: factory, healthChecker: checker,
                 reconcilerEvents: { event in

@@ -27,6 +27,8 @@ public actor Agent {
     private let logger: Logger
     private var membership: Membership?
     private var latest: ClusterView
+    /// The configuration whose secret files the redaction knows.
+    private var redactedConfig: ClusterConfig?
     private var viewWaiters: [CheckedContinuation<Void, Never>] = []
     private var leaving = false
     private var hasLeft = false
@@ -71,10 +73,10 @@ public actor Agent {
         self.reconciler = Reconciler(
             node: options.node, store: store, keyspace: keyspace, factory: factory, clock: clock, wallClock: wallClock,
             healthChecker: healthChecker, events: reconcilerEvents, taskExecutor: options.taskExecutor,
-            startGate: startGate, logger: logger)
+            startGate: startGate, redaction: options.redaction, logger: logger)
         self.coordinator = Coordinator(
             store: store, keyspace: keyspace, election: election, node: options.node, wallClock: wallClock, fencer: fencer,
-            taskExecutor: options.taskExecutor, clock: clock, logger: logger)
+            taskExecutor: options.taskExecutor, clock: clock, redaction: options.redaction, logger: logger)
     }
 
     /// The wall-clock time now.
@@ -266,6 +268,11 @@ public actor Agent {
     }
 
     private func publish(_ view: ClusterView) async {
+        if let config = view.config, config != redactedConfig {
+            // Before anything acts on the new configuration: its secrets are known first.
+            options.redaction.update(config: config)
+            redactedConfig = config
+        }
         latest = view
         await syncIdentity()
         if leaving { return }

@@ -29,7 +29,8 @@ public struct AgentStatusSource: AgentStatusProvider {
             let state = local.state ?? .stopped
             let running = state == .started || state == .promoted || state == .unpromoted
             let healthy = running && (local.health?.healthy ?? local.handle.probes.isEmpty)
-            return LocalResourceStatus(state: state, healthy: healthy, probes: local.health?.probes ?? [])
+            let probes = (local.health?.probes ?? []).map(agent.options.redaction.redact)
+            return LocalResourceStatus(state: state, healthy: healthy, probes: probes)
         }
     }
 

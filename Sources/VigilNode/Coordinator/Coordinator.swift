@@ -35,6 +35,8 @@ public actor Coordinator {
     /// record yet must not fence it twice).
     private var fenced: [String: Int64] = [:]
     private let clock: StoreClock
+    /// Takes secrets out of event messages (a fence agent's output).
+    private let redaction: RedactionSet
     /// Lost nodes' watchdog timeouts and when they were first seen lost (tracked on every
     /// agent, so that a newly elected coordinator knows them).
     private var watchdogRelease = WatchdogRelease()
@@ -56,8 +58,10 @@ public actor Coordinator {
     public init(
         store: any ClusterStore, keyspace: Keyspace, election: CoordinatorElection, node: String,
         wallClock: @escaping @Sendable () -> Timestamp, fencer: (any NodeFencer)? = nil, taskExecutor: (any TaskExecutor)? = nil,
-        clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "vigil.node.coordinator")
+        clock: any Clock<Duration> = ContinuousClock(), redaction: RedactionSet = RedactionSet(),
+        logger: Logger = Logger(label: "vigil.node.coordinator")
     ) {
+        self.redaction = redaction
         self.clock = StoreClock(clock)
         self.fencer = fencer
         self.taskExecutor = taskExecutor
@@ -256,7 +260,7 @@ public actor Coordinator {
     private func eventOp(resource: String?, kind: String = "assigned", message: String) -> TxnOp {
         let now = wallClock()
         eventCounter += 1
-        let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: message)
+        let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: redaction.redact(message))
         return keyspace.eventPut(record, at: now.millisecondsSinceEpoch, counter: eventCounter, writer: node)
     }
 }
