@@ -28,7 +28,16 @@ public struct FenceAgentRunner: Sendable {
             return result
         }
         var lines = ["action=\(action.rawValue)"]
-        if let node, let key = device.hostArgument { lines.append("\(key)=\(device.plug(for: node))") }
+        if let node, let key = device.hostArgument {
+            // Checked here too: a node's name is its plug by default, and names reach the
+            // runner from more places than the configuration.
+            let plug = device.plug(for: node)
+            guard FenceDeviceSpec.isLine(plug) else {
+                result.output = "fence device \(device.name): the plug for node \(node.debugDescription) contains a line break or NUL"
+                return result
+            }
+            lines.append("\(key)=\(plug)")
+        }
         for key in device.parameters.keys.sorted() {
             if let value = device.parameters[key] { lines.append("\(key)=\(value)") }
         }
@@ -38,7 +47,10 @@ public struct FenceAgentRunner: Sendable {
                 result.output = "fence device \(device.name): cannot read password-file \(file)"
                 return result
             }
-            let secret = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard let secret = Self.firstLine(of: data) else {
+                result.output = "fence device \(device.name): password-file \(file): the first line holds a NUL or carriage return"
+                return result
+            }
             password = secret
             lines.append("password=\(secret)")
         }
@@ -82,6 +94,15 @@ public struct FenceAgentRunner: Sendable {
                 "node": "\(node ?? "-")", "succeeded": "\(result.succeeded)", "exit": "\(result.exitStatus.map(String.init) ?? "-")",
             ])
         return result
+    }
+
+    /// The password: the file's first line (up to LF, without a CR that ends it), or nil
+    /// when that line holds a NUL or another CR, which would end the stdin line early.
+    static func firstLine(of data: Data) -> String? {
+        var line = data.prefix { $0 != 0x0A }
+        if line.last == 0x0D { line = line.dropLast() }
+        guard !line.contains(0x0D), !line.contains(0) else { return nil }
+        return String(decoding: line, as: UTF8.self)
     }
 
     /// Fences `node` with the devices that cover it, in order, until one succeeds;

@@ -125,7 +125,7 @@ public struct CommandRunner: Sendable {
             return .inherit.updating(overrides)
         }
         var custom: [Environment.Key: String] = [:]
-        for (key, value) in command.environment {
+        for (key, value) in Command.cleanEnvironment.merging(command.environment, uniquingKeysWith: { $1 }) {
             if let key = Environment.Key(rawValue: key) { custom[key] = value }
         }
         return .custom(custom)
