@@ -21,7 +21,7 @@ struct UserAccountTests {
             for task in 0..<16 {
                 group.addTask {
                     var wrong: [String] = []
-                    for round in 0..<400 {
+                    for round in 0..<2000 {
                         let want = Self.expected[(task + round) % Self.expected.count]
                         do {
                             let got = try UserAccount.lookup(want.name)
