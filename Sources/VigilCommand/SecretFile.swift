@@ -27,9 +27,10 @@ public enum SecretFile {
         guard data.count <= maximumBytes else {
             throw CommandError(.fileError, "secret file \(path) is larger than \(maximumBytes / 1024) KiB: a secret is one line")
         }
-        let text = String(decoding: data, as: UTF8.self)
-        let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return line.hasSuffix("\r") ? String(line.dropLast()) : String(line)
+        // Bytes, not characters: Swift reads CR LF as one character, which is not "\n".
+        var line = data.prefix { $0 != 0x0A }
+        if line.last == 0x0D { line = line.dropLast() }
+        return String(decoding: line, as: UTF8.self)
     }
 
     /// The secrets of `files` (name → path), by name.

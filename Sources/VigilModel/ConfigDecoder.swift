@@ -190,6 +190,7 @@ struct ConfigSectionDecoder {
         }
         var device = FenceDeviceConfig(name: name ?? "", agent: agent ?? "", nodes: nodes ?? [])
         if let value = fields["params"], let params = reader.stringMap(value, fields.childPath("params")) {
+            checkFenceLines(value, fields.childPath("params"), keys: true)
             for (key, text) in params.sorted(by: { $0.key < $1.key }) where SecretShape.isSecretName(key) || SecretShape.looksLikeCredential(text) {
                 reader.error(value, fields.childPath("params.\(key)"), "secrets must not be written in the configuration; put the password in a file and name it with password-file")
             }
@@ -199,6 +200,7 @@ struct ConfigSectionDecoder {
             device.passwordFile = reader.string(value, fields.childPath("password-file"), what: "a file path")
         }
         if let value = fields["plugs"], let plugs = reader.stringMap(value, fields.childPath("plugs")) {
+            checkFenceLines(value, fields.childPath("plugs"), keys: false)
             device.plugs = plugs
         }
         if let value = fields["timeout"], let timeout = reader.duration(value, fields.childPath("timeout")) {
