@@ -28,17 +28,32 @@ public struct FenceAgentRunner: Sendable {
             return result
         }
         var lines = ["action=\(action.rawValue)"]
-        if let node, let key = device.hostArgument { lines.append("\(key)=\(device.plug(for: node))") }
+        if let node, let key = device.hostArgument {
+            // Checked here too: a node's name is its plug by default, and names reach the
+            // runner from more places than the configuration.
+            let plug = device.plug(for: node)
+            guard FenceDeviceSpec.isLine(plug) else {
+                result.output = "fence device \(device.name): the plug for node \(node.debugDescription) contains a line break or NUL"
+                return result
+            }
+            lines.append("\(key)=\(plug)")
+        }
         for key in device.parameters.keys.sorted() {
             if let value = device.parameters[key] { lines.append("\(key)=\(value)") }
         }
         var password: String?
         if let file = device.passwordFile {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                result.output = "fence device \(device.name): cannot read password-file \(file)"
+            let secret: String
+            do {
+                secret = try SecretFile.read(file)
+            } catch {
+                result.output = "fence device \(device.name): password-file: \(error.message)"
                 return result
             }
-            let secret = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).first.map(String.init) ?? ""
+            guard FenceDeviceSpec.isLine(secret) else {
+                result.output = "fence device \(device.name): password-file \(file): the first line holds a NUL or carriage return"
+                return result
+            }
             password = secret
             lines.append("password=\(secret)")
         }
@@ -83,6 +98,9 @@ public struct FenceAgentRunner: Sendable {
             ])
         return result
     }
+
+    /// The password: the file's first line (up to LF, without a CR that ends it), or nil
+    /// when that line holds a NUL or another CR, which would end the stdin line early.
 
     /// Fences `node` with the devices that cover it, in order, until one succeeds;
     /// returns every attempt (the last one is the successful one, if any).

@@ -65,19 +65,37 @@ public struct FenceDeviceSpec: Sendable, Hashable {
             && agent.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || $0 == 0x5F }
         if !validAgent { problems.append("fence device \(name): agent '\(agent)' is not of the form fence_<name>") }
         for key in parameters.keys.sorted() {
-            if key.isEmpty || key.contains("=") || key.contains("\n") {
-                problems.append("fence device \(name): parameter name '\(key)' is invalid")
+            if !Self.isKey(key) {
+                problems.append("fence device \(name): parameter name \(key.debugDescription) is invalid")
             }
             if ["password", "passwd"].contains(key) {
                 problems.append("fence device \(name): put the password in password-file, not in params")
             }
         }
-        for (key, value) in parameters where value.contains("\n") {
-            problems.append("fence device \(name): parameter '\(key)' contains a newline")
+        for key in parameters.keys.sorted() where !Self.isLine(parameters[key] ?? "") {
+            problems.append("fence device \(name): parameter '\(key)' contains a line break or NUL")
+        }
+        for node in plugs.keys.sorted() where !Self.isLine(plugs[node] ?? "") {
+            problems.append("fence device \(name): the plug for node \(node) contains a line break or NUL")
+        }
+        if let hostArgument, !Self.isKey(hostArgument) {
+            problems.append("fence device \(name): host argument \(hostArgument.debugDescription) is not a plain name")
         }
         if ["action", "plug", "port"].contains(where: { parameters[$0] != nil }) {
             problems.append("fence device \(name): action and plug/port are set by Vigil, not in params")
         }
         return problems
+    }
+
+    /// Whether `value` stays one line on the agent's stdin. Checked on bytes: Swift's
+    /// `contains("\n")` compares characters, and a CR LF pair is one character that is
+    /// not "\n".
+    static func isLine(_ value: String) -> Bool {
+        !value.utf8.contains { $0 == 0x0A || $0 == 0x0D || $0 == 0 }
+    }
+
+    /// Whether `key` can be the left side of a `key=value` line.
+    static func isKey(_ key: String) -> Bool {
+        !key.isEmpty && isLine(key) && !key.utf8.contains(UInt8(ascii: "="))
     }
 }

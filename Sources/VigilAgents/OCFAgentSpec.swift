@@ -11,6 +11,9 @@ public struct OCFAgentSpec: Sendable, Hashable {
     /// Instance parameters, exported as `OCF_RESKEY_<name>`. Names must be shell
     /// identifiers (letters, digits, `_`).
     public var parameters: [String: String]
+    /// Secret instance parameters: name → file whose first line is the value, read at each
+    /// action and exported as `OCF_RESKEY_<name>` (never logged).
+    public var parameterFiles: [String: String] = [:]
     /// Clone/promotable meta attributes, or `nil` for a primitive.
     public var clone: CloneMeta?
     /// `OCF_ROOT`, `/usr/lib/ocf` on Debian.

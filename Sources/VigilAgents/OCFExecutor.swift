@@ -60,10 +60,16 @@ public struct OCFExecutor: ResourceExecutor {
             executable = "ip"
             arguments = ["netns", "exec", namespace, spec.agentPath] + arguments
         }
+        var actionEnvironment = environment(for: request, promotionFile: promotionFile)
+        do {
+            for (key, value) in try SecretFile.read(spec.parameterFiles) { actionEnvironment["OCF_RESKEY_\(key)"] = value }
+        } catch {
+            return ActionResult(code: .notConfigured, output: "\(agent): param-files: \(error.message)")
+        }
         let command = Command(
             executable: executable,
             arguments: arguments,
-            environment: environment(for: request, promotionFile: promotionFile),
+            environment: actionEnvironment,
             inheritEnvironment: false,
             workingDirectory: "/",
             timeout: request.timeout,

@@ -86,10 +86,12 @@ public actor ProcessExecutor: ResourceExecutor {
         }
         var ids: (uid: uid_t, gid: gid_t)?
         if let user = spec.user {
-            guard let entry = getpwnam(user) else {
-                return Checked(result: ActionResult(code: .notConfigured, output: "\(spec.name): unknown user '\(user)'"))
+            do {
+                let account = try UserAccount.lookup(user)
+                ids = (account.uid, account.gid)
+            } catch {
+                return Checked(result: ActionResult(code: .notConfigured, output: "\(spec.name): \(error.message)"))
             }
-            ids = (entry.pointee.pw_uid, entry.pointee.pw_gid)
         }
         return Checked(result: ActionResult(code: .success), executable: executable, ids: ids)
     }
@@ -98,28 +100,34 @@ public actor ProcessExecutor: ResourceExecutor {
         if let child { return ActionResult(code: .success, output: "\(spec.name): already running as pid \(child.processID)") }
         let checked = validate()
         guard checked.result.code == .success else { return checked.result }
-        var logFD: Int32 = -1
-        if let logFile = spec.logFile {
-            logFD = open(logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
-            guard logFD >= 0 else {
-                return ActionResult(code: .notConfigured, output: "\(spec.name): cannot open log-file \(logFile): errno \(errno)")
-            }
-        } else {
-            logFD = open("/dev/null", O_WRONLY | O_CLOEXEC)
-        }
         var options = PlatformOptions()
         options.createSession = true
-        var executable = checked.executable
-        var arguments = Array(spec.command.dropFirst())
-        if let cgroup = spec.cgroup {
-            // The helper joins the cgroup as root, then takes the user (a process that is
-            // no longer root could not move itself).
+        options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(200))]
+        var launch = Launch(
+            name: spec.name, program: checked.executable, arguments: Array(spec.command.dropFirst()),
+            environment: ["PATH": Self.defaultPath, "LANG": "C"], workingDirectory: spec.workingDirectory ?? "/",
+            throughHelper: spec.cgroup != nil || spec.logFile != nil)
+        for (key, value) in spec.environment {
+            if let key = Environment.Key(rawValue: key) { launch.environment[key] = value }
+        }
+        do {
+            for (key, value) in try SecretFile.read(spec.environmentFiles) {
+                if let key = Environment.Key(rawValue: key) { launch.environment[key] = value }
+            }
+        } catch {
+            return ActionResult(code: .notConfigured, output: "\(spec.name): env-files: \(error.message)")
+        }
+        if launch.throughHelper {
+            // The helper joins the cgroup as root, then takes the user (a process that is no
+            // longer root could not move itself), and only then opens the log file: as the
+            // user, never through a symbolic link, so a link the user planted cannot make
+            // root append to a file of root's.
             do {
-                try cgroup.create()
-                (executable, arguments) = try cgroup.wrap(
-                    executable: executable, arguments: arguments, uid: checked.ids?.uid, gid: checked.ids?.gid)
+                try spec.cgroup?.create()
+                (launch.program, launch.arguments) = try CgroupExec.wrap(
+                    executable: launch.program, arguments: launch.arguments, cgroup: spec.cgroup,
+                    uid: checked.ids?.uid, gid: checked.ids?.gid, output: spec.logFile ?? "/dev/null")
             } catch {
-                close(logFD)
                 return ActionResult(code: .genericError, output: "\(spec.name): \(error.message)")
             }
         } else if let ids = checked.ids {
@@ -127,49 +135,23 @@ public actor ProcessExecutor: ResourceExecutor {
             options.groupID = ids.gid
             options.supplementaryGroups = [ids.gid]
         }
-        options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(200))]
-        var environment: [Environment.Key: String] = ["PATH": Self.defaultPath, "LANG": "C"]
-        for (key, value) in spec.environment {
-            if let key = Environment.Key(rawValue: key) { environment[key] = value }
-        }
+        launch.options = options
         generation += 1
         let generation = self.generation
         let spawned = Promise<Result<Int32, CommandError>>()
         let exit = ExitSignal()
-        let spec = self.spec
-        let program = executable
-        let programArguments = arguments
-        let fd = logFD
+        let ready = launch
         // Registered before the child can exit, so that its exit is never missed.
         child = Child(generation: generation, processID: 0, exit: exit, task: nil)
         let task = Task {
-            var termination: CommandResult.Termination = .exited(-1)
-            var processID: Int32 = 0
-            do {
-                let result = try await Subprocess.run(
-                    .path(FilePath(program)),
-                    arguments: Arguments(programArguments),
-                    environment: .custom(environment),
-                    workingDirectory: FilePath(spec.workingDirectory ?? "/"),
-                    platformOptions: options,
-                    input: .none,
-                    output: .fileDescriptor(FileDescriptor(rawValue: fd), closeAfterSpawningProcess: true),
-                    error: .combinedWithOutput
-                ) { execution in
-                    spawned.fulfill(.success(execution.processIdentifier.value))
-                }
-                processID = result.processIdentifier.value
-                switch result.terminationStatus {
-                case .exited(let code): termination = .exited(Int32(code))
-                case .signaled(let signal): termination = .signaled(Int32(signal))
-                }
-            } catch {
-                spawned.fulfill(.failure(CommandError(.spawnFailed, "\(spec.name): cannot start \(program): \(error)")))
+            switch await Self.spawn(ready, spawned: spawned) {
+            case .failure(let error):
+                spawned.fulfill(.failure(error))
                 exit.fire()
-                return
+            case .success(let ended):
+                exit.fire()
+                self.childExited(generation: generation, processID: ended.processID, termination: ended.termination)
             }
-            exit.fire()
-            self.childExited(generation: generation, processID: processID, termination: termination)
         }
         child?.task = task
         switch await spawned.value {
@@ -183,7 +165,8 @@ public actor ProcessExecutor: ResourceExecutor {
         case .failure(let error):
             await task.value
             if child?.generation == generation { child = nil }
-            return ActionResult(code: .genericError, output: error.message)
+            // A log file the user cannot use is a configuration problem, as an unknown user is.
+            return ActionResult(code: error.code == .fileError ? .notConfigured : .genericError, output: error.message)
         }
     }
 

@@ -9,11 +9,16 @@ public struct ProcessSpec: Sendable, Hashable {
     /// Environment variables. The child does not inherit Vigil's environment; it gets
     /// `PATH` and `LANG=C` unless set here.
     public var environment: [String: String]
+    /// Secret environment variables: name → file whose first line is the value, read at
+    /// each start (``VigilCommand/SecretFile``); the values are never logged.
+    public var environmentFiles: [String: String] = [:]
     /// The working directory (default `/`).
     public var workingDirectory: String?
     /// The user to run as (its primary group too); `nil` keeps Vigil's user.
     public var user: String?
-    /// A file that receives stdout and stderr (appended); `nil` discards them.
+    /// A file that receives stdout and stderr (appended); `nil` discards them. It is opened
+    /// by the `vigil-cgexec` helper once it runs as `user`, never through a symbolic link:
+    /// a file the user could not write is refused.
     public var logFile: String?
     /// The cgroup the command runs in (nil: the agent's own). Daemons it forks into
     /// sessions of their own stay in it.

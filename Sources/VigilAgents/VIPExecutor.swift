@@ -16,12 +16,17 @@ public struct VIPExecutor: ResourceExecutor {
     public let spec: VIPSpec
     private let runner: CommandRunner
     private let logger: Logger
+    private let searchPath: [String]
 
-    /// Creates an executor.
-    public init(spec: VIPSpec, runner: CommandRunner = CommandRunner(), logger: Logger = Logger(label: "vigil.vip")) {
+    /// Creates an executor that finds `ip`, `arping` and the other tools in `searchPath`.
+    public init(
+        spec: VIPSpec, runner: CommandRunner = CommandRunner(), logger: Logger = Logger(label: "vigil.vip"),
+        searchPath: [String] = Command.defaultSearchPath
+    ) {
         self.spec = spec
         self.runner = runner
         self.logger = logger
+        self.searchPath = searchPath
     }
 
     /// Performs start, stop, monitor or validate; other actions are unimplemented.
@@ -73,7 +78,7 @@ public struct VIPExecutor: ResourceExecutor {
 
     private func run(_ program: String, _ arguments: [String], timeout: Duration) async -> Result<CommandResult, CommandError> {
         do {
-            return .success(try await runner.run(Command(executable: program, arguments: arguments, timeout: timeout)))
+            return .success(try await runner.run(Command(executable: program, arguments: arguments, timeout: timeout, searchPath: searchPath)))
         } catch let error as CommandError {
             return .failure(error)
         } catch {

@@ -7,10 +7,12 @@ public struct Command: Sendable, Hashable {
     public var executable: String
     /// Arguments after the program name.
     public var arguments: [String]
-    /// Variables set in the child's environment (added to the inherited environment
-    /// when `inheritEnvironment` is true, else the whole environment).
+    /// Variables set in the child's environment, over ``cleanEnvironment`` (or over this
+    /// process's environment when `inheritEnvironment` is true).
     public var environment: [String: String]
-    /// Whether the child starts from this process's environment.
+    /// Whether the child starts from this process's environment. Off by default: the
+    /// agent's environment (its settings, anything secret in it) is not the child's
+    /// business, and nothing in it may steer the child.
     public var inheritEnvironment: Bool
     /// The child's working directory; `nil` keeps the caller's.
     public var workingDirectory: String?
@@ -26,17 +28,24 @@ public struct Command: Sendable, Hashable {
     /// The cgroup the command (and everything it starts) runs in; nil: this process's.
     public var cgroup: ResourceCgroup?
 
+    /// What a child starts from unless it inherits: a fixed search path and the C locale,
+    /// so fence agents, probes and tools behave the same whatever the agent was started with.
+    public static let cleanEnvironment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C"]
+
+    /// Where programs named without a path are looked up unless told otherwise.
+    public static let defaultSearchPath = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"]
+
     /// Creates a command.
     public init(
         executable: String,
         arguments: [String] = [],
         environment: [String: String] = [:],
-        inheritEnvironment: Bool = true,
+        inheritEnvironment: Bool = false,
         workingDirectory: String? = nil,
         standardInput: String = "",
         timeout: Duration = .seconds(20),
         outputLimit: Int = 64 * 1024,
-        searchPath: [String] = ["/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"],
+        searchPath: [String] = Command.defaultSearchPath,
         cgroup: ResourceCgroup? = nil
     ) {
         self.executable = executable

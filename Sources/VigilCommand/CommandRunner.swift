@@ -14,7 +14,9 @@ import Glibc
 /// away. Its exit is noticed through the child's pidfd (no polling). Output is read
 /// as it arrives and only the first `outputLimit` bytes are kept, so an agent that
 /// prints megabytes cannot exhaust memory. A command with a ``Command/cgroup`` runs in
-/// that cgroup (through `vigil-cgexec`), so nothing it starts can escape it.
+/// that cgroup (through `vigil-cgexec`), so nothing it starts can escape it. A command
+/// starts from ``Command/cleanEnvironment`` plus its own variables, never this process's
+/// environment unless it asks (``Command/inheritEnvironment``).
 public struct CommandRunner: Sendable {
     private let logger: Logger
     private let clock: any Clock<Duration>
@@ -125,7 +127,7 @@ public struct CommandRunner: Sendable {
             return .inherit.updating(overrides)
         }
         var custom: [Environment.Key: String] = [:]
-        for (key, value) in command.environment {
+        for (key, value) in Command.cleanEnvironment.merging(command.environment, uniquingKeysWith: { $1 }) {
             if let key = Environment.Key(rawValue: key) { custom[key] = value }
         }
         return .custom(custom)

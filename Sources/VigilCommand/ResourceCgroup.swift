@@ -138,10 +138,7 @@ public struct ResourceCgroup: Sendable, Hashable, CustomStringConvertible {
     public func wrap(executable: String, arguments: [String], uid: UInt32? = nil, gid: UInt32? = nil) throws(CommandError) -> (
         executable: String, arguments: [String]
     ) {
-        guard let helper = CgroupExec.helperPath else {
-            throw CommandError(.notInstalled, "vigil-cgexec: not installed (looked beside the program and in \(CgroupExec.searchDirectories))")
-        }
-        return (helper, [path, uid.map(String.init) ?? "-", gid.map(String.init) ?? "-", executable] + arguments)
+        try CgroupExec.wrap(executable: executable, arguments: arguments, cgroup: self, uid: uid, gid: gid)
     }
 
     static func write(_ text: String, to file: String) -> Bool {

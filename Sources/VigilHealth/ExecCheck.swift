@@ -4,7 +4,8 @@ public struct ExecCheck: Sendable, Hashable {
     public var command: [String]
     /// The exit status that counts as a pass.
     public var expectExit: Int32
-    /// Extra environment variables.
+    /// Variables set for the command, over the fixed `PATH` and `LANG=C`
+    /// (`Command.cleanEnvironment`); the agent's own environment is never passed on.
     public var environment: [String: String]
 
     /// Creates a check.

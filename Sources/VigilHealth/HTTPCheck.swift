@@ -8,6 +8,8 @@ public struct HTTPCheck: Sendable, Hashable {
     public var expectBody: String?
     /// Request headers.
     public var headers: [String: String]
+    /// Secret request headers: name → file whose first line is the value, read at each probe.
+    public var headerFiles: [String: String] = [:]
     /// The HTTP method.
     public var method: String
     /// A PEM file of CA certificates that replaces the system trust store.

@@ -11,6 +11,13 @@ enum HTTPProbe {
         for (name, value) in check.headers.sorted(by: { $0.key < $1.key }) {
             request.headers.add(name: name, value: value)
         }
+        for (name, file) in check.headerFiles.sorted(by: { $0.key < $1.key }) {
+            do {
+                request.headers.add(name: name, value: try SecretFile.read(file))
+            } catch {
+                return .fail("\(check.url): header-files.\(name): \(error)")
+            }
+        }
         if check.insecure || check.caFile != nil {
             var tls = TLSConfiguration.makeClientConfiguration()
             if check.insecure { tls.certificateVerification = .none }

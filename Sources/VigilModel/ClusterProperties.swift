@@ -43,6 +43,14 @@ public struct ClusterProperties: Sendable, Hashable {
     /// and the confirming stop): four fifths of the margin.
     public var selfFenceStopBudget: Duration { effectiveSelfFenceMargin * 4 / 5 }
 
+    /// How many events the coordinator keeps (`events-keep`, default 10,000): older ones
+    /// are deleted.
+    public var eventsKeep: Int = 10_000
+    /// How long the coordinator keeps an event (`events-max-age`, default 7 days).
+    public var eventsMaxAge: Duration = .seconds(7 * 24 * 3600)
+    /// How much etcd history (old revisions) the coordinator keeps before it compacts it
+    /// (`history-retention`, default 1 h): watches that fall further behind re-read.
+    public var historyRetention: Duration = .seconds(3600)
     /// Creates cluster properties; every argument has the documented default.
     public init(
         name: String,

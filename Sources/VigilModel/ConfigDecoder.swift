@@ -101,7 +101,8 @@ struct ConfigSectionDecoder {
 
     mutating func decodeCluster(_ node: Node, _ path: String) -> ClusterProperties? {
         guard let fields = reader.mapping(node, path, allowed: ["name", "no-quorum-policy", "fencing",
-                                                                "node-loss-timeout", "stickiness", "self-fence-margin"])
+                                                                "node-loss-timeout", "stickiness", "self-fence-margin",
+                                                                "events-keep", "events-max-age", "history-retention"])
         else { return nil }
         let name = reader.required(fields, "name", "the cluster's name").flatMap { reader.name($0, fields.childPath("name")) }
         var properties = ClusterProperties(name: name ?? "")
@@ -126,6 +127,23 @@ struct ConfigSectionDecoder {
                     "expected between 100ms and half the node-loss-timeout (\(properties.nodeLossTimeout / 2)), got \(margin)")
             } else {
                 properties.selfFenceMargin = margin
+            }
+        }
+        if let value = fields["events-keep"], let keep = reader.int(value, fields.childPath("events-keep"), in: 100...10_000_000, what: "a number of events from 100 to 10000000") {
+            properties.eventsKeep = keep
+        }
+        if let value = fields["events-max-age"], let age = reader.duration(value, fields.childPath("events-max-age")) {
+            if age < .seconds(60) || age > .seconds(366 * 24 * 3600) {
+                reader.error(value, fields.childPath("events-max-age"), "expected between 1m and 8784h (366 days), got \(age)")
+            } else {
+                properties.eventsMaxAge = age
+            }
+        }
+        if let value = fields["history-retention"], let retention = reader.duration(value, fields.childPath("history-retention")) {
+            if retention < .seconds(5) || retention > .seconds(30 * 24 * 3600) {
+                reader.error(value, fields.childPath("history-retention"), "expected between 5s and 720h (30 days), got \(retention)")
+            } else {
+                properties.historyRetention = retention
             }
         }
         return name == nil ? nil : properties
@@ -171,7 +189,8 @@ struct ConfigSectionDecoder {
         }
         var device = FenceDeviceConfig(name: name ?? "", agent: agent ?? "", nodes: nodes ?? [])
         if let value = fields["params"], let params = reader.stringMap(value, fields.childPath("params")) {
-            for key in params.keys where key.lowercased().contains("passw") {
+            checkFenceLines(value, fields.childPath("params"), keys: true)
+            for (key, text) in params.sorted(by: { $0.key < $1.key }) where SecretShape.isSecretName(key) || SecretShape.looksLikeCredential(text) {
                 reader.error(value, fields.childPath("params.\(key)"), "secrets must not be written in the configuration; put the password in a file and name it with password-file")
             }
             device.params = params
@@ -180,6 +199,7 @@ struct ConfigSectionDecoder {
             device.passwordFile = reader.string(value, fields.childPath("password-file"), what: "a file path")
         }
         if let value = fields["plugs"], let plugs = reader.stringMap(value, fields.childPath("plugs")) {
+            checkFenceLines(value, fields.childPath("plugs"), keys: false)
             device.plugs = plugs
         }
         if let value = fields["timeout"], let timeout = reader.duration(value, fields.childPath("timeout"), within: InputLimits.Durations.fence) {

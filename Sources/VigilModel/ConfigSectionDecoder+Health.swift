@@ -52,7 +52,7 @@ extension ConfigSectionDecoder {
     }
 
     mutating func decodeHTTP(_ node: Node, _ path: String) -> HealthCheck? {
-        guard let fields = reader.mapping(node, path, allowed: ["url", "expect-status", "expect-body", "headers", "ca-file", "insecure"])
+        guard let fields = reader.mapping(node, path, allowed: ["url", "expect-status", "expect-body", "headers", "header-files", "ca-file", "insecure"])
         else { return nil }
         guard let url = reader.required(fields, "url", "an http:// or https:// URL").flatMap({ reader.string($0, fields.childPath("url"), what: "a URL") })
         else { return nil }
@@ -60,12 +60,28 @@ extension ConfigSectionDecoder {
             reader.error(fields["url"], fields.childPath("url"), "expected an http:// or https:// URL, got '\(url)'")
             return nil
         }
+        if SecretShape.urlHasCredentials(url) {
+            reader.error(
+                fields["url"], fields.childPath("url"),
+                "credentials must not be written in a URL: put the Authorization header's value in a file and name it under header-files: {Authorization: /path/to/file}")
+            return nil
+        }
         var check = HTTPCheck(url: url)
         if let value = fields["expect-status"], let status = reader.int(value, fields.childPath("expect-status"), in: 100...599, what: "an HTTP status from 100 to 599") {
             check.expectStatus = status
         }
         if let value = fields["expect-body"] { check.expectBody = reader.string(value, fields.childPath("expect-body"), what: "a regular expression") }
-        if let value = fields["headers"], let headers = reader.stringMap(value, fields.childPath("headers")) { check.headers = headers }
+        if let value = fields["headers"], let headers = reader.stringMap(value, fields.childPath("headers")) {
+            check.headers = headers
+            for (name, text) in headers.sorted(by: { $0.key < $1.key }) where SecretShape.isSecretName(name) || SecretShape.looksLikeCredential(text) {
+                reader.error(
+                    value, fields.childPath("headers.\(name)"),
+                    "secrets must not be written in the configuration: put the header's value in a file and name it under header-files: {\(name): /path/to/file}")
+            }
+        }
+        if let value = fields["header-files"] {
+            check.headerFiles = decodeSecretFiles(value, fields.childPath("header-files"), what: "header")
+        }
         if let value = fields["ca-file"] { check.caFile = reader.string(value, fields.childPath("ca-file"), what: "a file path") }
         if let value = fields["insecure"], let insecure = reader.bool(value, fields.childPath("insecure")) { check.insecure = insecure }
         return .http(check)

@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 extension ConfigSectionDecoder {
-    static let resourceKeys = ["name", "agent", "params", "clone", "promotable", "monitor", "health",
+    static let resourceKeys = ["name", "agent", "params", "param-files", "clone", "promotable", "monitor", "health",
                                "migration-threshold", "failure-timeout", "stickiness", "target-role", "stop-timeout"]
 
     mutating func decodeResource(_ node: Node, _ path: String) -> ResourceConfig? {
@@ -23,6 +23,21 @@ extension ConfigSectionDecoder {
         var resource = ResourceConfig(name: name ?? "", agent: agent ?? .process)
         if let agent {
             resource.params = decodeParams(fields["params"], fields, agent: agent) ?? .other([:])
+            if let value = fields["param-files"] {
+                switch agent {
+                case .ocf, .galera, .rabbitmq:
+                    resource.paramFiles = decodeSecretFiles(value, fields.childPath("param-files"), what: "parameter")
+                    if case .ocf = agent {
+                        // Exported as OCF_RESKEY_<name> like params: shell identifiers only.
+                        for name in resource.paramFiles.keys.sorted() where !InputLimits.isOCFParameterName(name) {
+                            reader.error(value, fields.childPath("param-files.\(name)"), "expected an OCF parameter name (letters, digits and '_', not starting with a digit), got '\(name)'")
+                            resource.paramFiles[name] = nil
+                        }
+                    }
+                case .process, .vip:
+                    reader.error(value, fields.childPath("param-files"), "param-files is for ocf, galera and rabbitmq resources (a process takes params.env-files)")
+                }
+            }
         }
         if fields["clone"] != nil && fields["promotable"] != nil {
             reader.error(fields["promotable"], fields.childPath("promotable"), "a resource is either a clone or promotable, not both")
@@ -108,7 +123,7 @@ extension ConfigSectionDecoder {
         switch agent {
         case .process:
             guard let node = reader.required(fields, "params", "params with a command: [argv...]") else { return nil }
-            guard let params = reader.mapping(node, path, allowed: ["command", "env", "cwd", "user", "log-file"]) else { return nil }
+            guard let params = reader.mapping(node, path, allowed: ["command", "env", "env-files", "cwd", "user", "log-file"]) else { return nil }
             guard let command = reader.required(params, "command", "the command as a list: [/usr/bin/prog, arg]").flatMap({
                 reader.stringList($0, params.childPath("command"), nonEmpty: true)
             }) else { return nil }
@@ -116,7 +131,17 @@ extension ConfigSectionDecoder {
                 reader.error(params["command"], params.childPath("command[0]"), "expected an absolute path to the program (commands never pass through a shell or PATH), got '\(first)'")
             }
             var result = ProcessParams(command: command)
-            if let value = params["env"], let env = reader.stringMap(value, params.childPath("env")) { result.environment = env }
+            if let value = params["env"], let env = reader.stringMap(value, params.childPath("env")) {
+                result.environment = env
+                for (name, text) in env.sorted(by: { $0.key < $1.key }) where SecretShape.isSecretName(name) || SecretShape.looksLikeCredential(text) {
+                    reader.error(
+                        value, params.childPath("env.\(name)"),
+                        "secrets must not be written in the configuration: put the value in a file readable only by root and name it under env-files: {\(name): /path/to/file}")
+                }
+            }
+            if let value = params["env-files"] {
+                result.environmentFiles = decodeSecretFiles(value, params.childPath("env-files"), what: "environment variable")
+            }
             if let value = params["cwd"] { result.workingDirectory = reader.string(value, params.childPath("cwd"), what: "a directory path") }
             if let value = params["user"] { result.user = reader.name(value, params.childPath("user")) }
             if let value = params["log-file"] { result.logFile = reader.string(value, params.childPath("log-file"), what: "a file path") }
@@ -164,8 +189,14 @@ extension ConfigSectionDecoder {
                     reader.error(keyNode, keyPath, "expected an OCF parameter name (letters, digits and '_', not starting with a digit), got '\(key.string)'")
                     continue
                 }
-                if key.string.lowercased().contains("passw") && !key.string.lowercased().hasSuffix("file") {
-                    reader.error(keyNode, keyPath, "secrets must not be written in the configuration; put the password in a file and pass its path (e.g. \(key.string)-file)")
+                if SecretShape.isSecretName(key.string) {
+                    reader.error(
+                        keyNode, keyPath,
+                        "secrets must not be written in the configuration: put the value in a file readable only by root and name it under param-files: {\(key.string): /path/to/file}")
+                    continue
+                }
+                if case .scalar(let scalar) = value, SecretShape.looksLikeCredential(scalar.string) {
+                    reader.error(value, keyPath, "this value is a credential: put it in a file and name it under param-files: {\(key.string): /path/to/file}")
                     continue
                 }
                 if case .ocf = agent, case .scalar = value {} else if case .ocf = agent {
@@ -176,6 +207,26 @@ extension ConfigSectionDecoder {
             }
             return .other(result)
         }
+    }
+}
+
+extension ConfigSectionDecoder {
+    /// A `*-files` mapping: name → absolute path of a file whose first line is the secret.
+    mutating func decodeSecretFiles(_ node: Node, _ path: String, what: String) -> [String: String] {
+        guard let map = reader.stringMap(node, path) else { return [:] }
+        var result: [String: String] = [:]
+        for (name, file) in map.sorted(by: { $0.key < $1.key }) {
+            guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+                reader.error(node, "\(path).\(name)", "expected a \(what) name of letters, digits, '_' and '-'")
+                continue
+            }
+            guard file.hasPrefix("/") else {
+                reader.error(node, "\(path).\(name)", "expected the absolute path of the file that holds the value, got '\(file)'")
+                continue
+            }
+            result[name] = file
+        }
+        return result
     }
 }
 

@@ -63,7 +63,7 @@ public struct TCPCheck: Sendable, Hashable {
     }
 }
 
-/// `http: {url, expect-status, expect-body, headers, ca-file, insecure}`.
+/// `http: {url, expect-status, expect-body, headers, header-files, ca-file, insecure}`.
 public struct HTTPCheck: Sendable, Hashable {
     /// `http://` or `https://` URL.
     public var url: String
@@ -73,6 +73,9 @@ public struct HTTPCheck: Sendable, Hashable {
     public var expectBody: String?
     /// Extra request headers.
     public var headers: [String: String]
+    /// Secret request headers: name → file whose first line is the value (`header-files`,
+    /// read at each probe).
+    public var headerFiles: [String: String] = [:]
     /// CA bundle for https.
     public var caFile: String?
     /// Skip certificate verification.

@@ -58,6 +58,9 @@ public struct ResourceConfig: Sendable, Hashable {
     public var agent: ResourceAgentKind
     /// Its parameters.
     public var params: ResourceParams
+    /// Secret parameters of an OCF (galera, rabbitmq) agent: name → file whose first line is
+    /// the value (`param-files`, read at each action and passed as `OCF_RESKEY_<name>`).
+    public var paramFiles: [String: String] = [:]
     /// Primitive, clone or promotable.
     public var variant: ResourceVariant
     /// The recurring monitor.

@@ -10,6 +10,9 @@ public struct ProcessParams: Sendable, Hashable {
     public var user: String?
     /// File that receives the command's standard output and error.
     public var logFile: String?
+    /// Secret environment variables: name → file whose first line is the value (`env-files`,
+    /// read at each start, never stored or logged).
+    public var environmentFiles: [String: String] = [:]
 
     /// Creates process parameters.
     public init(command: [String], environment: [String: String] = [:], workingDirectory: String? = nil,

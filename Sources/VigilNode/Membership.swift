@@ -79,6 +79,9 @@ public actor Membership {
     /// How many times this agent has self-fenced.
     public var fences: Int { fenceCount }
 
+    /// How well the renewals keep up.
+    public private(set) var renewals = RenewalStats()
+
     /// Runs until ``leave()`` is called or the task is cancelled.
     ///
     /// Cancellation alone does not revoke the lease (it then expires, as after a crash):
@@ -146,6 +149,7 @@ public actor Membership {
         }
         switch outcome {
         case .value(.alive(let ttl)):
+            if machine.lease == lease { renewals.record(sentAt: sentAt, now: clock.now(), deadline: machine.fenceDeadline) }
             machine.renewalConfirmed(lease: lease, sentAt: sentAt, ttl: ttl)
         case .value(.notFound):
             for case .selfFence(let lease) in machine.leaseNotFound(lease: lease, now: clock.now()) {
@@ -194,6 +198,7 @@ public actor Membership {
         switch result {
         case .success(.some(let (lease, grantSentAt))):
             if machine.joined(lease: lease.id, ttl: lease.ttl, sentAt: grantSentAt) {
+                renewals.restart()
                 logger.info("joined", metadata: ["lease": "\(lease.id)", "ttl": "\(lease.ttl)"])
             } else {
                 // Left while joining: do not leave a member key behind for a TTL.

@@ -1,4 +1,21 @@
 extension ClusterStore {
+    /// Reads `range` whole and leaves `excluding` out (stores that are not size-limited).
+    public func snapshot(_ range: KeyRange, excluding: KeyRange?) async throws -> RangeResult {
+        var result = try await self.range(range)
+        if let excluding { result.kvs.removeAll { excluding.contains($0.key) } }
+        return result
+    }
+
+    /// The last `limit` keys of `range` with their values, oldest first (a whole read).
+    public func last(_ limit: Int, of range: KeyRange) async throws -> [KeyValue] {
+        Array(try await self.range(range).kvs.sorted { $0.key < $1.key }.suffix(max(0, limit)))
+    }
+
+    /// The keys of `range` from the last backwards, at most `limit` (a whole read).
+    public func keysFromLast(_ limit: Int, of range: KeyRange) async throws -> [String] {
+        Array(try await self.range(range).kvs.map(\.key).sorted(by: >).prefix(max(0, limit)))
+    }
+
     /// Reads one key; nil when it does not exist.
     public func get(_ key: String) async throws -> KeyValue? {
         try await range(.key(key)).kvs.first

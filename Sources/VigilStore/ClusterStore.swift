@@ -36,6 +36,16 @@ public protocol ClusterStore: Sendable {
     /// `>= fromRevision` (0: changes after the revision current when iteration starts).
     func watch(prefix: String, fromRevision: Int64) -> WatchStream
 
+    /// Reads every key in `range` except those in `excluding`, in key order, as one
+    /// snapshot (one revision). Unlike ``range(_:)`` it has no size limit: a store may read
+    /// it in pages.
+    func snapshot(_ range: KeyRange, excluding: KeyRange?) async throws -> RangeResult
+    /// The last `limit` keys of `range` in key order, with their values, oldest first (for
+    /// keys that sort by time, such as events).
+    func last(_ limit: Int, of range: KeyRange) async throws -> [KeyValue]
+    /// The keys (without values) of `range` from the last in key order backwards, at most
+    /// `limit` of them.
+    func keysFromLast(_ limit: Int, of range: KeyRange) async throws -> [String]
     /// Discards history before `revision` (watches from older revisions get
     /// ``WatchUpdate/compacted(compactRevision:)``). Compacting an already compacted
     /// revision is not an error.

@@ -42,11 +42,17 @@ enum EtcdWire {
     struct RangeRequest: Encodable, Sendable {
         var key: String
         var range_end: String?
+        var limit: Int64Value?
+        var revision: Int64Value?
+        var sort_order: String?
+        var sort_target: String?
+        var keys_only: Bool?
     }
 
     struct RangeResponse: Decodable, Sendable {
         var header: Header?
         var kvs: [KV]?
+        var more: Bool?
     }
 
     struct PutRequest: Encodable, Sendable {

@@ -4,12 +4,16 @@ public enum KeyRange: Hashable, Sendable {
     case key(String)
     /// Every key that starts with this prefix (the empty prefix is every key).
     case prefix(String)
+    /// Every key from the first (included) to the second (excluded), in byte order.
+    case between(String, String)
 
     /// Whether `key` is covered.
     public func contains(_ key: String) -> Bool {
         switch self {
         case .key(let k): return k == key
         case .prefix(let p): return key.utf8.starts(with: p.utf8)
+        case .between(let start, let end):
+            return !key.utf8.lexicographicallyPrecedes(start.utf8) && key.utf8.lexicographicallyPrecedes(end.utf8)
         }
     }
 
@@ -29,6 +33,8 @@ public enum KeyRange: Hashable, Sendable {
             }
             // Empty prefix (or all 0xff): from the start key to the end of the keyspace.
             return (p.isEmpty ? [0] : Array(p.utf8), [0])
+        case .between(let start, let end):
+            return (Array(start.utf8), Array(end.utf8))
         }
     }
 }

@@ -10,7 +10,7 @@ extension MemoryStore {
         switch range {
         case .key(let key):
             return kvs[key].map { [$0] } ?? []
-        case .prefix:
+        case .prefix, .between:
             return kvs.values.filter { range.contains($0.key) }.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
         }
     }

@@ -33,6 +33,12 @@ struct AgentCommand: AsyncParsableCommand {
     @Option(help: "Where the HTTP API listens: HOST:PORT, :PORT or HOST (default 127.0.0.1:7950).")
     var listen: String = "127.0.0.1:7950"
 
+    @Option(help: "The most connections the HTTP API holds at once (more wait in the accept queue).")
+    var httpMaxConnections: Int = 4096
+
+    @Option(help: "How long an HTTP API connection may go without a complete request, e.g. 10s (idle keep-alive, slow senders).")
+    var httpIdleTimeout: String = "10s"
+
     @Option(help: "Where OCF agents keep runtime files.")
     var runtimeDir: String = "/run/vigil"
 
@@ -96,7 +102,8 @@ struct AgentCommand: AsyncParsableCommand {
     var releaseStartupPagesAfter: Int = 20
 
     func run() async throws {
-        var logger = Logger(label: "vigil.agent", factory: { AgentLogHandler(label: $0) })
+        let redaction = RedactionSet()
+        var logger = Logger(label: "vigil.agent", factory: { AgentLogHandler(label: $0, redaction: redaction) })
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
         try FileManager.default.createDirectory(atPath: runtimeDir, withIntermediateDirectories: true)
         let name = node ?? (standalone ? nil : ProcessInfo.processInfo.hostName)
@@ -107,9 +114,10 @@ struct AgentCommand: AsyncParsableCommand {
         // (one still populated — a stop not confirmed — stays, for the next agent to find).
         defer { if let resolvedCgroupRoot { ResourceCgroup(path: resolvedCgroupRoot).removeEmptyTree() } }
         if standalone {
-            try await runStandalone(factory: factory, logger: logger)
+            try await runStandalone(factory: factory, redaction: redaction, logger: logger)
         } else {
             var (etcdConfiguration, _, cluster) = try connection.resolve()
+            if let password = etcdConfiguration.credentials?.password { redaction.add(password) }
             let keyspace = Keyspace(cluster: cluster)
             let name = name ?? ProcessInfo.processInfo.hostName
             switch etcdOrder {
@@ -118,7 +126,7 @@ struct AgentCommand: AsyncParsableCommand {
             default: throw CLIError("--etcd-order: expected spread or given, got '\(etcdOrder)'")
             }
             try await withEtcdStore(etcdConfiguration, logger: logger) { store in
-                try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger)
+                try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, redaction: redaction, logger: logger)
             }
         }
     }
@@ -165,7 +173,7 @@ struct AgentCommand: AsyncParsableCommand {
         }
     }
 
-    private func runStandalone(factory: HostResourceFactory, logger: Logger) async throws {
+    private func runStandalone(factory: HostResourceFactory, redaction: RedactionSet, logger: Logger) async throws {
         guard let configPath = config else { throw CLIError("--standalone needs --config FILE") }
         let text = try InputFile.read(configPath)
         let parsed: ClusterConfig
@@ -189,14 +197,28 @@ struct AgentCommand: AsyncParsableCommand {
         }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await store.run() }
-            group.addTask { try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, logger: logger) }
+            group.addTask {
+                try await runAgent(store: store, keyspace: keyspace, node: name, factory: factory, redaction: redaction, logger: logger)
+            }
             try await group.next()
             group.cancelAll()
         }
     }
 
+    /// The HTTP API's limits from the options.
+    private func httpLimits() throws -> HTTPLimits {
+        guard (16...1_000_000).contains(httpMaxConnections) else {
+            throw CLIError("--http-max-connections: \(httpMaxConnections) is not between 16 and 1000000")
+        }
+        guard let idle = DurationParser.parse(httpIdleTimeout), idle >= .milliseconds(100), idle <= .seconds(3600) else {
+            throw CLIError("--http-idle-timeout: '\(httpIdleTimeout)' is not a duration between 100ms and 1h")
+        }
+        return HTTPLimits(maxConnections: httpMaxConnections, idleTimeout: idle)
+    }
+
     private func runAgent(
-        store: any ClusterStore, keyspace: Keyspace, node name: String, factory: HostResourceFactory, logger: Logger
+        store: any ClusterStore, keyspace: Keyspace, node name: String, factory: HostResourceFactory, redaction: RedactionSet,
+        logger: Logger
     ) async throws {
         let listenAddress: ListenAddress
         do {
@@ -204,13 +226,17 @@ struct AgentCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("--listen: \(error)")
         }
+        let limits = try httpLimits()
+        DescriptorLimit.raise(toAtLeast: limits.requiredDescriptors, logger: logger)
         let metrics = AgentMetrics()
         let watchdogKeeper = try makeWatchdog(logger: logger)
         try await withHealthChecker(logger: logger) { checker in
+            var options = AgentOptions(
+                node: name, address: address ?? listenAddress.description,
+                hostIdentity: Self.hostIdentity(place: factory.cgroupRoot ?? factory.runtimeDirectory))
+            options.redaction = redaction
             let agent = Agent(
-                options: AgentOptions(
-                    node: name, address: address ?? listenAddress.description,
-                    hostIdentity: Self.hostIdentity(place: factory.cgroupRoot ?? factory.runtimeDirectory)),
+                options: options,
                 store: store,
                 keyspace: keyspace, factory: factory, healthChecker: checker,
                 reconcilerEvents: { event in
@@ -228,7 +254,7 @@ struct AgentCommand: AsyncParsableCommand {
                 watchdog: watchdogKeeper, logger: logger)
             let source = AgentStatusSource(agent: agent, metrics: metrics)
             let server = AgentHTTPServer(
-                host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, logger: logger)
+                host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, limits: limits, logger: logger)
             let serverTask = Task {
                 do {
                     try await server.run()

@@ -1,8 +1,10 @@
 import Foundation
 import Logging
+import VigilNode
 
 /// The agent's log lines on standard error: like swift-log's stream handler, with the time
-/// to the millisecond (UTC), because failovers are measured in them.
+/// to the millisecond (UTC), because failovers are measured in them, and without secrets:
+/// the message and every metadata value go through the agent's ``RedactionSet``.
 ///
 /// `2026-12-06T09:10:14.237Z info vigil.agent: node=n2 term=52 [VigilNode] elected coordinator`
 struct AgentLogHandler: LogHandler {
@@ -10,9 +12,11 @@ struct AgentLogHandler: LogHandler {
     var logLevel: Logger.Level = .info
     var metadataProvider: Logger.MetadataProvider?
     private let label: String
+    private let redaction: RedactionSet
 
-    init(label: String) {
+    init(label: String, redaction: RedactionSet) {
         self.label = label
+        self.redaction = redaction
     }
 
     subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -24,8 +28,9 @@ struct AgentLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let explicit = event.metadata { merged.merge(explicit) { _, new in new } }
-        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-        let text = "\(Self.timestamp()) \(event.level) \(label):\(fields.isEmpty ? "" : " " + fields) [\(event.source)] \(event.message)\n"
+        let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\(redaction.redact("\($0.value)"))" }.joined(separator: " ")
+        let message = redaction.redact("\(event.message)")
+        let text = "\(Self.timestamp()) \(event.level) \(label):\(fields.isEmpty ? "" : " " + fields) [\(event.source)] \(message)\n"
         FileHandle.standardError.write(Data(text.utf8))
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import VigilCommand
 import Foundation
 import Logging
 import VigilModel
@@ -20,6 +21,9 @@ struct ConnectionOptions: ParsableArguments {
 
     @Option(name: .customLong("client-config"), help: "The client file with etcd endpoints, TLS and auth.")
     var clientConfig: String = "/etc/vigil/vigil.yaml"
+
+    @Flag(name: .long, help: "Allow etcd credentials over plain http:// to a non-loopback address (refused otherwise).")
+    var insecure = false
 
     /// The settings of the client file, when it exists.
     struct ClientFile {
@@ -70,6 +74,20 @@ struct ConnectionOptions: ParsableArguments {
         return file
     }
 
+    /// Whether a credential sent to `endpoint` crosses a network unencrypted: `http://` to
+    /// an address other than loopback.
+    static func sendsInTheClear(_ endpoint: String) -> Bool {
+        guard endpoint.lowercased().hasPrefix("http://") else { return false }
+        let authority = endpoint.dropFirst(7).prefix { $0 != "/" }
+        var host = String(authority)
+        if host.hasPrefix("["), let close = host.firstIndex(of: "]") {
+            host = String(host[host.index(after: host.startIndex)..<close])
+        } else if let colon = host.lastIndex(of: ":") {
+            host = String(host[..<colon])
+        }
+        return !(host == "localhost" || host == "::1" || host.hasPrefix("127."))
+    }
+
     static func split(_ urls: String) -> [String] {
         urls.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
@@ -92,8 +110,17 @@ struct ConnectionOptions: ParsableArguments {
             guard let passwordFile = file.passwordFile else {
                 throw CLIError("\(clientConfig): 'user' needs 'password-file'")
             }
-            let password = try InputFile.read(passwordFile).trimmingCharacters(in: .newlines)
+            let password: String
+            do {
+                password = try SecretFile.read(passwordFile)
+            } catch {
+                throw CLIError("\(clientConfig): password-file: \(error.message)")
+            }
             configuration.credentials = EtcdCredentials(username: user, password: password)
+            if !insecure, let exposed = endpoints.first(where: Self.sendsInTheClear) {
+                throw CLIError(
+                    "\(clientConfig): refusing to send the etcd password in the clear to \(exposed): use https:// (ca-file, cert-file) or give --insecure")
+            }
         }
         let name = cluster ?? defaultCluster ?? file?.cluster ?? "default"
         guard !name.isEmpty, !name.contains("/") else {

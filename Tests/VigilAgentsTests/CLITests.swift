@@ -12,7 +12,7 @@ struct CLITests {
     private func run(_ arguments: [String]) async throws -> (status: Int32?, output: String) {
         let binary = Self.vigil
         #expect(FileManager.default.isExecutableFile(atPath: binary), "no vigil binary at \(binary)")
-        let result = try await CommandRunner().run(Command(executable: binary, arguments: arguments, timeout: .seconds(30)))
+        let result = try await CommandRunner().run(Command(executable: binary, arguments: arguments, inheritEnvironment: true, timeout: .seconds(30)))
         return (result.exitStatus, result.output)
     }
 

@@ -39,7 +39,9 @@ struct TestFailure: Error, CustomStringConvertible {
 @discardableResult
 func sh(_ argv: [String], timeout: Duration = .seconds(20), stdin: String = "") async throws -> String {
     let result = try await CommandRunner().run(
-        Command(executable: argv[0], arguments: Array(argv.dropFirst()), standardInput: stdin, timeout: timeout))
+        Command(
+            executable: argv[0], arguments: Array(argv.dropFirst()), inheritEnvironment: true, standardInput: stdin,
+            timeout: timeout))
     guard result.exitStatus == 0 else {
         throw TestFailure("\(argv.joined(separator: " ")) failed (\(result.termination)): \(result.output)")
     }

@@ -37,7 +37,8 @@ struct TempDir: Sendable {
 @discardableResult
 func sh(_ argv: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)) async throws -> String {
     let result = try await CommandRunner().run(
-        Command(executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment, timeout: timeout))
+        Command(executable: argv[0], arguments: Array(argv.dropFirst()), environment: environment,
+            inheritEnvironment: true, timeout: timeout))
     guard result.exitStatus == 0 else {
         throw TestFailure("\(argv.joined(separator: " ")) failed (\(result.termination)): \(result.output)")
     }

@@ -129,6 +129,17 @@ struct InputLimitsTests {
         ])
     }
 
+    /// `param-files` names are exported as `OCF_RESKEY_<name>` too.
+    @Test func ocfParameterFileNamesFollowTheSameRule() {
+        let found = Self.errors(Self.header + """
+            resources:
+              - {name: d, agent: "ocf:heartbeat:Dummy", param-files: {state-file: /etc/x, ok_name: /etc/y}}
+              - {name: g, agent: galera, param-files: {root-password: /etc/z}}
+            """)
+        #expect(found.count == 1, "\(found)")
+        #expect(found.first?.contains("resources[0].param-files.state-file: expected an OCF parameter name") == true, "\(found)")
+    }
+
     /// VIPExecutor checks the address with inet_pton and refuses an interface name starting
     /// with '-' (it would be read as an option of `ip`); the OCF agent path must stay under
     /// the OCF root.

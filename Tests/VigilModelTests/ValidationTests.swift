@@ -68,7 +68,7 @@ struct ValidationTests {
 
     @Test func unknownKeyWithoutCloseMatchListsTheOptions() {
         #expect(errors("cluster: {name: t, colour: red}\nnodes: [{name: n1}]\n", header: "") == [
-            "c.yaml:1:20: cluster.colour: unknown key 'colour'; expected one of: name, no-quorum-policy, fencing, node-loss-timeout, stickiness, self-fence-margin"
+            "c.yaml:1:20: cluster.colour: unknown key 'colour'; expected one of: name, no-quorum-policy, fencing, node-loss-timeout, stickiness, self-fence-margin, events-keep, events-max-age, history-retention"
         ])
     }
 
@@ -223,7 +223,7 @@ struct ValidationTests {
         fence-devices:
           - {name: ipmi, agent: fence_ipmilan, nodes: [n1, n2], params: {ip: 198.18.0.9, passwd: x}}
         """, header: "cluster: {name: t, fencing: devices}\nnodes: [{name: n1}, {name: n2}]\n") == [
-            "c.yaml:4:40: resources[0].params.root_password: secrets must not be written in the configuration; put the password in a file and pass its path (e.g. root_password-file)",
+            "c.yaml:4:40: resources[0].params.root_password: secrets must not be written in the configuration: put the value in a file readable only by root and name it under param-files: {root_password: /path/to/file}",
             "c.yaml:6:65: fence-devices[0].params.passwd: secrets must not be written in the configuration; put the password in a file and name it with password-file",
         ])
     }

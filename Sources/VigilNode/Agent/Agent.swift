@@ -27,6 +27,8 @@ public actor Agent {
     private let logger: Logger
     private var membership: Membership?
     private var latest: ClusterView
+    /// The configuration whose secret files the redaction knows.
+    private var redactedConfig: ClusterConfig?
     private var viewWaiters: [CheckedContinuation<Void, Never>] = []
     private var leaving = false
     private var hasLeft = false
@@ -71,10 +73,10 @@ public actor Agent {
         self.reconciler = Reconciler(
             node: options.node, store: store, keyspace: keyspace, factory: factory, clock: clock, wallClock: wallClock,
             healthChecker: healthChecker, events: reconcilerEvents, taskExecutor: options.taskExecutor,
-            startGate: startGate, logger: logger)
+            startGate: startGate, redaction: options.redaction, logger: logger)
         self.coordinator = Coordinator(
             store: store, keyspace: keyspace, election: election, node: options.node, wallClock: wallClock, fencer: fencer,
-            taskExecutor: options.taskExecutor, clock: clock, logger: logger)
+            taskExecutor: options.taskExecutor, clock: clock, redaction: options.redaction, logger: logger)
     }
 
     /// The wall-clock time now.
@@ -88,6 +90,14 @@ public actor Agent {
     /// The member lease, while a member.
     public var lease: Int64? {
         get async { await membership?.lease }
+    }
+
+    /// How well the lease renewals keep up, and how often the agent self-fenced.
+    public var renewals: (stats: RenewalStats, selfFences: Int) {
+        get async {
+            guard let membership else { return (RenewalStats(), 0) }
+            return (await membership.renewals, await membership.fences)
+        }
     }
 
     /// Runs the agent until the task is cancelled or ``leave()`` completes.
@@ -219,7 +229,7 @@ public actor Agent {
 
     private func readInitialView() async -> ClusterView? {
         do {
-            let range = try await store.range(.prefix(keyspace.prefix))
+            let range = try await keyspace.readView(store)
             return ClusterView(keyspace: keyspace, range: range)
         } catch {
             logger.warning("cannot read the cluster yet", metadata: ["error": "\(error)"])
@@ -230,7 +240,7 @@ public actor Agent {
     private func watchLoop() async {
         while !Task.isCancelled && !leaving {
             do {
-                let range = try await store.range(.prefix(keyspace.prefix))
+                let range = try await keyspace.readView(store)
                 await publish(ClusterView(keyspace: keyspace, range: range))
                 var view = latest
                 for try await update in store.watch(prefix: keyspace.prefix, fromRevision: range.revision + 1) {
@@ -253,10 +263,16 @@ public actor Agent {
             await syncIdentity()
             await reconciler.retryWrites()
             await coordinator.update()
+            await coordinator.maintainHistory()
         }
     }
 
     private func publish(_ view: ClusterView) async {
+        if let config = view.config, config != redactedConfig {
+            // Before anything acts on the new configuration: its secrets are known first.
+            options.redaction.update(config: config)
+            redactedConfig = config
+        }
         latest = view
         await syncIdentity()
         if leaving { return }

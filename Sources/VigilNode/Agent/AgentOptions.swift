@@ -20,6 +20,9 @@ public struct AgentOptions: Sendable {
     /// in the member record: a restarted agent takes over its crashed predecessor's member
     /// key at once instead of waiting for its lease to expire. Nil: always wait.
     public var hostIdentity: String?
+    /// What takes secrets out of status and event messages (kept current with the
+    /// configuration's secret files by the agent); share it with the log handler.
+    public var redaction = RedactionSet()
 
     /// Creates options.
     public init(

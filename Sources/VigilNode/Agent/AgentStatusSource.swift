@@ -29,7 +29,8 @@ public struct AgentStatusSource: AgentStatusProvider {
             let state = local.state ?? .stopped
             let running = state == .started || state == .promoted || state == .unpromoted
             let healthy = running && (local.health?.healthy ?? local.handle.probes.isEmpty)
-            return LocalResourceStatus(state: state, healthy: healthy, probes: local.health?.probes ?? [])
+            let probes = (local.health?.probes ?? []).map(agent.options.redaction.redact)
+            return LocalResourceStatus(state: state, healthy: healthy, probes: probes)
         }
     }
 
@@ -37,6 +38,8 @@ public struct AgentStatusSource: AgentStatusProvider {
     public func refreshGauges() async {
         metrics.setMember(await agent.lease != nil)
         metrics.setCoordinator(await agent.election.term != nil)
+        let renewals = await agent.renewals
+        metrics.setRenewals(renewals.stats, selfFences: renewals.selfFences)
         for (name, status) in await localResources() {
             metrics.setResource(name, node: nodeName, active: status.state.isActive, healthy: status.healthy)
         }

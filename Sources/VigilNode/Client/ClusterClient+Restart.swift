@@ -59,7 +59,7 @@ extension ClusterClient {
     /// is compacted or ends), until `body` returns true or the task is cancelled.
     public func watchViews(_ body: (ClusterView) async throws -> Bool) async throws {
         while !Task.isCancelled {
-            let range = try await store.range(prefix: keyspace.prefix)
+            let range = try await keyspace.readView(store)
             var view = ClusterView(keyspace: keyspace, range: range)
             if try await body(view) { return }
             for try await update in store.watch(prefix: keyspace.prefix, fromRevision: range.revision + 1) {

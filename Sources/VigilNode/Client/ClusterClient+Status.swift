@@ -23,12 +23,16 @@ extension ClusterClient {
 
     /// The most recent events, oldest first (at most `limit`; nil: all).
     public func events(limit: Int?) async throws -> [EventRecord] {
-        let range = try await store.range(prefix: keyspace.events)
+        let kvs =
+            if let limit {
+                try await store.last(limit, of: .prefix(keyspace.events))
+            } else {
+                try await store.snapshot(.prefix(keyspace.events), excluding: nil).kvs
+            }
         var records: [EventRecord] = []
-        for kv in range.kvs.sorted(by: { $0.key < $1.key }) {
+        for kv in kvs.sorted(by: { $0.key < $1.key }) {
             if let record = try? JSONDecoder().decode(EventRecord.self, from: Data(kv.value)) { records.append(record) }
         }
-        if let limit { return Array(records.suffix(max(0, limit))) }
         return records
     }
 }

@@ -49,7 +49,7 @@ public struct ClusterClient: Sendable {
 
     /// Reads the whole keyspace once.
     public func view() async throws -> ClusterView {
-        ClusterView(keyspace: keyspace, range: try await store.range(prefix: keyspace.prefix))
+        ClusterView(keyspace: keyspace, range: try await keyspace.readView(store))
     }
 
     /// A snapshot of the keyspace: the view and the raw keys (for their revisions).
@@ -61,7 +61,7 @@ public struct ClusterClient: Sendable {
     }
 
     func snapshot() async throws -> Snapshot {
-        let range = try await store.range(prefix: keyspace.prefix)
+        let range = try await keyspace.readView(store)
         var kvs: [String: KeyValue] = [:]
         for kv in range.kvs { kvs[kv.key] = kv }
         return Snapshot(view: ClusterView(keyspace: keyspace, range: range), kvs: kvs)

@@ -35,6 +35,8 @@ public actor Coordinator {
     /// record yet must not fence it twice).
     private var fenced: [String: Int64] = [:]
     private let clock: StoreClock
+    /// Takes secrets out of event messages (a fence agent's output).
+    private let redaction: RedactionSet
     /// Lost nodes' watchdog timeouts and when they were first seen lost (tracked on every
     /// agent, so that a newly elected coordinator knows them).
     private var watchdogRelease = WatchdogRelease()
@@ -43,6 +45,10 @@ public actor Coordinator {
     /// Wakes the coordinator when the next watchdog timeout passes.
     private var watchdogWakeup: Task<Void, Never>?
     private var watchdogWakeupAt: Duration?
+    /// How often the history is maintained (``maintainHistory()``).
+    public static let historyInterval: Duration = .seconds(5)
+    private var history = HistoryRetention()
+    private var lastHistoryRun: Duration?
 
     /// Creates the coordinator runtime of `node`.
     ///
@@ -52,8 +58,10 @@ public actor Coordinator {
     public init(
         store: any ClusterStore, keyspace: Keyspace, election: CoordinatorElection, node: String,
         wallClock: @escaping @Sendable () -> Timestamp, fencer: (any NodeFencer)? = nil, taskExecutor: (any TaskExecutor)? = nil,
-        clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "vigil.node.coordinator")
+        clock: any Clock<Duration> = ContinuousClock(), redaction: RedactionSet = RedactionSet(),
+        logger: Logger = Logger(label: "vigil.node.coordinator")
     ) {
+        self.redaction = redaction
         self.clock = StoreClock(clock)
         self.fencer = fencer
         self.taskExecutor = taskExecutor
@@ -156,6 +164,42 @@ public actor Coordinator {
         }
     }
 
+    /// While coordinator, at most every ``historyInterval``: deletes the events beyond
+    /// `events-keep` and older than `events-max-age`, and compacts etcd's history older
+    /// than `history-retention` (``HistoryRetention``). Failures are logged and tried again
+    /// next time.
+    public func maintainHistory() async {
+        guard let view = lastView, let config = view.config, await election.term != nil else { return }
+        let now = clock.now()
+        history.sample(revision: view.revision, now: now)
+        if let last = lastHistoryRun, now - last < Self.historyInterval { return }
+        lastHistoryRun = now
+        let cluster = config.cluster
+        let events = keyspace.events
+        do {
+            var deletes: [TxnOp] = []
+            let newest = try await store.keysFromLast(cluster.eventsKeep + 1, of: .prefix(events))
+            var end = HistoryRetention.ageCutoffKey(events: events, nowMilliseconds: wallClock().millisecondsSinceEpoch, maxAge: cluster.eventsMaxAge)
+            if let byCount = HistoryRetention.countCutoffEnd(newestFirst: newest, keep: cluster.eventsKeep), byCount > end { end = byCount }
+            // A delete that matches nothing writes no revision.
+            deletes.append(.delete(.between(events, end)))
+            if !deletes.isEmpty {
+                let result = try await election.guardedTxn(Txn(success: deletes))
+                // Events do not move the view's revision: sample the store's own.
+                history.sample(revision: result.revision, now: now)
+                if result.succeeded, case .delete(let deleted)? = result.results.first, deleted > 0 {
+                    logger.info("old events deleted", metadata: ["deleted": "\(deleted)", "keep": "\(cluster.eventsKeep)"])
+                }
+            }
+            if let revision = history.compaction(now: now, retention: cluster.historyRetention) {
+                try await store.compact(revision)
+                logger.info("etcd history compacted", metadata: ["revision": "\(revision)"])
+            }
+        } catch {
+            logger.warning("history maintenance failed", metadata: ["error": "\(error)"])
+        }
+    }
+
     /// Cancels the fences in flight and waits for them (the agent is stopping).
     public func shutdown() async {
         watchdogWakeup?.cancel()
@@ -216,7 +260,7 @@ public actor Coordinator {
     private func eventOp(resource: String?, kind: String = "assigned", message: String) -> TxnOp {
         let now = wallClock()
         eventCounter += 1
-        let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: message)
+        let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: redaction.redact(message))
         return keyspace.eventPut(record, at: now.millisecondsSinceEpoch, counter: eventCounter, writer: node)
     }
 }

@@ -1,6 +1,8 @@
 import Hummingbird
+import HummingbirdCore
 public import Logging
 import NIOCore
+import NIOPosix
 public import ServiceLifecycle
 
 /// The agent's HTTP API: `GET /v1/status`, `GET /health/<resource>` and `GET /metrics`
@@ -9,7 +11,9 @@ public import ServiceLifecycle
 /// A `Service`: ``run()`` serves until its task is cancelled or, inside a `ServiceGroup`,
 /// until graceful shutdown (cancellation is handled as a graceful shutdown too); then it
 /// closes the listening socket, finishes the requests in flight and returns. It binds
-/// only the address it is given and installs no signal handlers.
+/// only the address it is given and installs no signal handlers. It runs on an event loop
+/// of its own and within ``HTTPLimits``, so that no client can starve the agent's etcd
+/// traffic (its lease) of a thread, a descriptor or the CPU.
 public struct AgentHTTPServer: Service {
     /// The port served when `--listen` names none: 7950. (7946, next to it, is taken by
     /// Serf, Consul and Docker Swarm.)
@@ -22,6 +26,8 @@ public struct AgentHTTPServer: Service {
     /// The port bound; 0 asks the kernel for a free one (see `onServerRunning`).
     public let port: Int
 
+    /// What clients are allowed.
+    public let limits: HTTPLimits
     private let routes: AgentRoutes
     private let logger: Logger
     private let onServerRunning: @Sendable (_ port: Int) async -> Void
@@ -33,6 +39,7 @@ public struct AgentHTTPServer: Service {
     ///   - port: The port to bind, 0 for any free one.
     ///   - provider: Answers the status and health questions.
     ///   - metrics: The metrics `GET /metrics` serves.
+    ///   - limits: What clients are allowed.
     ///   - logger: Where the server logs (startup, failed answers, request errors).
     ///   - onServerRunning: Called once the socket listens, with the port bound.
     public init(
@@ -40,6 +47,7 @@ public struct AgentHTTPServer: Service {
         port: Int = AgentHTTPServer.defaultPort,
         provider: any AgentStatusProvider,
         metrics: AgentMetrics,
+        limits: HTTPLimits = HTTPLimits(),
         logger: Logger,
         onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
@@ -48,7 +56,8 @@ public struct AgentHTTPServer: Service {
         var logger = logger
         logger[metadataKey: "http.host"] = "\(host)"
         self.logger = logger
-        self.routes = AgentRoutes(provider: provider, metrics: metrics, logger: logger)
+        self.limits = limits
+        self.routes = AgentRoutes(provider: provider, metrics: metrics, logger: logger, statusCacheLifetime: limits.statusCacheLifetime)
         self.onServerRunning = onServerRunning
     }
 
@@ -60,14 +69,20 @@ public struct AgentHTTPServer: Service {
         let logger = self.logger
         let requestedPort = port
         let onServerRunning = self.onServerRunning
+        // One thread of its own: the etcd client runs on NIO's shared group.
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let app = Application(
             router: router,
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "vigil"),
+            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout))),
+            configuration: ApplicationConfiguration(
+                address: .hostname(host, port: port), serverName: "vigil", backlog: min(limits.maxConnections, 4096),
+                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),
             onServerRunning: { channel in
                 let bound = channel.localAddress?.port ?? requestedPort
                 logger.info("HTTP API listening", metadata: ["http.port": "\(bound)"])
                 await onServerRunning(bound)
             },
+            eventLoopGroupProvider: .shared(eventLoops),
             logger: logger
         )
         // Cancelling NIO's accept loop while a connection is being accepted traps in
@@ -76,11 +91,17 @@ public struct AgentHTTPServer: Service {
         // this task is turned into a graceful shutdown of it.
         let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
         let serving = Task { try await group.run() }
-        try await withTaskCancellationHandler {
-            try await serving.value
-        } onCancel: {
-            Task { await group.triggerGracefulShutdown() }
+        do {
+            try await withTaskCancellationHandler {
+                try await serving.value
+            } onCancel: {
+                Task { await group.triggerGracefulShutdown() }
+            }
+        } catch {
+            try? await eventLoops.shutdownGracefully()
+            throw error
         }
+        try? await eventLoops.shutdownGracefully()
         logger.info("HTTP API stopped")
     }
 }

@@ -15,6 +15,9 @@ public import Prometheus
 /// - `vigil_action_duration_seconds{action}` histogram: how long actions took.
 /// - `vigil_is_coordinator` gauge: 1 while this agent is the elected coordinator.
 /// - `vigil_member` gauge: 1 while this agent holds its membership lease.
+/// - `vigil_lease_renewals`, `vigil_lease_renewal_longest_gap_seconds`,
+///   `vigil_lease_renewal_least_headroom_seconds` gauges: how well the lease renewals keep
+///   up (``RenewalStats``); `vigil_self_fences` gauge: self-fences since the agent started.
 ///
 /// Thread-safe: every method may be called from any task.
 public final class AgentMetrics: Sendable {
@@ -29,6 +32,10 @@ public final class AgentMetrics: Sendable {
 
     private let isCoordinator: Gauge
     private let member: Gauge
+    private let renewalsConfirmed: Gauge
+    private let renewalLongestGap: Gauge
+    private let renewalLeastHeadroom: Gauge
+    private let selfFences: Gauge
 
     /// Creates the metrics in `registry` (a new one by default). `vigil_is_coordinator`
     /// and `vigil_member` start at 0.
@@ -36,8 +43,23 @@ public final class AgentMetrics: Sendable {
         self.registry = registry
         isCoordinator = registry.makeGauge(descriptor: Self.descriptor("vigil_is_coordinator", "1 while this agent is the elected coordinator."))
         member = registry.makeGauge(descriptor: Self.descriptor("vigil_member", "1 while this agent holds its membership lease."))
+        renewalsConfirmed = registry.makeGauge(descriptor: Self.descriptor("vigil_lease_renewals", "Lease renewals etcd confirmed since the agent started."))
+        renewalLongestGap = registry.makeGauge(
+            descriptor: Self.descriptor("vigil_lease_renewal_longest_gap_seconds", "The longest time between two confirmed lease renewals (by send time)."))
+        renewalLeastHeadroom = registry.makeGauge(
+            descriptor: Self.descriptor(
+                "vigil_lease_renewal_least_headroom_seconds", "The least time that was left before the self-fence deadline when a renewal was confirmed."))
+        selfFences = registry.makeGauge(descriptor: Self.descriptor("vigil_self_fences", "How many times the agent self-fenced since it started."))
         isCoordinator.set(to: 0)
         member.set(to: 0)
+    }
+
+    /// Sets the lease renewal gauges.
+    public func setRenewals(_ stats: RenewalStats, selfFences count: Int) {
+        renewalsConfirmed.set(to: Double(stats.confirmed))
+        renewalLongestGap.set(to: stats.longestGap / .seconds(1))
+        if let headroom = stats.leastHeadroom { renewalLeastHeadroom.set(to: headroom / .seconds(1)) }
+        selfFences.set(to: Double(count))
     }
 
     /// A metric's full name and help text (no namespace or unit parts: the names are

@@ -8,9 +8,17 @@ struct AgentRoutes: Sendable {
     let provider: any AgentStatusProvider
     let metrics: AgentMetrics
     let logger: Logger
+    let statusCache: RenderedStatusCache
+
+    init(provider: any AgentStatusProvider, metrics: AgentMetrics, logger: Logger, statusCacheLifetime: Duration) {
+        self.provider = provider
+        self.metrics = metrics
+        self.logger = logger
+        self.statusCache = RenderedStatusCache(lifetime: statusCacheLifetime)
+    }
 
     func register(on router: Router<BasicRequestContext>) {
-        router.get("/v1/status") { _, _ in await status() }
+        router.get("/v1/status") { _, _ in await cachedStatus() }
         router.get("/health/:resource") { _, context in
             await health(of: context.parameters.get("resource") ?? "")
         }
@@ -19,8 +27,20 @@ struct AgentRoutes: Sendable {
         }
     }
 
+    /// `GET /v1/status`, rendered at most once per cache lifetime.
+    func cachedStatus() async -> Response {
+        let rendered = await statusCache.answer { [self] in await renderStatus() }
+        return Self.response(HTTPResponse.Status(code: rendered.status), contentType: "application/json", rendered.body)
+    }
+
     /// `GET /v1/status`: the cluster status document plus `node` and `local`.
     func status() async -> Response {
+        let rendered = await renderStatus()
+        return Self.response(HTTPResponse.Status(code: rendered.status), contentType: "application/json", rendered.body)
+    }
+
+    /// The status document and its HTTP status code.
+    func renderStatus() async -> RenderedStatusCache.Rendered {
         let node = provider.nodeName
         let local = await provider.localResources()
         var document: [String: JSONValue] = [
@@ -29,7 +49,7 @@ struct AgentRoutes: Sendable {
         ]
         guard let cluster = await provider.clusterStatusJSON() else {
             document["error"] = .string("no view of the cluster yet")
-            return Self.json(.serviceUnavailable, document)
+            return .init(status: HTTPResponse.Status.serviceUnavailable.code, body: Self.encode(document))
         }
         do {
             guard case .object(let fields) = try JSONDecoder().decode(JSONValue.self, from: Data(cluster)) else {
@@ -39,9 +59,9 @@ struct AgentRoutes: Sendable {
         } catch {
             logger.error("cannot read the cluster status", metadata: ["error": "\(error)"])
             document["error"] = .string("the cluster status cannot be read")
-            return Self.json(.internalServerError, document)
+            return .init(status: HTTPResponse.Status.internalServerError.code, body: Self.encode(document))
         }
-        return Self.json(.ok, document)
+        return .init(status: HTTPResponse.Status.ok.code, body: Self.encode(document))
     }
 
     /// `GET /health/<resource>`: 200 healthy, 503 not fit or not here, 404 unknown.
@@ -69,11 +89,15 @@ struct AgentRoutes: Sendable {
     }
 
     static func json(_ status: HTTPResponse.Status, _ document: [String: JSONValue]) -> Response {
+        response(status, contentType: "application/json", encode(document))
+    }
+
+    /// A JSON document's bytes, keys sorted, with a final newline.
+    static func encode(_ document: [String: JSONValue]) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding a tree of JSON values cannot fail (no non-finite numbers are decoded).
-        let bytes = (try? encoder.encode(JSONValue.object(document))).map { Array($0) + [0x0A] } ?? Array("{}\n".utf8)
-        return response(status, contentType: "application/json", bytes)
+        return (try? encoder.encode(JSONValue.object(document))).map { Array($0) + [0x0A] } ?? Array("{}\n".utf8)
     }
 
     static func response(_ status: HTTPResponse.Status, contentType: String, _ bytes: [UInt8]) -> Response {

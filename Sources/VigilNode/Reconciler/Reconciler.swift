@@ -27,6 +27,8 @@ public actor Reconciler {
     private let healthChecker: HealthChecker?
     private let metrics: (@Sendable (ReconcilerEvent) -> Void)?
     private let taskExecutor: (any TaskExecutor)?
+    /// Takes secrets out of what is written to etcd.
+    private let redaction: RedactionSet
     private let startGate: (@Sendable () async -> String?)?
     private let logger: Logger
 
@@ -69,8 +71,9 @@ public actor Reconciler {
         clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp,
         healthChecker: HealthChecker? = nil, events: (@Sendable (ReconcilerEvent) -> Void)? = nil,
         taskExecutor: (any TaskExecutor)? = nil, startGate: (@Sendable () async -> String?)? = nil,
-        logger: Logger = Logger(label: "vigil.node.reconciler")
+        redaction: RedactionSet = RedactionSet(), logger: Logger = Logger(label: "vigil.node.reconciler")
     ) {
+        self.redaction = redaction
         self.startGate = startGate
         self.node = node
         self.store = store
@@ -581,7 +584,7 @@ public actor Reconciler {
         guard let identity, let local = locals[name], let state = local.state else { return }
         let record = StatusRecord(
             state: state, since: local.since, health: local.isActive ? local.health : nil,
-            promotionScore: local.config.isPromotable ? local.promotionScore : nil, message: local.message)
+            promotionScore: local.config.isPromotable ? local.promotionScore : nil, message: local.message.map(redaction.redact))
         guard let value = try? JSONEncoder().encode(record) else { return }
         var ops: [TxnOp] = [.put(key: keyspace.status(name, on: node), value: Array(value), lease: identity.lease)]
         if let event { ops.append(eventOp(resource: name, kind: state.rawValue, message: event)) }
@@ -602,7 +605,7 @@ public actor Reconciler {
     private func eventOp(resource: String?, kind: String, message: String) -> TxnOp {
         let now = wallClock()
         eventCounter += 1
-        let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: message)
+        let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: redaction.redact(message))
         return keyspace.eventPut(record, at: now.millisecondsSinceEpoch, counter: eventCounter, writer: node)
     }
 

@@ -58,6 +58,7 @@ public enum ResourceMapping {
             }
         }
         var spec = OCFAgentSpec(instance: resource.name, provider: provider, type: type, parameters: parameters)
+        spec.parameterFiles = resource.paramFiles
         switch resource.variant {
         case .primitive:
             break
@@ -73,9 +74,11 @@ public enum ResourceMapping {
 
     /// The process spec of a `process` resource.
     public static func processSpec(name: String, _ params: ProcessParams) -> ProcessSpec {
-        ProcessSpec(
+        var spec = ProcessSpec(
             name: name, command: params.command, environment: params.environment, workingDirectory: params.workingDirectory,
             user: params.user, logFile: params.logFile)
+        spec.environmentFiles = params.environmentFiles
+        return spec
     }
 
     /// The probes of `resource`.
@@ -91,10 +94,11 @@ public enum ResourceMapping {
         case .tcp(let c):
             return .tcp(VigilHealth.TCPCheck(host: c.host, port: c.port))
         case .http(let c):
-            return .http(
-                VigilHealth.HTTPCheck(
-                    url: c.url, expectStatus: c.expectStatus, expectBody: c.expectBody, headers: c.headers, caFile: c.caFile,
-                    insecure: c.insecure))
+            var check = VigilHealth.HTTPCheck(
+                url: c.url, expectStatus: c.expectStatus, expectBody: c.expectBody, headers: c.headers, caFile: c.caFile,
+                insecure: c.insecure)
+            check.headerFiles = c.headerFiles
+            return .http(check)
         case .exec(let c):
             return .exec(VigilHealth.ExecCheck(command: c.command, expectExit: c.expectExit))
         case .mysql(let c):

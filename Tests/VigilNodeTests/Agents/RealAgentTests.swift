@@ -19,6 +19,8 @@ struct RealAgentTests {
         var fenceSwitchPort: Int? = nil
         /// The configuration's node-loss-timeout.
         var nodeLossTimeout = "2s"
+        /// More `cluster:` lines (each starting with a newline and two spaces).
+        var clusterExtra = ""
 
         var pidFile: String { directory.appendingPathComponent("web.pid").path }
 
@@ -40,7 +42,7 @@ struct RealAgentTests {
             return """
                 cluster:
                   name: \(keyspace.prefix.split(separator: "/").last ?? "t")
-                  node-loss-timeout: \(nodeLossTimeout)\(fencing)
+                  node-loss-timeout: \(nodeLossTimeout)\(fencing)\(clusterExtra)
                 nodes:
                   - {name: n1}
                   - {name: n2}
@@ -68,7 +70,8 @@ struct RealAgentTests {
 
     static func withHarness(
         _ name: String, etcd: EtcdCluster, threshold: Int = 3, fenceSwitchPort: Int? = nil, agentArguments: [String] = [],
-        nodeLossTimeout: String = "2s", firstEndpoint: Int? = nil, _ body: (Harness, EtcdStore) async throws -> Void
+        nodeLossTimeout: String = "2s", firstEndpoint: Int? = nil, clusterExtra: String = "",
+        _ body: (Harness, EtcdStore) async throws -> Void
     ) async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-agents-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -91,7 +94,7 @@ struct RealAgentTests {
         nodes.extraArguments += agentArguments
         let harness = Harness(
             nodes: nodes, keyspace: Keyspace(cluster: name), port: port, directory: directory, fenceSwitchPort: fenceSwitchPort,
-            nodeLossTimeout: nodeLossTimeout)
+            nodeLossTimeout: nodeLossTimeout, clusterExtra: clusterExtra)
         try await withEtcdStore(EtcdConfiguration(endpoints: endpoints)) { store in
             do {
                 try await Self.apply(harness.config(threshold: threshold), harness: harness, store: store)

@@ -1,0 +1,82 @@
+import Foundation
+import Glibc
+import Testing
+import VigilNode
+
+/// Issue 10 §1: an API that floods cannot starve the lease. Three real agents (node-loss-
+/// timeout 2 s, test watchdogs); the service holder's HTTP API gets 2,000 idle connections
+/// (re-opened whenever the agent closes one) and two processes asking `GET /v1/status`
+/// back to back, for three node-loss timeouts, while a load balancer's health check opens a
+/// new connection every 20 ms (lab/test-agents/api-flood.py). The agent must never
+/// self-fence, its lease renewals must keep their pace (its `/metrics`: the longest time
+/// between confirmed renewals, the least headroom before its self-fence deadline), the
+/// health check must answer within 100 ms at the 99th percentile, and an idle connection
+/// must be closed at the idle timeout (the default, 10 s).
+@Suite("Real agents: an HTTP flood does not starve the lease", .etcd(members: 3), .serialized)
+struct APIFloodTests {
+    @Test func idleConnectionsAndAStatusFloodLeaveTheLeaseAndHealthChecksAlone() async throws {
+        try await RealAgentTests.withHarness("flood", etcd: try EtcdFixture.current()) { harness, store in
+            let holder = try await RealAgentTests.servingFrom(harness, store)
+            let port = try #require(harness.nodes.apiPorts[holder])
+            let out = harness.directory.appendingPathComponent("flood.json")
+            let flood = Process()
+            flood.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+            flood.arguments = [
+                TestOCFRoot.labDirectory + "/test-agents/api-flood.py", "127.0.0.1", "\(port)", "2000", "2", "6", "/health/web", out.path,
+            ]
+            try flood.run()
+            flood.waitUntilExit()
+            #expect(flood.terminationStatus == 0)
+            let result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
+            let health = try #require(result["health_ms"] as? [Double]).sorted()
+            let p99 = health[min(health.count - 1, Int(Double(health.count) * 0.99))]
+            let requests = result["status_requests"] as? Int ?? 0
+            let closed = result["idle_closed_by_server"] as? Int ?? 0
+            let metrics = try #require(httpBody(port: port, path: "/metrics"))
+            let gap = try #require(metricValue(metrics, "vigil_lease_renewal_longest_gap_seconds"))
+            let headroom = try #require(metricValue(metrics, "vigil_lease_renewal_least_headroom_seconds"))
+            let fences = try #require(metricValue(metrics, "vigil_self_fences"))
+            print(
+                "API flood on \(holder): \(requests) status requests, \(health.count) health checks (p50 \(health[health.count / 2]) ms, "
+                    + "p99 \(p99) ms, max \(health.last ?? 0) ms, \(result["health_errors"] ?? 0) errors), \(closed) idle connections closed "
+                    + "by the agent; renewals: longest gap \(gap) s, least headroom \(headroom) s, self-fences \(fences)")
+            #expect(requests > 500, "the flood must have flooded: \(requests) status requests")
+            #expect(result["health_errors"] as? Int == 0)
+            #expect(p99 < 100, "health check p99 \(p99) ms")
+            #expect(fences == 0)
+            // Renewals every 250 ms at a 2 s TTL, the self-fence deadline 1.5 s after a send.
+            #expect(gap <= 0.75, "longest time between confirmed renewals: \(gap) s")
+            #expect(headroom >= 0.75, "least headroom before the self-fence deadline: \(headroom) s")
+            // A connection that never sends a request is closed at the idle timeout.
+            let idleFor = try #require(Self.secondsUntilClosed(port: port))
+            #expect(idleFor >= 9.5 && idleFor < 14, "an idle connection was closed after \(idleFor) s (idle timeout 10 s)")
+            let logs = harness.nodes.logs(last: 400)
+            #expect(!logs.contains("self-fencing"), "no agent may self-fence:\n\(logs)")
+            #expect(try await RealAgentTests.holders(harness, store) == [holder], "the service stays where it was")
+        }
+    }
+
+    /// Opens a connection to 127.0.0.1:`port`, sends nothing, and returns how long the
+    /// server took to close it (nil: not within 20 s).
+    static func secondsUntilClosed(port: Int) -> Double? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return nil }
+        let start = ContinuousClock.now
+        var byte: UInt8 = 0
+        let count = recv(fd, &byte, 1, 0)
+        guard count == 0 else { return nil }
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
