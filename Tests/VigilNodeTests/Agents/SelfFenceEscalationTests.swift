@@ -196,7 +196,8 @@ struct SelfFenceEscalationTests {
     /// With a watchdog: n1 self-fences. A stop it cannot confirm (Stubborn) starves its
     /// watchdog and the host is reset; a stop it confirms (escalated to the cgroup, or cut
     /// short and killed) keeps it fed. Either way the resource moves only once n1's lease
-    /// has expired and its watchdog timeout passed — never while n1's instance runs.
+    /// has expired (its watchdog fires before that: `release-after` 0) — never while n1's
+    /// instance runs.
     @Test(arguments: Workload.allCases)
     func withAWatchdogTheResourceMovesOnlyOnceTheNodeIsKnownStopped(workload: Workload) async throws {
         let most = try await Self.withScenario("esc-wd-\(workload.rawValue)", workload: workload, watchdog: .seconds(1)) { scenario in
@@ -222,7 +223,10 @@ struct SelfFenceEscalationTests {
                 #expect(logs.contains("self-fence: every stop confirmed"), "\(logs)")
                 #expect(!scenario.nodes.watchdogLog("n1").contains("reset"), "a confirmed stop keeps the watchdog fed")
             } else {
-                #expect(logs.contains("stop NOT confirmed"))
+                // The reset comes when the self-fence's budget ends (its watchdog is starved
+                // a timeout and a fifth of the margin before the lease can expire), so n1
+                // may die before it logs that the stop was not confirmed.
+                #expect(logs.contains("self-fence: stopping resources"), "\(logs)")
             }
             print("\(workload) (watchdog): \(workload.confirmable ? "" : "n1 reset \(stoppedAfter) after the SIGSTOP, ")moved after \(movedAfter)")
         }
