@@ -11,6 +11,11 @@ extension ClusterStore {
         Array(try await self.range(range).kvs.sorted { $0.key < $1.key }.suffix(max(0, limit)))
     }
 
+    /// How many keys `range` holds (a whole read).
+    public func count(_ range: KeyRange) async throws -> Int {
+        try await self.range(range).kvs.count
+    }
+
     /// The keys of `range` from the last backwards, at most `limit` (a whole read).
     public func keysFromLast(_ limit: Int, of range: KeyRange) async throws -> [String] {
         Array(try await self.range(range).kvs.map(\.key).sorted(by: >).prefix(max(0, limit)))

@@ -46,6 +46,8 @@ public protocol ClusterStore: Sendable {
     /// The keys (without values) of `range` from the last in key order backwards, at most
     /// `limit` of them.
     func keysFromLast(_ limit: Int, of range: KeyRange) async throws -> [String]
+    /// How many keys `range` holds (without reading them).
+    func count(_ range: KeyRange) async throws -> Int
     /// Discards history before `revision` (watches from older revisions get
     /// ``WatchUpdate/compacted(compactRevision:)``). Compacting an already compacted
     /// revision is not an error.

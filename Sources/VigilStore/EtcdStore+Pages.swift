@@ -53,6 +53,14 @@ extension EtcdStore {
         return (response.kvs ?? []).map { String(decoding: (try? EtcdWire.decode($0.key)) ?? [], as: UTF8.self) }
     }
 
+    /// How many keys `range` holds (etcd counts; nothing is read).
+    public func count(_ range: KeyRange) async throws -> Int {
+        let (key, rangeEnd) = Self.bounds(range)
+        let request = EtcdWire.RangeRequest(key: key, range_end: rangeEnd, count_only: true)
+        let response = try await call("/v3/kv/range", request, as: EtcdWire.RangeResponse.self, policy: .idempotent)
+        return Int(response.count?.value ?? 0)
+    }
+
     /// A range's start and end as bytes (nil end: the single key).
     static func byteBounds(_ range: KeyRange) -> (key: [UInt8], rangeEnd: [UInt8]?) {
         range.etcdBounds

@@ -47,12 +47,14 @@ enum EtcdWire {
         var sort_order: String?
         var sort_target: String?
         var keys_only: Bool?
+        var count_only: Bool?
     }
 
     struct RangeResponse: Decodable, Sendable {
         var header: Header?
         var kvs: [KV]?
         var more: Bool?
+        var count: Int64Value?
     }
 
     struct PutRequest: Encodable, Sendable {

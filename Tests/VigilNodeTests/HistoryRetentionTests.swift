@@ -48,6 +48,7 @@ import VigilStore
         try await store.delete(.between("k/b", "k/d"))
         #expect(try await store.range(.prefix("k/")).kvs.map(\.key) == ["k/a", "k/d"])
         #expect(try await store.keysFromLast(10, of: .prefix("k/")) == ["k/d", "k/a"])
+        #expect(try await store.count(.prefix("k/")) == 2)
         #expect(try await store.last(1, of: .prefix("k/")).map(\.key) == ["k/d"])
         let snapshot = try await store.snapshot(.prefix("k/"), excluding: .prefix("k/d"))
         #expect(snapshot.kvs.map(\.key) == ["k/a"])

@@ -178,9 +178,12 @@ public actor Coordinator {
         let events = keyspace.events
         do {
             var deletes: [TxnOp] = []
-            let newest = try await store.keysFromLast(cluster.eventsKeep + 1, of: .prefix(events))
             var end = HistoryRetention.ageCutoffKey(events: events, nowMilliseconds: wallClock().millisecondsSinceEpoch, maxAge: cluster.eventsMaxAge)
-            if let byCount = HistoryRetention.countCutoffEnd(newestFirst: newest, keep: cluster.eventsKeep), byCount > end { end = byCount }
+            // The keys are read only when there are more than to keep (etcd counts cheaply).
+            if try await store.count(.prefix(events)) > cluster.eventsKeep {
+                let newest = try await store.keysFromLast(cluster.eventsKeep + 1, of: .prefix(events))
+                if let byCount = HistoryRetention.countCutoffEnd(newestFirst: newest, keep: cluster.eventsKeep), byCount > end { end = byCount }
+            }
             // A delete that matches nothing writes no revision.
             deletes.append(.delete(.between(events, end)))
             if !deletes.isEmpty {
