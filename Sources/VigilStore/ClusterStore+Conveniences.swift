@@ -1,4 +1,9 @@
 extension ClusterStore {
+    /// The full watch (previous values included): for stores where they cost nothing.
+    public func watch(prefix: String, fromRevision: Int64, previousValues: Bool) -> WatchStream {
+        watch(prefix: prefix, fromRevision: fromRevision)
+    }
+
     /// Reads `range` whole and leaves `excluding` out (stores that are not size-limited).
     public func snapshot(_ range: KeyRange, excluding: KeyRange?) async throws -> RangeResult {
         var result = try await self.range(range)

@@ -35,6 +35,9 @@ public protocol ClusterStore: Sendable {
     /// Watches every key starting with `prefix`, delivering changes with revision
     /// `>= fromRevision` (0: changes after the revision current when iteration starts).
     func watch(prefix: String, fromRevision: Int64) -> WatchStream
+    /// Like ``watch(prefix:fromRevision:)``; with `previousValues` false the events may come
+    /// without ``WatchEvent/prevKV`` (cheaper when large keys are deleted).
+    func watch(prefix: String, fromRevision: Int64, previousValues: Bool) -> WatchStream
 
     /// Reads every key in `range` except those in `excluding`, in key order, as one
     /// snapshot (one revision). Unlike ``range(_:)`` it has no size limit: a store may read

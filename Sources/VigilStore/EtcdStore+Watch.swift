@@ -15,11 +15,19 @@ extension EtcdStore {
         WatchStream(.etcd(EtcdWatchRequest(store: self, prefix: prefix, fromRevision: fromRevision)))
     }
 
+    /// Watches without previous values: a deletion of large keys (a thousand old events)
+    /// then costs the stream their keys, not their contents.
+    public func watch(prefix: String, fromRevision: Int64, previousValues: Bool) -> WatchStream {
+        WatchStream(.etcd(EtcdWatchRequest(store: self, prefix: prefix, fromRevision: fromRevision, previousValues: previousValues)))
+    }
+
     /// Opens a watch stream on one endpoint and returns its body.
-    func openWatch(prefix: String, from revision: Int64, endpointIndex: Int) async throws -> HTTPClientResponse.Body {
+    func openWatch(
+        prefix: String, from revision: Int64, endpointIndex: Int, previousValues: Bool = true
+    ) async throws -> HTTPClientResponse.Body {
         let (key, rangeEnd) = Self.bounds(.prefix(prefix))
         let create = EtcdWire.WatchCreate(
-            key: key, range_end: rangeEnd, start_revision: revision > 0 ? .init(revision) : nil, prev_kv: true)
+            key: key, range_end: rangeEnd, start_revision: revision > 0 ? .init(revision) : nil, prev_kv: previousValues)
         let payload = Array(try JSONEncoder().encode(EtcdWire.WatchRequest(create_request: create)))
         let endpoint = endpoints[endpointIndex]
         var request = HTTPClientRequest(url: endpoint + "/v3/watch")

@@ -8,6 +8,7 @@ import NIOCore
 struct EtcdWatchCursor {
     let store: EtcdStore
     let prefix: String
+    let previousValues: Bool
     var nextRevision: Int64
     var body: HTTPClientResponse.Body.AsyncIterator?
     /// The endpoint the open stream is attached to.
@@ -23,6 +24,7 @@ struct EtcdWatchCursor {
     init(_ request: EtcdWatchRequest) {
         self.store = request.store
         self.prefix = request.prefix
+        self.previousValues = request.previousValues
         self.nextRevision = request.fromRevision
     }
 
@@ -143,7 +145,7 @@ struct EtcdWatchCursor {
         while !Task.isCancelled {
             let index = store.currentIndex()
             do {
-                let response = try await store.openWatch(prefix: prefix, from: nextRevision, endpointIndex: index)
+                let response = try await store.openWatch(prefix: prefix, from: nextRevision, endpointIndex: index, previousValues: previousValues)
                 body = response.makeAsyncIterator()
                 connectedIndex = index
                 openedAt = ContinuousClock.now

@@ -243,7 +243,7 @@ public actor Agent {
                 let range = try await keyspace.readView(store)
                 await publish(ClusterView(keyspace: keyspace, range: range))
                 var view = latest
-                for try await update in store.watch(prefix: keyspace.prefix, fromRevision: range.revision + 1) {
+                for try await update in store.watch(prefix: keyspace.prefix, fromRevision: range.revision + 1, previousValues: false) {
                     guard case .events(let events, let revision) = update else { break }
                     if view.apply(events, revision: revision) { await publish(view) }
                     if leaving { return }

@@ -62,7 +62,7 @@ extension ClusterClient {
             let range = try await keyspace.readView(store)
             var view = ClusterView(keyspace: keyspace, range: range)
             if try await body(view) { return }
-            for try await update in store.watch(prefix: keyspace.prefix, fromRevision: range.revision + 1) {
+            for try await update in store.watch(prefix: keyspace.prefix, fromRevision: range.revision + 1, previousValues: false) {
                 guard case .events(let events, let revision) = update else { break }
                 if view.apply(events, revision: revision), try await body(view) { return }
             }
