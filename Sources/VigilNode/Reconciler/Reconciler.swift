@@ -531,7 +531,8 @@ public actor Reconciler {
         guard isCurrent(name, generation), var local = locals[name] else { return }
         var probes = local.health?.probes ?? Array(repeating: "unknown", count: local.handle.probes.count)
         if update.index < probes.count {
-            probes[update.index] = "\(update.name): \(update.state.rawValue) (\(update.result.message))"
+            // Redacted at the source: every path that writes or shows the health gets it clean.
+            probes[update.index] = redaction.redact("\(update.name): \(update.state.rawValue) (\(update.result.message))")
         }
         let healthy = probes.allSatisfy { $0.contains(": healthy") }
         let before = local.health
@@ -583,7 +584,8 @@ public actor Reconciler {
     private func writeStatus(_ name: String, event: String?) async {
         guard let identity, let local = locals[name], let state = local.state else { return }
         let record = StatusRecord(
-            state: state, since: local.since, health: local.isActive ? local.health : nil,
+            state: state, since: local.since,
+            health: local.isActive ? local.health.map { HealthReport(healthy: $0.healthy, probes: $0.probes.map(redaction.redact)) } : nil,
             promotionScore: local.config.isPromotable ? local.promotionScore : nil, message: local.message.map(redaction.redact))
         guard let value = try? JSONEncoder().encode(record) else { return }
         var ops: [TxnOp] = [.put(key: keyspace.status(name, on: node), value: Array(value), lease: identity.lease)]

@@ -54,7 +54,11 @@ struct SecretCanaryTests {
                 let view = try await RealAgentTests.view(harness, store)
                 return (view.failcounts["leaky"]?.count ?? 0) == 3
             }
-            try await Task.sleep(for: .seconds(3))  // let the probes fail a few more rounds
+            // The exec probe's output (the secret, redacted) reaches probed's status record.
+            try await eventually("probed's status to carry its probes' results", timeout: .seconds(30), every: .milliseconds(200)) {
+                let view = try await RealAgentTests.view(harness, store)
+                return view.status.values.contains { $0["probed"]?.health?.probes.contains { $0.contains("exec") } == true }
+            }
             var places: [(String, String)] = []
             for (node, port) in harness.nodes.apiPorts.sorted(by: { $0.key < $1.key }) {
                 places.append(("\(node) /v1/status", httpBody(port: port, path: "/v1/status") ?? ""))
