@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 extension ConfigSectionDecoder {
-    static let resourceKeys = ["name", "agent", "params", "param-files", "clone", "promotable", "monitor", "health",
+    static let resourceKeys = ["name", "agent", "params", "node-params", "param-files", "clone", "promotable", "monitor", "health",
                                "migration-threshold", "failure-timeout", "stickiness", "target-role", "stop-timeout"]
 
     mutating func decodeResource(_ node: Node, _ path: String) -> ResourceConfig? {
@@ -23,6 +23,9 @@ extension ConfigSectionDecoder {
         var resource = ResourceConfig(name: name ?? "", agent: agent ?? .process)
         if let agent {
             resource.params = decodeParams(fields["params"], fields, agent: agent) ?? .other([:])
+            if let value = fields["node-params"] {
+                resource.nodeParams = decodeNodeParams(value, fields, agent: agent)
+            }
             if let value = fields["param-files"] {
                 switch agent {
                 case .ocf, .galera, .rabbitmq:
@@ -119,10 +122,21 @@ extension ConfigSectionDecoder {
     }
 
     mutating func decodeParams(_ node: Node?, _ fields: YAMLReader.Fields, agent: ResourceAgentKind) -> ResourceParams? {
-        let path = fields.childPath("params")
+        decodeParams(node, path: fields.childPath("params"), agent: agent, fields: fields)
+    }
+
+    /// The parameters in `node` (at `path`) for `agent`; a missing mapping is reported as
+    /// `params` missing from `fields` (nil: at `path`).
+    mutating func decodeParams(_ node: Node?, path: String, agent: ResourceAgentKind, fields: YAMLReader.Fields?) -> ResourceParams? {
+        func present(_ what: String) -> Node? {
+            if let node { return node }
+            if let fields { return reader.required(fields, "params", what) }
+            reader.error(atPath: path, "missing; expected \(what)")
+            return nil
+        }
         switch agent {
         case .process:
-            guard let node = reader.required(fields, "params", "params with a command: [argv...]") else { return nil }
+            guard let node = present("params with a command: [argv...]") else { return nil }
             guard let params = reader.mapping(node, path, allowed: ["command", "env", "env-files", "cwd", "user", "log-file"]) else { return nil }
             guard let command = reader.required(params, "command", "the command as a list: [/usr/bin/prog, arg]").flatMap({
                 reader.stringList($0, params.childPath("command"), nonEmpty: true)
@@ -147,7 +161,7 @@ extension ConfigSectionDecoder {
             if let value = params["log-file"] { result.logFile = reader.string(value, params.childPath("log-file"), what: "a file path") }
             return .process(result)
         case .vip:
-            guard let node = reader.required(fields, "params", "params with ip, cidr and interface") else { return nil }
+            guard let node = present("params with ip, cidr and interface") else { return nil }
             guard let params = reader.mapping(node, path, allowed: ["ip", "cidr", "interface"]) else { return nil }
             let ip = reader.required(params, "ip", "an IPv4 or IPv6 address").flatMap { reader.string($0, params.childPath("ip"), what: "an address") }
             var family: IPAddressFamily?
@@ -211,6 +225,36 @@ extension ConfigSectionDecoder {
 }
 
 extension ConfigSectionDecoder {
+    /// `node-params: {NODE: {key: value}}`: for each node, its values merged over `params`
+    /// and decoded as `params` are (errors name `node-params.NODE.key`). Whether each NODE is
+    /// a configured node is checked with the other cross-references (``ConfigValidator``).
+    mutating func decodeNodeParams(_ node: Node, _ fields: YAMLReader.Fields, agent: ResourceAgentKind) -> [String: ResourceParams] {
+        let path = fields.childPath("node-params")
+        guard case .mapping(let perNode) = node else {
+            reader.error(node, path, "expected a mapping of node names to parameters: {NODE: {key: value}}")
+            return [:]
+        }
+        var result: [String: ResourceParams] = [:]
+        for (nodeKey, overrides) in perNode {
+            guard let name = reader.name(nodeKey, path) else { continue }
+            let nodePath = "\(path).\(name)"
+            guard case .mapping(let over) = overrides else {
+                reader.error(overrides, nodePath, "expected a mapping of parameters for node \(name)")
+                continue
+            }
+            let overridden = Set(over.keys.compactMap(\.string))
+            var pairs: [(Node, Node)] = []
+            if case .mapping(let base)? = fields["params"] {
+                for (key, value) in base where !overridden.contains(key.string ?? "") { pairs.append((key, value)) }
+            }
+            for (key, value) in over { pairs.append((key, value)) }
+            if let params = decodeParams(.mapping(Node.Mapping(pairs)), path: nodePath, agent: agent, fields: nil) {
+                result[name] = params
+            }
+        }
+        return result
+    }
+
     /// A `*-files` mapping: name → absolute path of a file whose first line is the secret.
     mutating func decodeSecretFiles(_ node: Node, _ path: String, what: String) -> [String: String] {
         guard let map = reader.stringMap(node, path) else { return [:] }

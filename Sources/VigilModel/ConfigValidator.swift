@@ -23,6 +23,11 @@ struct ConfigValidator {
             reader.error(atPath: paths.resources[index] + ".name", "duplicate resource name '\(resource.name)'")
         }
         for (index, resource) in config.resources.enumerated() {
+            for node in resource.nodeParams.keys.sorted() where !nodeNames.contains(node) {
+                reader.error(
+                    atPath: paths.resources[index] + ".node-params.\(node)",
+                    "no node '\(node)' in nodes (\(config.nodes.map(\.name).joined(separator: ", ")))")
+            }
             if case .promotable(let options) = resource.variant, options.max == nil,
                options.promotedMax > config.nodes.count * options.perNode {
                 reader.error(atPath: paths.resources[index] + ".promotable.promoted-max",

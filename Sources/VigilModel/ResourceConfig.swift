@@ -58,6 +58,10 @@ public struct ResourceConfig: Sendable, Hashable {
     public var agent: ResourceAgentKind
     /// Its parameters.
     public var params: ResourceParams
+    /// Per-node parameters (`node-params: {NODE: {key: value}}`): node → the whole
+    /// parameters on that node (its values merged over ``params``, validated the same way).
+    /// How per-host paths are written (three Galera option files on one test host).
+    public var nodeParams: [String: ResourceParams] = [:]
     /// Secret parameters of an OCF (galera, rabbitmq) agent: name → file whose first line is
     /// the value (`param-files`, read at each action and passed as `OCF_RESKEY_<name>`).
     public var paramFiles: [String: String] = [:]
@@ -109,5 +113,14 @@ public struct ResourceConfig: Sendable, Hashable {
     public var isClone: Bool {
         if case .primitive = variant { return false }
         return true
+    }
+
+    /// The resource as it runs on `node`: its ``nodeParams`` for that node, if any, as its
+    /// parameters (so that a change of another node's parameters changes nothing here).
+    public func resolved(on node: String) -> ResourceConfig {
+        var resolved = self
+        if let params = nodeParams[node] { resolved.params = params }
+        resolved.nodeParams = [:]
+        return resolved
     }
 }

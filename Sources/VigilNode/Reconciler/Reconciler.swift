@@ -276,7 +276,8 @@ public actor Reconciler {
     /// ones once stopped, and stops resources no longer configured.
     private func syncResources(_ config: ClusterConfig) {
         configSeen = config
-        let configured = Dictionary(config.resources.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        // As they run here: this node's node-params (another node's change changes nothing here).
+        let configured = Dictionary(config.resources.map { ($0.name, $0.resolved(on: node)) }, uniquingKeysWith: { first, _ in first })
         for (name, resource) in configured.sorted(by: { $0.key < $1.key }) {
             if var local = locals[name] {
                 guard local.config != resource else { continue }
@@ -432,7 +433,7 @@ public actor Reconciler {
         local.message = failure
         locals[name] = local
         metrics?(.operation(resource: name, operation: operation, succeeded: failure == nil, duration: result.duration))
-        if local.state == .stopped, local.stale, let config = configSeen, let resource = config.resource(named: name),
+        if local.state == .stopped, local.stale, let config = configSeen, let resource = config.resource(named: name)?.resolved(on: node),
             let handle = makeHandle(resource, config)
         {
             locals[name]?.config = resource
