@@ -59,19 +59,8 @@ struct APIFloodTests {
     /// Opens a connection to 127.0.0.1:`port`, sends nothing, and returns how long the
     /// server took to close it (nil: not within 20 s).
     static func secondsUntilClosed(port: Int) -> Double? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return nil }
+        guard let fd = connectLoopback(port: port, timeout: timeval(tv_sec: 20, tv_usec: 0)) else { return nil }
         defer { close(fd) }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return nil }
         let start = ContinuousClock.now
         var byte: UInt8 = 0
         let count = recv(fd, &byte, 1, 0)
