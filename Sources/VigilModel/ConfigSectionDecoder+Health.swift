@@ -73,11 +73,7 @@ extension ConfigSectionDecoder {
         if let value = fields["expect-body"] { check.expectBody = reader.string(value, fields.childPath("expect-body"), what: "a regular expression") }
         if let value = fields["headers"], let headers = reader.stringMap(value, fields.childPath("headers")) {
             check.headers = headers
-            for (name, text) in headers.sorted(by: { $0.key < $1.key }) where SecretShape.isSecretName(name) || SecretShape.looksLikeCredential(text) {
-                reader.error(
-                    value, fields.childPath("headers.\(name)"),
-                    "secrets must not be written in the configuration: put the header's value in a file and name it under header-files: {\(name): /path/to/file}")
-            }
+            refuseInlineSecrets(headers, value, fields.childPath("headers"), instead: "put the header's value in a file and name it under header-files")
         }
         if let value = fields["header-files"] {
             check.headerFiles = decodeSecretFiles(value, fields.childPath("header-files"), what: "header")

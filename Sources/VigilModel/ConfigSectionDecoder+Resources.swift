@@ -147,11 +147,8 @@ extension ConfigSectionDecoder {
             var result = ProcessParams(command: command)
             if let value = params["env"], let env = reader.stringMap(value, params.childPath("env")) {
                 result.environment = env
-                for (name, text) in env.sorted(by: { $0.key < $1.key }) where SecretShape.isSecretName(name) || SecretShape.looksLikeCredential(text) {
-                    reader.error(
-                        value, params.childPath("env.\(name)"),
-                        "secrets must not be written in the configuration: put the value in a file readable only by root and name it under env-files: {\(name): /path/to/file}")
-                }
+                refuseInlineSecrets(
+                    env, value, params.childPath("env"), instead: "put the value in a file readable only by root and name it under env-files")
             }
             if let value = params["env-files"] {
                 result.environmentFiles = decodeSecretFiles(value, params.childPath("env-files"), what: "environment variable")
@@ -225,6 +222,15 @@ extension ConfigSectionDecoder {
 }
 
 extension ConfigSectionDecoder {
+    /// Reports each entry of `map` (decoded from `node` at `path`) that is a secret by its
+    /// name or its value, saying what to do `instead` (the file form).
+    mutating func refuseInlineSecrets(_ map: [String: String], _ node: Node, _ path: String, instead: String) {
+        for (name, text) in map.sorted(by: { $0.key < $1.key }) where SecretShape.isSecretName(name) || SecretShape.looksLikeCredential(text) {
+            reader.error(
+                node, "\(path).\(name)", "secrets must not be written in the configuration: \(instead): {\(name): /path/to/file}")
+        }
+    }
+
     /// `node-params: {NODE: {key: value}}`: for each node, its values merged over `params`
     /// and decoded as `params` are (errors name `node-params.NODE.key`). Whether each NODE is
     /// a configured node is checked with the other cross-references (``ConfigValidator``).
