@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import VigilAgents
 import VigilCommand
@@ -60,38 +61,60 @@ func freePort() throws -> Int {
     try freePorts(1)[0]
 }
 
-/// `count` distinct TCP ports on 127.0.0.1 that were free a moment ago. All are bound
-/// at once before any is released, so the kernel cannot hand out the same port twice
-/// (separate `freePort()` calls can, and a fixture given one port twice fails to start).
+/// `count` distinct TCP ports on 127.0.0.1 that were free a moment ago, never one handed
+/// out before in this process and never from the kernel's ephemeral range (an outgoing
+/// connection anywhere on the machine can take such a port between the check and the
+/// fixture binding it). All are bound at once before any is released.
 func freePorts(_ count: Int) throws -> [Int] {
     var fds: [Int32] = []
     defer { for fd in fds { close(fd) } }
     var ports: [Int] = []
-    for _ in 0..<count {
+    var tried = 0
+    while ports.count < count {
+        guard tried < PortBand.size else { throw TestFailure("no free port below the ephemeral range") }
+        tried += 1
+        let port = PortBand.next()
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw TestFailure("socket failed") }
+        guard (try? bind(fd, port: port)) != nil else {
+            close(fd)
+            continue
+        }
         fds.append(fd)
-        ports.append(try boundPort(fd))
+        ports.append(port)
     }
     return ports
 }
 
-/// Binds `fd` to 127.0.0.1 on a port the kernel chooses; returns that port.
-private func boundPort(_ fd: Int32) throws -> Int {
+/// The ports this target's fixtures use: the 6,000 below those VigilStoreTests and
+/// VigilNodeTests hand out, which are the 6,000 below the ephemeral range.
+private enum PortBand {
+    static let size = 6000
+    static let low: Int = {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        return (text.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32768) - 2 * size
+    }()
+    private static let offset = Mutex<Int>(Int(getpid()) % size)
+
+    /// The next port of the band (each once per pass).
+    static func next() -> Int {
+        offset.withLock { value in
+            defer { value = (value + 1) % size }
+            return low + value
+        }
+    }
+}
+
+/// Binds `fd` to 127.0.0.1:`port`.
+private func bind(_ fd: Int32, port: Int) throws {
     var address = sockaddr_in()
     address.sin_family = sa_family_t(AF_INET)
     address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    address.sin_port = 0
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
     let bound = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
     }
     guard bound == 0 else { throw TestFailure("bind failed") }
-    let named = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
-    }
-    guard named == 0 else { throw TestFailure("getsockname failed") }
-    return Int(UInt16(bigEndian: address.sin_port))
 }
 
 /// A socket on 127.0.0.1 that listens but never accepts or answers: clients connect
