@@ -13,6 +13,13 @@ struct AgentCrashTests {
     /// Host PIDs of live web servers of this test (their command line holds its pid file).
     static func webServers(_ pidFile: String) -> [pid_t] { ProcessTable.live(containing: pidFile) }
 
+    /// The PID the web server on `port` says it is (demo-web.py answers "served by pid N"):
+    /// proof that the answer comes from this test's server, not a stranger on the port.
+    static func servedBy(port: Int) -> pid_t? {
+        guard let body = httpBody(port: port, path: "/"), let last = body.split(separator: " ").last else { return nil }
+        return pid_t(last.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     @Test func aRestartedAgentStopsWhatItsCrashedPredecessorLeftBeforeAnythingStarts() async throws {
         let etcd = try EtcdFixture.current()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-crash-\(UUID().uuidString)")
@@ -57,19 +64,20 @@ struct AgentCrashTests {
                 var holder = ""
                 try await eventually("web to serve from one node", timeout: .seconds(30)) {
                     let now = try await holders()
-                    guard now.count == 1, httpOK(port: port), Self.webServers(pidFile).count == 1 else { return false }
+                    let servers = Self.webServers(pidFile)
+                    guard now.count == 1, servers.count == 1, Self.servedBy(port: port) == servers[0] else { return false }
                     holder = now[0]
                     return true
                 }
                 let orphan = try #require(Self.webServers(pidFile).first)
                 try await nodes.killAgentOnly(holder)
                 #expect(Self.webServers(pidFile) == [orphan], "the service outlives its agent")
-                #expect(httpOK(port: port))
+                #expect(Self.servedBy(port: port) == orphan)
                 try await nodes.start(holder)
                 try await eventually("web to serve again, once", timeout: .seconds(30)) {
                     let now = try await holders()
-                    return now.count == 1 && httpOK(port: port) && Self.webServers(pidFile).count == 1
-                        && !Self.webServers(pidFile).contains(orphan)
+                    let servers = Self.webServers(pidFile)
+                    return now.count == 1 && servers.count == 1 && servers[0] != orphan && Self.servedBy(port: port) == servers[0]
                 }
                 #expect(nodes.logs(last: 400).contains("killed leftover processes"), "\(nodes.logs(last: 60))")
             } catch {
