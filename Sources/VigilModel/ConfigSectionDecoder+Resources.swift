@@ -179,7 +179,31 @@ extension ConfigSectionDecoder {
             }
             guard let ip, let cidr, let interface, family != nil else { return nil }
             return .vip(VIPParams(ip: ip, cidr: cidr, interface: interface))
-        case .galera, .rabbitmq, .ocf:
+        case .galera:
+            guard let node else { return .galera(GaleraParams(config: nil)) }
+            guard let params = reader.mapping(
+                node, path,
+                allowed: ["config", "mariadbd", "user", "monitor-user", "password-file", "start-timeout", "stop-timeout", "accept-donor"])
+            else { return nil }
+            var result = GaleraParams(config: nil)
+            if let value = params["config"] { result.config = absolutePath(value, params.childPath("config"), what: "the node's MariaDB option file") }
+            if let value = params["mariadbd"], let path = absolutePath(value, params.childPath("mariadbd"), what: "the mariadbd binary") {
+                result.mariadbd = path
+            }
+            if let value = params["user"], let user = reader.name(value, params.childPath("user")) { result.user = user }
+            if let value = params["monitor-user"] { result.monitorUser = reader.string(value, params.childPath("monitor-user"), what: "an SQL account name") }
+            if let value = params["password-file"] {
+                result.passwordFile = absolutePath(value, params.childPath("password-file"), what: "a file holding the monitor account's password")
+            }
+            if let value = params["start-timeout"], let timeout = reader.duration(value, params.childPath("start-timeout"), within: InputLimits.Durations.timeout) {
+                result.startTimeout = timeout
+            }
+            if let value = params["stop-timeout"], let timeout = reader.duration(value, params.childPath("stop-timeout"), within: InputLimits.Durations.timeout) {
+                result.stopTimeout = timeout
+            }
+            if let value = params["accept-donor"], let accept = reader.bool(value, params.childPath("accept-donor")) { result.acceptDonor = accept }
+            return .galera(result)
+        case .rabbitmq, .ocf:
             guard let node else { return .other([:]) }
             guard case .mapping(let mapping) = node else {
                 reader.error(node, path, "expected a mapping of parameter names to values")
@@ -259,6 +283,16 @@ extension ConfigSectionDecoder {
             }
         }
         return result
+    }
+
+    /// An absolute file path (what `what` names), or nil after an error.
+    mutating func absolutePath(_ node: Node, _ path: String, what: String) -> String? {
+        guard let text = reader.string(node, path, what: what) else { return nil }
+        guard text.hasPrefix("/"), !text.contains("\0"), !text.contains("\n") else {
+            reader.error(node, path, "expected the absolute path of \(what), got '\(text)'")
+            return nil
+        }
+        return text
     }
 
     /// A `*-files` mapping: name → absolute path of a file whose first line is the secret.

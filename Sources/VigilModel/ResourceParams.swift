@@ -48,6 +48,8 @@ public enum ResourceParams: Sendable, Hashable {
     case process(ProcessParams)
     /// `agent: vip`.
     case vip(VIPParams)
+    /// `agent: galera`.
+    case galera(GaleraParams)
     /// Any other agent: the map as written (OCF agents get them as `OCF_RESKEY_<name>`).
     case other([String: ParamValue])
 }
