@@ -133,7 +133,7 @@ let package = Package(
         .target(
             name: "VigilAgents",
             dependencies: [
-                "VigilCommand",
+                "VigilCommand", "VigilHealth",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -96,7 +96,9 @@ public actor ProcessExecutor: ResourceExecutor {
         return Checked(result: ActionResult(code: .success), executable: executable, ids: ids)
     }
 
-    private func start() async -> ActionResult {
+    /// Starts the command with `extraArguments` after its own (a Galera node's start mode,
+    /// which differs between starts); `perform(.start)` starts it with none.
+    public func start(extraArguments: [String] = []) async -> ActionResult {
         if let child { return ActionResult(code: .success, output: "\(spec.name): already running as pid \(child.processID)") }
         let checked = validate()
         guard checked.result.code == .success else { return checked.result }
@@ -104,7 +106,7 @@ public actor ProcessExecutor: ResourceExecutor {
         options.createSession = true
         options.teardownSequence = [.send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .milliseconds(200))]
         var launch = Launch(
-            name: spec.name, program: checked.executable, arguments: Array(spec.command.dropFirst()),
+            name: spec.name, program: checked.executable, arguments: Array(spec.command.dropFirst()) + extraArguments,
             environment: ["PATH": Self.defaultPath, "LANG": "C"], workingDirectory: spec.workingDirectory ?? "/",
             throughHelper: spec.cgroup != nil || spec.logFile != nil)
         for (key, value) in spec.environment {

@@ -92,6 +92,16 @@ public actor Agent {
         get async { await membership?.lease }
     }
 
+    /// Whether the member lease is confirmed with its self-fence margin to spare: what a
+    /// role only one node may hold (the Galera writer) is answered for only then, so that
+    /// it ends here before the lease can expire and a successor be chosen.
+    public var leaseConfirmed: Bool {
+        get async {
+            guard let membership else { return false }
+            return await membership.leaseConfirmed
+        }
+    }
+
     /// How well the lease renewals keep up, and how often the agent self-fenced.
     public var renewals: (stats: RenewalStats, selfFences: Int) {
         get async {

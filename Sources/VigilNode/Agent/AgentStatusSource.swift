@@ -34,6 +34,48 @@ public struct AgentStatusSource: AgentStatusProvider {
         }
     }
 
+    /// A Galera node: healthy when Synced in the Primary component (and its probes are up).
+    public func localHealth(of resource: String) async -> LocalHealth {
+        if let health = await galeraHealth(of: resource, role: nil) { return health }
+        return await localResources()[resource]?.health ?? .unknownResource
+    }
+
+    /// `writer`: healthy on the recorded writer only, while this agent's lease is
+    /// confirmed; `reader`: on every Synced node of the Primary component (and donors
+    /// with `accept-donor`).
+    public func localHealth(of resource: String, role: String) async -> LocalHealth {
+        if let health = await galeraHealth(of: resource, role: role) { return health }
+        guard await localResources()[resource] != nil else { return .unknownResource }
+        return .unhealthy("role \(role) is only for Galera resources")
+    }
+
+    /// The health of a Galera resource (nil for other kinds).
+    private func galeraHealth(of resource: String, role: String?) async -> LocalHealth? {
+        let resources = await agent.reconciler.resources
+        guard let local = resources[resource], case .galera(let params) = local.config.params else { return nil }
+        let state = local.state ?? .stopped
+        guard state == .started else { return state == .stopped ? .notRunning : .unhealthy(state.rawValue) }
+        guard let galera = local.galera else { return .unhealthy("Galera state not known yet") }
+        if let health = local.health, !health.healthy {
+            return .unhealthy(health.probes.filter { !$0.contains(": up") }.map(agent.options.redaction.redact).joined(separator: "; "))
+        }
+        guard galera.primary else { return .unhealthy("\(galera.state)") }
+        switch role {
+        case nil:
+            return galera.synced ? .healthy : .unhealthy(galera.state)
+        case "reader"?:
+            return galera.synced || (params.acceptDonor && galera.donor) ? .healthy : .unhealthy(galera.state)
+        case "writer"?:
+            guard galera.synced else { return .unhealthy(galera.state) }
+            let writer = await agent.view.galeraWriter[resource]?.record.node
+            guard writer == nodeName else { return .unhealthy("not the writer (\(writer ?? "none chosen yet"))") }
+            guard await agent.leaseConfirmed else { return .unhealthy("membership lease not confirmed") }
+            return .healthy
+        case let other?:
+            return .unhealthy("unknown role '\(other)' (writer or reader)")
+        }
+    }
+
     /// Writes the membership, coordinator and per-resource gauges (call periodically).
     public func refreshGauges() async {
         metrics.setMember(await agent.lease != nil)

@@ -15,13 +15,13 @@ public import VigilStore
 public actor Coordinator {
     /// How long after a failed fence it is tried again.
     public static let fenceRetryInterval: Int64 = 5_000
-    private let store: any ClusterStore
-    private let keyspace: Keyspace
-    private let election: CoordinatorElection
-    private let node: String
-    private let wallClock: @Sendable () -> Timestamp
-    private let logger: Logger
-    private var awaitingRevision: Int64 = 0
+    let store: any ClusterStore
+    let keyspace: Keyspace
+    let election: CoordinatorElection
+    let node: String
+    let wallClock: @Sendable () -> Timestamp
+    let logger: Logger
+    var awaitingRevision: Int64 = 0
     private var lastWaiting: [String] = []
     private var lastView: ClusterView?
     private var eventCounter = 0
@@ -75,6 +75,9 @@ public actor Coordinator {
         self.logger = logger
     }
 
+    /// Galera resource → what its last plan waited for (logged and recorded once).
+    var galeraWaiting: [String: String] = [:]
+
     /// What the last decision waited for (empty when it planned).
     public var waitingFor: [String] { lastWaiting }
 
@@ -101,6 +104,7 @@ public actor Coordinator {
         if let config = view.config {
             for order in decision.fences { startFence(order, term: term, config: config) }
         }
+        if let config = view.config { await applyGaleraPlans(view: view, config: config, term: term) }
         var written = 0
         for (resource, record) in decision.writes.sorted(by: { $0.key < $1.key }) {
             guard let value = try? JSONEncoder().encode(record) else { continue }
@@ -260,7 +264,7 @@ public actor Coordinator {
         await update()
     }
 
-    private func eventOp(resource: String?, kind: String = "assigned", message: String) -> TxnOp {
+    func eventOp(resource: String?, kind: String = "assigned", message: String) -> TxnOp {
         let now = wallClock()
         eventCounter += 1
         let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: redaction.redact(message))

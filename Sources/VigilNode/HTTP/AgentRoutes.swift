@@ -19,8 +19,8 @@ struct AgentRoutes: Sendable {
 
     func register(on router: Router<BasicRequestContext>) {
         router.get("/v1/status") { _, _ in await cachedStatus() }
-        router.get("/health/:resource") { _, context in
-            await health(of: context.parameters.get("resource") ?? "")
+        router.get("/health/:resource") { request, context in
+            await health(of: context.parameters.get("resource") ?? "", role: request.uri.queryParameters.get("role"))
         }
         router.get("/metrics") { _, _ in
             Self.response(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", metrics.exposition())
@@ -65,8 +65,8 @@ struct AgentRoutes: Sendable {
     }
 
     /// `GET /health/<resource>`: 200 healthy, 503 not fit or not here, 404 unknown.
-    func health(of resource: String) async -> Response {
-        let health = await provider.localHealth(of: resource)
+    func health(of resource: String, role: String? = nil) async -> Response {
+        let health = if let role { await provider.localHealth(of: resource, role: role) } else { await provider.localHealth(of: resource) }
         let (status, text): (HTTPResponse.Status, String) =
             switch health {
             case .healthy: (.ok, "\(resource): healthy on \(provider.nodeName)")

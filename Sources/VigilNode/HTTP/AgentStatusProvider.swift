@@ -21,6 +21,11 @@ public protocol AgentStatusProvider: Sendable {
     /// every load-balancer check, so it should be cheap. The default derives it from
     /// ``localResources()``.
     func localHealth(of resource: String) async -> LocalHealth
+
+    /// `GET /health/<resource>?role=<role>`: for a Galera resource, `writer` (the one
+    /// node that takes writes) or `reader` (any Synced node of the Primary component).
+    /// The default answers unhealthy for any role.
+    func localHealth(of resource: String, role: String) async -> LocalHealth
 }
 
 extension AgentStatusProvider {
@@ -29,5 +34,11 @@ extension AgentStatusProvider {
     public func localHealth(of resource: String) async -> LocalHealth {
         guard let status = await localResources()[resource] else { return .unknownResource }
         return status.health
+    }
+
+    /// Unhealthy for every role (only Galera resources have roles).
+    public func localHealth(of resource: String, role: String) async -> LocalHealth {
+        guard await localResources()[resource] != nil else { return .unknownResource }
+        return .unhealthy("role \(role) is only for Galera resources")
     }
 }

@@ -50,6 +50,14 @@ public struct Keyspace: Sendable, Hashable {
     public var resources: String { prefix + "resources/" }
     /// `resources/<resource>/admin`: operator overrides (move, ban, stop for restart).
     public func resourceAdmin(_ resource: String) -> String { resources + resource + "/admin" }
+    /// `galera/`.
+    public var galera: String { prefix + "galera/" }
+    /// `galera/<resource>/bootstrap` (``GaleraBootstrapRecord``).
+    public func galeraBootstrap(_ resource: String) -> String { galera + resource + "/bootstrap" }
+    /// `galera/<resource>/writer` (``GaleraWriterRecord``).
+    public func galeraWriter(_ resource: String) -> String { galera + resource + "/writer" }
+    /// `galera/<resource>/positions/<node>` (``GaleraPositionRecord``).
+    public func galeraPosition(_ resource: String, on node: String) -> String { galera + resource + "/positions/" + node }
     /// `events/`.
     public var events: String { prefix + "events/" }
     /// `events/<sequence>-<node>`, the sequence zero-padded to 20 digits so keys sort by
@@ -75,6 +83,9 @@ public struct Keyspace: Sendable, Hashable {
         case ("nodes", 3) where parts[2] == "down": return .nodeDown(node: parts[1])
         case ("nodes", 3) where parts[2] == "watchdog": return .nodeWatchdog(node: parts[1])
         case ("resources", 3) where parts[2] == "admin": return .resourceAdmin(resource: parts[1])
+        case ("galera", 3) where parts[2] == "bootstrap": return .galeraBootstrap(resource: parts[1])
+        case ("galera", 3) where parts[2] == "writer": return .galeraWriter(resource: parts[1])
+        case ("galera", 4) where parts[2] == "positions": return .galeraPosition(resource: parts[1], node: parts[3])
         case ("events", 2): return .event
         default: return nil
         }
@@ -103,6 +114,12 @@ public enum KeyKind: Sendable, Hashable {
     case nodeWatchdog(node: String)
     /// `resources/<resource>/admin`.
     case resourceAdmin(resource: String)
+    /// `galera/<resource>/bootstrap`.
+    case galeraBootstrap(resource: String)
+    /// `galera/<resource>/writer`.
+    case galeraWriter(resource: String)
+    /// `galera/<resource>/positions/<node>`.
+    case galeraPosition(resource: String, node: String)
     /// `events/<sequence>-<node>`.
     case event
 }

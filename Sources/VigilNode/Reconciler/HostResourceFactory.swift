@@ -31,7 +31,9 @@ public struct HostResourceFactory: ResourceHandleFactory {
         }
         let executor = try ResourceMapping.executor(
             for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtimeDirectory, cgroup: cgroup, ocfRoot: ocfRoot, logger: logger)
-        let events = (executor as? ProcessExecutor)?.events
-        return ResourceHandle(executor: executor, processEvents: events, probes: ResourceMapping.probes(for: resource), cgroup: cgroup)
+        let galera = executor as? GaleraExecutor
+        let events = (executor as? ProcessExecutor)?.events ?? galera?.events
+        return ResourceHandle(
+            executor: executor, processEvents: events, probes: ResourceMapping.probes(for: resource), cgroup: cgroup, galera: galera)
     }
 }

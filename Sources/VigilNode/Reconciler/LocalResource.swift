@@ -1,3 +1,4 @@
+public import VigilAgents
 public import VigilModel
 
 /// What the reconciler knows of one resource on its node.
@@ -25,11 +26,25 @@ public struct LocalResource: Sendable {
     var stale = false
     /// The earliest time (on the reconciler's clock) a failed stop may be retried.
     var retryAfter: Duration?
+    /// A Galera node's wsrep state while it runs (refreshed every second).
+    public var galera: GaleraInstanceStatus?
+    /// A stopped Galera node's recovered position, published in etcd; nil while unknown
+    /// (it ran since: recovered again before the next start).
+    var galeraPosition: GaleraPosition?
+    /// How the next start goes, decided by ``GaleraStartRule`` (and the bootstrap
+    /// choice's revision it uses up, if any).
+    var galeraStart: (mode: GaleraStartMode, bootstrapRevision: Int64?)?
+    /// When a failed position recovery may be tried again (the reconciler's clock).
+    var galeraRetryAt: Duration?
+    /// The bootstrap choice (its revision) this node last ran `pc.bootstrap` for.
+    var galeraPrimaryRecovered: Int64?
 
     /// Whether it may be running.
     public var isActive: Bool { state.map(\.isActive) ?? false }
 
     /// Whether the resource is exclusive (one instance cluster-wide: a primitive, or a
-    /// promotable's promoted role): stopped on self-fence.
-    public var isExclusive: Bool { !config.isClone || config.isPromotable }
+    /// promotable's promoted role), or a Galera node (a Primary component cut off from
+    /// the cluster must not keep taking writes, and peers count it stopped only after the
+    /// self-fence deadline): stopped on self-fence.
+    public var isExclusive: Bool { !config.isClone || config.isPromotable || config.agent == .galera }
 }

@@ -19,36 +19,36 @@ public actor Reconciler {
     /// The node this reconciler runs on.
     public nonisolated let node: String
 
-    private let store: any ClusterStore
-    private let keyspace: Keyspace
+    let store: any ClusterStore
+    let keyspace: Keyspace
     private let factory: any ResourceHandleFactory
-    private let clock: StoreClock
-    private let wallClock: @Sendable () -> Timestamp
+    let clock: StoreClock
+    let wallClock: @Sendable () -> Timestamp
     private let healthChecker: HealthChecker?
     private let metrics: (@Sendable (ReconcilerEvent) -> Void)?
     private let taskExecutor: (any TaskExecutor)?
     /// Takes secrets out of what is written to etcd.
-    private let redaction: RedactionSet
+    let redaction: RedactionSet
     private let startGate: (@Sendable () async -> String?)?
-    private let logger: Logger
+    let logger: Logger
 
-    private var view: ClusterView
-    private var identity: ReconcilerIdentity?
+    var view: ClusterView
+    var identity: ReconcilerIdentity?
     private var fencedLeases: Set<Int64> = []
-    private var fenceEpoch = 0
+    var fenceEpoch = 0
     private var readyReported: Int64?
     /// The incarnation whose readiness is being written: `evaluate` runs again while the
     /// write awaits (actor reentrancy), and must not write it again (each write of the member
     /// key wakes every agent's watch).
     private var readyReporting: Int64?
-    private var locals: [String: LocalResource] = [:]
+    var locals: [String: LocalResource] = [:]
     private var tasks: [Int: Task<Void, Never>] = [:]
     /// The task of each resource's latest operation (probe, start, stop, promote, demote).
     private var operations: [String: Task<Void, Never>] = [:]
     private var nextTaskID = 0
     private var eventCounter = 0
     private var configSeen: ClusterConfig?
-    private var shuttingDown = false
+    var shuttingDown = false
     /// Resources whose last status write failed (store unreachable): retried by ``retryWrites()``.
     private var unreported: Set<String> = []
     /// Failcount increments the store refused, by resource: retried by ``retryWrites()``.
@@ -254,7 +254,7 @@ public actor Reconciler {
 
     // MARK: - Deciding
 
-    private func evaluate() async {
+    func evaluate() async {
         guard !shuttingDown, let config = view.config else { return }
         if config != configSeen { syncResources(config) }
         for name in locals.keys.sorted() {
@@ -263,7 +263,13 @@ public actor Reconciler {
             let situation = ResourceLifecycle.Situation(
                 state: local.state, stale: local.stale, member: identity != nil, assigned: entry?.role,
                 promotable: local.config.isPromotable, retryAfter: local.retryAfter, now: clock.now())
-            if let operation = ResourceLifecycle.next(situation) { begin(operation, on: name) }
+            guard let operation = ResourceLifecycle.next(situation) else { continue }
+            if operation == .start, local.handle.galera != nil {
+                // A Galera node starts only as the cluster decides (bootstrap or join).
+                await galeraGate(name)
+            } else {
+                begin(operation, on: name)
+            }
         }
         if let identity, readyReported != identity.incarnation, readyReporting != identity.incarnation, probed {
             readyReporting = identity.incarnation
@@ -320,7 +326,7 @@ public actor Reconciler {
 
     // MARK: - Operations
 
-    private func begin(_ operation: LocalOperation, on name: String) {
+    func begin(_ operation: LocalOperation, on name: String) {
         guard var local = locals[name] else { return }
         local.busy = operation
         local.generation += 1
@@ -331,7 +337,10 @@ public actor Reconciler {
         let cgroup = local.handle.cgroup
         let budget = Self.stopBudget(local.config)
         let gate = startGate
-        let timeout = operation == .probe ? local.config.monitor.timeout : max(local.config.monitor.timeout, .seconds(20))
+        var operationTimeout = operation == .probe ? local.config.monitor.timeout : max(local.config.monitor.timeout, .seconds(20))
+        if operation == .start, case .galera(let params) = local.config.params { operationTimeout = params.startTimeout }
+        let timeout = operationTimeout
+        let galera = local.handle.galera
         let action: AgentAction =
             switch operation {
             case .probe: .monitor
@@ -351,6 +360,10 @@ public actor Reconciler {
             if operation == .start || operation == .promote, let gate, let refusal = await gate() {
                 let result = ActionResult(code: .genericError, output: "not started: \(refusal)")
                 await self.finish(operation, on: name, result: result, previous: previous, epoch: epoch)
+                return
+            }
+            if operation == .start, galera != nil, await !self.galeraBeforeStart(name) {
+                await self.abandon(operation, on: name, previous: previous)
                 return
             }
             var result: ActionResult
@@ -384,7 +397,8 @@ public actor Reconciler {
     /// The budget of a stop outside a self-fence: the agent's stop (`stop-timeout`, else
     /// the monitor timeout, at least 20 s), 5 s to empty the cgroup, the same again to confirm.
     static func stopBudget(_ config: ResourceConfig) -> ConfirmedStop.Budget {
-        let stop = config.stopTimeout ?? max(config.monitor.timeout, .seconds(20))
+        var stop = config.stopTimeout ?? max(config.monitor.timeout, .seconds(20))
+        if config.stopTimeout == nil, case .galera(let params) = config.params { stop = params.stopTimeout }
         return ConfirmedStop.Budget(stop: stop, kill: .seconds(5), confirm: stop)
     }
 
@@ -431,6 +445,11 @@ public actor Reconciler {
         }
         if local.state != previous { local.since = wallClock().description }
         local.message = failure
+        if local.handle.galera != nil {
+            // It ran (or may have): its position is recovered again before the next start.
+            if operation != .probe { local.galeraPosition = nil }
+            if local.state != .started { local.galera = nil }
+        }
         locals[name] = local
         metrics?(.operation(resource: name, operation: operation, succeeded: failure == nil, duration: result.duration))
         if local.state == .stopped, local.stale, let config = configSeen, let resource = config.resource(named: name)?.resolved(on: node),
@@ -493,6 +512,7 @@ public actor Reconciler {
                 next = clock.now() + interval
             }
         }
+        if let galera = local.handle.galera { watchGalera(name, generation, galera) }
         if let checker = healthChecker, !local.handle.probes.isEmpty {
             let runner = ProbeRunner(probes: local.handle.probes, checker: checker)
             spawn {
@@ -510,7 +530,7 @@ public actor Reconciler {
         }
     }
 
-    private func isCurrent(_ name: String, _ generation: Int) -> Bool {
+    func isCurrent(_ name: String, _ generation: Int) -> Bool {
         !shuttingDown && locals[name]?.generation == generation && locals[name]?.busy == nil
     }
 
@@ -563,7 +583,7 @@ public actor Reconciler {
     // MARK: - Writing
 
     @discardableResult
-    private func spawn(_ body: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
+    func spawn(_ body: @escaping @Sendable () async -> Void) -> Task<Void, Never> {
         let id = nextTaskID
         nextTaskID += 1
         let task = Task(executorPreference: taskExecutor) { [weak self] in
@@ -578,16 +598,17 @@ public actor Reconciler {
         tasks[id] = nil
     }
 
-    private func memberGuard(_ identity: ReconcilerIdentity) -> Compare {
+    func memberGuard(_ identity: ReconcilerIdentity) -> Compare {
         .created(keyspace.member(node), at: identity.incarnation)
     }
 
-    private func writeStatus(_ name: String, event: String?) async {
+    func writeStatus(_ name: String, event: String?) async {
         guard let identity, let local = locals[name], let state = local.state else { return }
         let record = StatusRecord(
             state: state, since: local.since,
             health: local.isActive ? local.health.map { HealthReport(healthy: $0.healthy, probes: $0.probes.map(redaction.redact)) } : nil,
-            promotionScore: local.config.isPromotable ? local.promotionScore : nil, message: local.message.map(redaction.redact))
+            promotionScore: local.config.isPromotable ? local.promotionScore : nil, message: local.message.map(redaction.redact),
+            galera: local.isActive ? local.galera : nil)
         guard let value = try? JSONEncoder().encode(record) else { return }
         var ops: [TxnOp] = [.put(key: keyspace.status(name, on: node), value: Array(value), lease: identity.lease)]
         if let event { ops.append(eventOp(resource: name, kind: state.rawValue, message: event)) }
@@ -605,7 +626,7 @@ public actor Reconciler {
         _ = try? await store.txn(Txn(compares: [memberGuard(identity)], success: [.delete(.key(keyspace.status(name, on: node)))]))
     }
 
-    private func eventOp(resource: String?, kind: String, message: String) -> TxnOp {
+    func eventOp(resource: String?, kind: String, message: String) -> TxnOp {
         let now = wallClock()
         eventCounter += 1
         let record = EventRecord(time: now.description, node: node, resource: resource, kind: kind, message: redaction.redact(message))

@@ -16,12 +16,16 @@ public struct ResourceHandle: Sendable {
     /// of its own, or cgroups are off): a stop that fails is escalated to killing it, and
     /// the resource counts as stopped only once it is empty.
     public var cgroup: ResourceCgroup?
+    /// For a Galera node: its executor, for what only Galera has (positions, start modes,
+    /// wsrep state, `pc.bootstrap`).
+    public var galera: GaleraExecutor?
 
     /// Creates a handle.
     public init(
         executor: any ResourceExecutor, processEvents: AsyncStream<ProcessEvent>? = nil, probes: [ProbeSpec] = [],
-        cgroup: ResourceCgroup? = nil
+        cgroup: ResourceCgroup? = nil, galera: GaleraExecutor? = nil
     ) {
+        self.galera = galera
         self.executor = executor
         self.processEvents = processEvents
         self.probes = probes

@@ -8,14 +8,17 @@ public struct StatusRecord: Codable, Sendable, Hashable {
     public var health: HealthReport?
     /// The promotion score the agent last set (promotable OCF agents), if any.
     public var promotionScore: Int?
-    /// Why it failed, when ``state`` is `failed`.
+    /// Why it failed, when ``state`` is `failed`; or why a Galera node waits to start.
     public var message: String?
+    /// For a Galera node that runs: its wsrep state.
+    public var galera: GaleraInstanceStatus?
 
     /// Creates a record.
     public init(
         state: ResourceStatusState, since: String, health: HealthReport? = nil, promotionScore: Int? = nil,
-        message: String? = nil
+        message: String? = nil, galera: GaleraInstanceStatus? = nil
     ) {
+        self.galera = galera
         self.state = state
         self.since = since
         self.health = health
@@ -24,7 +27,7 @@ public struct StatusRecord: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, since, health, message
+        case state, since, health, message, galera
         case promotionScore = "promotion-score"
     }
 }

@@ -25,6 +25,17 @@ public enum ResourceMapping {
             var spec = processSpec(name: resource.name, params)
             spec.cgroup = cgroup
             return ProcessExecutor(spec: spec, logger: logger)
+        case (.galera, .galera(let params)):
+            guard let optionFile = params.config else {
+                throw VigilNodeError(.invalidConfiguration, "\(resource.name): no option file for this node (params.config or node-params)")
+            }
+            var spec = GaleraSpec(
+                name: resource.name, optionFile: optionFile, mariadbd: params.mariadbd, user: params.user, monitorUser: params.monitorUser,
+                passwordFile: params.passwordFile, startTimeout: params.startTimeout, stopTimeout: params.stopTimeout,
+                acceptDonor: params.acceptDonor)
+            spec.cgroup = cgroup
+            spec.consoleLog = runtimeDirectory + "/" + CgroupHierarchy.sanitized(resource.name) + "-mariadbd.log"
+            return GaleraExecutor(spec: spec, logger: logger)
         case (.vip, .vip(let params)):
             return VIPExecutor(
                 spec: VIPSpec(name: resource.name, ip: params.ip, cidr: params.cidr, interface: params.interface), logger: logger)

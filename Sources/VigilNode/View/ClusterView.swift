@@ -73,6 +73,20 @@ public struct ClusterView: Sendable {
     public private(set) var nodeWatchdog: [String: PublishedWatchdog] = [:]
     /// Resource → operator overrides.
     public private(set) var resourceAdmin: [String: ResourceAdminRecord] = [:]
+    /// A record with the revision it was last written at.
+    public struct Revisioned<Record: Sendable & Hashable>: Sendable, Hashable {
+        /// The record.
+        public var record: Record
+        /// Its mod revision.
+        public var modRevision: Int64
+    }
+
+    /// Galera resource → node → its last known position.
+    public private(set) var galeraPositions: [String: [String: Revisioned<GaleraPositionRecord>]] = [:]
+    /// Galera resource → the bootstrap choice in force.
+    public private(set) var galeraBootstrap: [String: Revisioned<GaleraBootstrapRecord>] = [:]
+    /// Galera resource → its writer.
+    public private(set) var galeraWriter: [String: Revisioned<GaleraWriterRecord>] = [:]
     /// Keys whose values could not be read, with why (latest per key).
     public private(set) var problems: [String: String] = [:]
 
@@ -147,6 +161,14 @@ public struct ClusterView: Sendable {
             }
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = decode(ResourceAdminRecord.self, kv)
+        case .galeraPosition(let resource, let node):
+            galeraPositions[resource, default: [:]][node] = decode(GaleraPositionRecord.self, kv).map {
+                Revisioned(record: $0, modRevision: kv.modRevision)
+            }
+        case .galeraBootstrap(let resource):
+            galeraBootstrap[resource] = decode(GaleraBootstrapRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
+        case .galeraWriter(let resource):
+            galeraWriter[resource] = decode(GaleraWriterRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
         case .event:
             return false
         }
@@ -181,6 +203,12 @@ public struct ClusterView: Sendable {
             nodeWatchdog[node] = nil
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = nil
+        case .galeraPosition(let resource, let node):
+            galeraPositions[resource]?[node] = nil
+        case .galeraBootstrap(let resource):
+            galeraBootstrap[resource] = nil
+        case .galeraWriter(let resource):
+            galeraWriter[resource] = nil
         case .event:
             return false
         }
