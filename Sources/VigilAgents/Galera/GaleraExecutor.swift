@@ -95,6 +95,7 @@ public actor GaleraExecutor: ResourceExecutor {
         let grastate = (try? String(contentsOfFile: datadir + "/grastate.dat", encoding: .utf8)).flatMap(GaleraPosition.parseGrastate)
         if let grastate, grastate.seqno >= 0 { return .success(grastate) }
         if !Self.initialised(datadir) { return .success(.none) }
+        try? spec.cgroup?.create()
         let log = datadir + "/vigil-wsrep-recover.log"
         try? FileManager.default.removeItem(atPath: log)
         defer { try? FileManager.default.removeItem(atPath: log) }
@@ -204,6 +205,7 @@ public actor GaleraExecutor: ResourceExecutor {
     /// `mariadb-install-db` into the empty datadir (Galera off: nothing to replicate yet).
     private func installDatabase(timeout: Duration) async -> String? {
         logger.notice("initialising an empty datadir", metadata: ["resource": "\(spec.name)"])
+        try? spec.cgroup?.create()
         let command = Command(
             executable: spec.installDB,
             arguments: ["--defaults-file=\(spec.optionFile)", "--user=\(spec.user)", "--skip-test-db", "--wsrep-on=OFF"],

@@ -34,6 +34,10 @@ final class AgentNodes: @unchecked Sendable {
     /// by one SIGKILL). Without, the agent is a plain process: it can die alone (an agent
     /// crash) while what it started runs on; a "node" is then its agent and its cgroups.
     var pidNamespace = true
+    /// With ``pidNamespace``: mount a /proc of the namespace's own (`--mount-proc`), so
+    /// that what runs inside sees its own PIDs there (Galera's SST scripts check their
+    /// rsync daemon through /proc).
+    var mountProc = false
     private var watchdogs: [String: Process] = [:]
 
     init(names: [String], endpoints: [String], cluster: String, directory: URL) throws {
@@ -99,7 +103,7 @@ final class AgentNodes: @unchecked Sendable {
         ] + watchdog + extraArguments
         if pidNamespace {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-            process.arguments = ["--pid", "--uts", "--fork", "--kill-child"] + agent
+            process.arguments = ["--pid", "--uts", "--fork", "--kill-child"] + (mountProc ? ["--mount-proc"] : []) + agent
         } else {
             process.executableURL = URL(fileURLWithPath: agent[0])
             process.arguments = Array(agent.dropFirst())

@@ -1,0 +1,121 @@
+import Foundation
+import Glibc
+import VigilHealth
+import VigilNode
+import VigilStore
+
+/// Three MariaDB Galera nodes on 127.0.0.1 (SERVICES.md: one option file, datadir, socket
+/// and four ports each), run by three real `vigil agent`s in PID namespaces of their own:
+/// killing a node kills its agent and its mariadbd at once, as a power cut would.
+final class GaleraLab: @unchecked Sendable {
+    let directory: URL
+    let nodes: AgentNodes
+    let keyspace: Keyspace
+    let names = ["n1", "n2", "n3"]
+    /// Node → SQL port.
+    let sqlPorts: [String: Int]
+    let cluster: String
+
+    init(cluster: String, endpoints: [String]) throws {
+        self.cluster = cluster
+        directory = URL(fileURLWithPath: "/tmp/vigil-galera-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        chmod(directory.path, 0o755)
+        nodes = try AgentNodes(names: names, endpoints: endpoints, cluster: cluster, directory: directory)
+        nodes.watchdogTimeout = .seconds(1)
+        nodes.mountProc = true
+        keyspace = Keyspace(cluster: cluster)
+        let ports = try FreePorts.take(12)
+        var sql: [String: Int] = [:]
+        let group = (0..<3).map { ports[3 + $0] }
+        for (index, name) in names.enumerated() {
+            sql[name] = ports[index]
+            let home = directory.appendingPathComponent(name)
+            try FileManager.default.createDirectory(at: home, withIntermediateDirectories: true)
+            chmod(home.path, 0o755)
+            // The server (as mysql) writes its socket, pid file and error log here.
+            if let mysql = getpwnam("mysql") { chown(home.path, mysql.pointee.pw_uid, mysql.pointee.pw_gid) }
+            let text = """
+                [mysqld]
+                datadir=\(home.path)/data
+                socket=\(home.path)/mysqld.sock
+                pid-file=\(home.path)/mysqld.pid
+                log-error=\(home.path)/error.log
+                port=\(ports[index])
+                bind-address=127.0.0.1
+                binlog_format=ROW
+                innodb_autoinc_lock_mode=2
+                innodb_buffer_pool_size=32M
+                innodb_log_file_size=16M
+                skip-name-resolve
+                [galera]
+                wsrep_on=ON
+                wsrep_provider=/usr/lib/galera/libgalera_smm.so
+                wsrep_cluster_name=vigiltest
+                wsrep_cluster_address=gcomm://\(group.map { "127.0.0.1:\($0)" }.joined(separator: ","))
+                wsrep_node_address=127.0.0.1
+                wsrep_node_name=\(name)
+                wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:\(group[index]);ist.recv_addr=127.0.0.1:\(ports[6 + index]);gcache.size=64M;pc.recovery=TRUE;evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_check_period=PT0.5S;evs.inactive_timeout=PT4S;evs.install_timeout=PT4S"
+                wsrep_sst_method=rsync
+                wsrep_sst_receive_address=127.0.0.1:\(ports[9 + index])
+
+                """
+            try text.write(to: directory.appendingPathComponent("\(name).cnf"), atomically: true, encoding: .utf8)
+        }
+        sqlPorts = sql
+    }
+
+    func optionFile(_ node: String) -> URL { directory.appendingPathComponent("\(node).cnf") }
+    func socket(_ node: String) -> String { directory.appendingPathComponent(node).appendingPathComponent("mysqld.sock").path }
+    func datadir(_ node: String) -> String { directory.appendingPathComponent(node).appendingPathComponent("data").path }
+    func errorLog(_ node: String) -> String {
+        (try? String(contentsOfFile: directory.appendingPathComponent(node).appendingPathComponent("error.log").path, encoding: .utf8)) ?? ""
+    }
+
+    /// The cluster configuration: one galera clone over the three option files.
+    func config(extra: String = "") -> String {
+        """
+        cluster: {name: \(cluster), node-loss-timeout: 2s}
+        nodes: [{name: n1}, {name: n2}, {name: n3}]
+        resources:
+          - name: db
+            agent: galera
+            clone: {max: 3}
+            params: {start-timeout: 3m, stop-timeout: 1m}
+            node-params:
+              n1: {config: \(optionFile("n1").path)}
+              n2: {config: \(optionFile("n2").path)}
+              n3: {config: \(optionFile("n3").path)}
+            monitor: {interval: 2s, timeout: 20s}
+        \(extra)
+        """
+    }
+
+    /// Runs `sql` as root over node's socket.
+    func sql(_ node: String, _ sql: String, timeout: Duration = .seconds(5)) async -> Result<[[String?]], HealthError> {
+        await MySQLQuery.run(MySQLConnection(socket: socket(node), user: "root"), sql: sql, timeout: timeout)
+    }
+
+    /// The view of the lab's keyspace now.
+    func view(_ store: EtcdStore) async throws -> ClusterView {
+        ClusterView(keyspace: keyspace, range: try await store.range(.prefix(keyspace.prefix)))
+    }
+
+    /// Nodes whose agent reports `db` Synced in the Primary component.
+    func synced(_ store: EtcdStore) async throws -> [String] {
+        let view = try await view(store)
+        return names.filter { view.members[$0] != nil && view.status[$0]?["db"]?.galera?.synced == true && view.status[$0]?["db"]?.galera?.primary == true }
+    }
+
+    /// The agents' and servers' logs (for failure messages).
+    func logs() -> String {
+        nodes.logs(last: 40) + "\n" + names.map { "--- \($0) error.log\n" + errorLog($0).split(separator: "\n").suffix(15).joined(separator: "\n") }.joined(separator: "\n")
+    }
+
+    /// Stops every agent (their namespaces take mariadbd along) and removes the lab.
+    func stop() async {
+        await nodes.stop()
+        // VIGIL_LAB_KEEP=1 keeps the datadirs and logs for a look after a failure.
+        if ProcessInfo.processInfo.environment["VIGIL_LAB_KEEP"] != "1" { try? FileManager.default.removeItem(at: directory) }
+    }
+}
