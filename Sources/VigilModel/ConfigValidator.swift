@@ -33,6 +33,7 @@ struct ConfigValidator {
                 reader.error(atPath: paths.resources[index] + ".promotable.promoted-max",
                              "expected at most \(config.nodes.count * options.perNode) (nodes × per-node), got \(options.promotedMax)")
             }
+            validateGalera(resource, path: paths.resources[index], into: &reader)
         }
         validateGroups(resourceNames: resourceNames, into: &reader)
         let groupNames = Set(config.groups.map(\.name))

@@ -17,7 +17,7 @@ struct SimulateCommandTests {
         params: {command: [/usr/bin/python3, -m, http.server, "8080"]}
         migration-threshold: 3
       - {name: web-vip, agent: vip, params: {ip: 198.18.0.100, cidr: 24, interface: eth0}}
-      - {name: db, agent: galera, clone: {max: 3, per-node: 1}}
+      - {name: db, agent: galera, clone: {max: 3, per-node: 1}, params: {config: /etc/mysql/my.cnf}}
       - {name: dummy, agent: "ocf:heartbeat:Dummy", promotable: {max: 2, promoted-max: 1}}
     groups:
       - {name: web-stack, members: [web, web-vip]}

@@ -121,7 +121,7 @@ struct InputLimitsTests {
         let found = Self.errors(Self.header + """
             resources:
               - {name: d, agent: "ocf:heartbeat:Dummy", params: {state-file: /tmp/x, 1st: y, ok_name: z}}
-              - {name: g, agent: galera, params: {start-timeout: 10m}}
+              - {name: g, agent: galera, clone: {}, params: {config: /etc/mysql/my.cnf, start-timeout: 10m}}
             """)
         #expect(found == [
             "c.yaml:4:54: resources[0].params.state-file: expected an OCF parameter name (letters, digits and '_', not starting with a digit), got 'state-file'",
@@ -134,7 +134,7 @@ struct InputLimitsTests {
         let found = Self.errors(Self.header + """
             resources:
               - {name: d, agent: "ocf:heartbeat:Dummy", param-files: {state-file: /etc/x, ok_name: /etc/y}}
-              - {name: g, agent: galera, param-files: {root-password: /etc/z}}
+              - {name: g, agent: galera, clone: {}, params: {config: /etc/mysql/my.cnf}, param-files: {root-password: /etc/z}}
             """)
         #expect(found.count == 1, "\(found)")
         #expect(found.first?.contains("resources[0].param-files.state-file: expected an OCF parameter name") == true, "\(found)")

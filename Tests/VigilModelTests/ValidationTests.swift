@@ -36,7 +36,7 @@ struct ValidationTests {
             migration-threshold: 3
             failure-timeout: 60s
             stickiness: INFINITY
-          - {name: db, agent: galera, clone: {max: 3}}
+          - {name: db, agent: galera, clone: {max: 3}, params: {config: /etc/mysql/my.cnf}}
           - {name: st, agent: "ocf:pacemaker:Stateful", promotable: {promoted-max: 1}, target-role: unpromoted}
         constraints:
           - location: {resource: web, rule: "#uname eq n1 or rack eq b", score: -100}
@@ -219,11 +219,11 @@ struct ValidationTests {
     @Test func secretsInTheConfigurationAreRejected() {
         #expect(errors("""
         resources:
-          - {name: db, agent: galera, params: {root_password: hunter2}}
+          - {name: db, agent: "ocf:heartbeat:mysql", params: {root_password: hunter2}}
         fence-devices:
           - {name: ipmi, agent: fence_ipmilan, nodes: [n1, n2], params: {ip: 198.18.0.9, passwd: x}}
         """, header: "cluster: {name: t, fencing: devices}\nnodes: [{name: n1}, {name: n2}]\n") == [
-            "c.yaml:4:40: resources[0].params.root_password: secrets must not be written in the configuration: put the value in a file readable only by root and name it under param-files: {root_password: /path/to/file}",
+            "c.yaml:4:55: resources[0].params.root_password: secrets must not be written in the configuration: put the value in a file readable only by root and name it under param-files: {root_password: /path/to/file}",
             "c.yaml:6:65: fence-devices[0].params.passwd: secrets must not be written in the configuration; put the password in a file and name it with password-file",
         ])
     }

@@ -20,7 +20,7 @@ struct UnrunnableResourceTests {
             cluster: {name: t}
             nodes: [{name: n1}]
             resources:
-              - {name: db, agent: \(kind), clone: {max: 1}}
+              - {name: db, agent: \(kind), clone: {max: 1}\(kind == "galera" ? ", params: {config: /etc/mysql/my.cnf}" : "")}
               - {name: web, agent: process, params: {command: [/bin/true]}}
 
             """

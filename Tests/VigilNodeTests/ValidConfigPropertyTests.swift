@@ -141,8 +141,10 @@ struct ValidConfigPropertyTests {
             let params = Set(names).sorted().map { "\"\($0)\": v" }.joined(separator: ", ")
             lines.append("    params: {\(params)}")
         default:
-            lines.append("    agent: \(pick(["galera", "rabbitmq"], &rng))")
+            let agent = pick(["galera", "rabbitmq"], &rng)
+            lines.append("    agent: \(agent)")
             lines.append("    clone: {max: 2}")
+            if agent == "galera" { lines.append("    params: {config: /etc/mysql/my.cnf}") }
         }
         if Bool.random(using: &rng) { lines.append("    monitor: {interval: \(duration(InputLimits.Durations.interval, &rng)), timeout: \(duration(InputLimits.Durations.timeout, &rng))}") }
         if Bool.random(using: &rng) { lines.append("    stop-timeout: \(duration(InputLimits.Durations.timeout, &rng))") }
