@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import VigilHealth
 import VigilNode
@@ -52,6 +53,85 @@ struct GaleraAgentTests {
                 }
                 #expect(rows.first?[1] == "3")
             }
+        }
+    }
+
+    /// Cold start, then the schema, the client account and HAProxy; returns the client.
+    static func formCluster(_ lab: GaleraLab, _ store: EtcdStore) async throws -> GaleraClient {
+        try Self.apply(lab, lab.config())
+        for node in lab.names { try await lab.nodes.start(node) }
+        try await eventually("three Synced nodes", timeout: .seconds(120), every: .milliseconds(500)) { try await lab.synced(store).count == 3 }
+        let writer = try #require(try await lab.view(store).galeraWriter["db"]?.record.node)
+        for statement in [
+            "CREATE DATABASE vt", "CREATE TABLE vt.t (id BIGINT PRIMARY KEY)",
+            "CREATE USER 'app'@'127.0.0.1' IDENTIFIED BY 'app-secret'", "GRANT ALL ON vt.* TO 'app'@'127.0.0.1'",
+        ] {
+            if case .failure(let error) = await lab.sql(writer, statement) { throw TestFailure("\(statement): \(error)") }
+        }
+        let passwordFile = lab.directory.appendingPathComponent("app.pass").path
+        try "app-secret\n".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        try lab.startHAProxy()
+        try await eventually("HAProxy to see one writer UP", timeout: .seconds(20), every: .milliseconds(200)) {
+            try await lab.haproxyStatus("galera-writer").values.filter { $0 == "UP" }.count == 1
+        }
+        return GaleraClient(connection: MySQLConnection(host: "127.0.0.1", port: lab.writerPort, user: "app", passwordFile: passwordFile))
+    }
+
+    /// Every acknowledged id is on every node.
+    static func expectNoLostWrite(_ lab: GaleraLab, _ client: GaleraClient) async throws {
+        let acknowledged = Set(client.acknowledged)
+        #expect(!acknowledged.isEmpty)
+        for node in lab.names {
+            guard case .success(let rows) = await lab.sql(node, "SELECT id FROM vt.t", timeout: .seconds(20)) else {
+                Issue.record("\(node) does not answer")
+                continue
+            }
+            let present = Set(rows.compactMap { $0.first.flatMap { $0 }.flatMap { Int64($0) } })
+            let missing = acknowledged.subtracting(present)
+            #expect(missing.isEmpty, "\(node) lacks \(missing.count) acknowledged writes: \(missing.sorted().prefix(20))")
+        }
+    }
+
+    @Test func aReaderThenTheWriterKilledUnderWritesLoseNothingAndRejoinByIST() async throws {
+        try await Self.withLab("galerakill") { lab, store in
+            let client = try await Self.formCluster(lab, store)
+            let writing = Task { await client.run() }
+            defer { writing.cancel() }
+            try await eventually("writes acknowledged", timeout: .seconds(20)) { client.acknowledged.count > 50 }
+
+            // A reader dies with its agent (the whole node): the others stay Primary.
+            let firstWriter = try #require(try await lab.view(store).galeraWriter["db"]?.record.node)
+            let reader = try #require(lab.names.first { $0 != firstWriter })
+            let readerKilled = ContinuousClock.now
+            try await lab.nodes.killNode(reader)
+            try await eventually("the survivors to evict \(reader)", timeout: .seconds(30), every: .milliseconds(200)) {
+                let view = try await lab.view(store)
+                return lab.names.filter { $0 != reader }.allSatisfy { view.status[$0]?["db"]?.galera?.size == 2 && view.status[$0]?["db"]?.galera?.primary == true }
+            }
+            let countAfterReader = client.acknowledged.count
+            try await eventually("writes to go on", timeout: .seconds(20)) { client.acknowledged.count > countAfterReader + 20 }
+            let readerOutage = client.outage(after: readerKilled)?.duration
+            try await lab.nodes.start(reader)
+            try await eventually("\(reader) back, Synced", timeout: .seconds(120), every: .milliseconds(500)) { try await lab.synced(store).count == 3 }
+            #expect(lab.errorLog(reader).contains("IST received") || lab.errorLog(reader).contains("Receiving IST"), "\(reader) rejoined by IST")
+
+            // The writer dies: a new writer takes the writes.
+            let writer = try #require(try await lab.view(store).galeraWriter["db"]?.record.node)
+            let writerKilled = ContinuousClock.now
+            try await lab.nodes.killNode(writer)
+            let countAtKill = client.acknowledged.count
+            try await eventually("writes accepted again through HAProxy", timeout: .seconds(30), every: .milliseconds(50)) {
+                client.acknowledged.count > countAtKill + 5
+            }
+            let newWriter = try await lab.view(store).galeraWriter["db"]?.record.node
+            #expect(newWriter != nil && newWriter != writer)
+            let writerOutage = client.outage(after: writerKilled)?.duration
+            try await lab.nodes.start(writer)
+            try await eventually("\(writer) back, Synced", timeout: .seconds(120), every: .milliseconds(500)) { try await lab.synced(store).count == 3 }
+            writing.cancel()
+            await writing.value
+            print("galera kills: reader \(reader) outage \(readerOutage.map { "\($0)" } ?? "none"), writer \(writer) outage \(writerOutage.map { "\($0)" } ?? "none"), \(client.acknowledged.count) writes acknowledged")
+            try await Self.expectNoLostWrite(lab, client)
         }
     }
 }

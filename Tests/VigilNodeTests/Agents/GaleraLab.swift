@@ -107,6 +107,55 @@ final class GaleraLab: @unchecked Sendable {
         return names.filter { view.members[$0] != nil && view.status[$0]?["db"]?.galera?.synced == true && view.status[$0]?["db"]?.galera?.primary == true }
     }
 
+    /// HAProxy from docs/examples/galera-haproxy.cfg, its example ports replaced by the
+    /// lab's: writer listener, reader listener, then the processes' PID.
+    private(set) var haproxy: Process?
+    private(set) var writerPort = 0
+    private(set) var readerPort = 0
+    private(set) var statsPort = 0
+
+    static var haproxyExample: URL {
+        URL(fileURLWithPath: AgentNodes.webServerScript).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("docs/examples/galera-haproxy.cfg")
+    }
+
+    /// Starts HAProxy with the documented configuration.
+    func startHAProxy() throws {
+        let ports = try FreePorts.take(3)
+        (writerPort, readerPort, statsPort) = (ports[0], ports[1], ports[2])
+        var text = try String(contentsOf: Self.haproxyExample, encoding: .utf8)
+        text = text.replacingOccurrences(of: "127.0.0.1:3306", with: "127.0.0.1:\(writerPort)")
+            .replacingOccurrences(of: "127.0.0.1:3305", with: "127.0.0.1:\(readerPort)")
+        for (index, node) in names.enumerated() {
+            text = text.replacingOccurrences(of: "127.0.0.1:\(3307 + index) port \(7951 + index)", with: "127.0.0.1:\(sqlPorts[node] ?? 0) port \(nodes.apiPorts[node] ?? 0)")
+        }
+        text += "\nlisten stats\n    mode http\n    bind 127.0.0.1:\(statsPort)\n    stats enable\n    stats uri /stats\n"
+        let file = directory.appendingPathComponent("haproxy.cfg")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/haproxy")
+        process.arguments = ["-db", "-f", file.path]
+        let log = directory.appendingPathComponent("haproxy.log")
+        _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        haproxy = process
+    }
+
+    /// HAProxy's view of a listener's servers: server name → status (`UP`, `DOWN`, …).
+    func haproxyStatus(_ listener: String) async throws -> [String: String] {
+        let csv = try await RawHTTP.get("/stats;csv", port: statsPort).body
+        let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        guard let header = lines.first, let column = header.firstIndex(of: "status") else { return [:] }
+        var result: [String: String] = [:]
+        for line in lines where line.count > column && line[0] == listener && line[1] != "FRONTEND" && line[1] != "BACKEND" {
+            result[line[1]] = line[column]
+        }
+        return result
+    }
+
     /// The agents' and servers' logs (for failure messages).
     func logs() -> String {
         nodes.logs(last: 40) + "\n" + names.map { "--- \($0) error.log\n" + errorLog($0).split(separator: "\n").suffix(15).joined(separator: "\n") }.joined(separator: "\n")
@@ -114,6 +163,10 @@ final class GaleraLab: @unchecked Sendable {
 
     /// Stops every agent (their namespaces take mariadbd along) and removes the lab.
     func stop() async {
+        if let haproxy, haproxy.isRunning {
+            kill(haproxy.processIdentifier, SIGTERM)
+            haproxy.waitUntilExit()
+        }
         await nodes.stop()
         // VIGIL_LAB_KEEP=1 keeps the datadirs and logs for a look after a failure.
         if ProcessInfo.processInfo.environment["VIGIL_LAB_KEEP"] != "1" { try? FileManager.default.removeItem(at: directory) }
