@@ -34,6 +34,8 @@ public struct LocalResource: Sendable {
     /// How the next start goes, decided by ``GaleraStartRule`` (and the bootstrap
     /// choice's revision it uses up, if any).
     var galeraStart: (mode: GaleraStartMode, bootstrapRevision: Int64?)?
+    /// Waits for the cluster before it may start (``StatusRecord/waiting``).
+    var galeraWaiting = false
     /// When a failed position recovery may be tried again (the reconciler's clock).
     var galeraRetryAt: Duration?
     /// The bootstrap choice (its revision) this node last ran `pc.bootstrap` for.

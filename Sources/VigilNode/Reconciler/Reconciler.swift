@@ -330,6 +330,7 @@ public actor Reconciler {
         guard var local = locals[name] else { return }
         local.busy = operation
         local.generation += 1
+        local.galeraWaiting = false
         let previous = local.state
         if let transient = ResourceLifecycle.transient(during: operation) { local.state = transient }
         locals[name] = local
@@ -604,11 +605,12 @@ public actor Reconciler {
 
     func writeStatus(_ name: String, event: String?) async {
         guard let identity, let local = locals[name], let state = local.state else { return }
-        let record = StatusRecord(
+        var record = StatusRecord(
             state: state, since: local.since,
             health: local.isActive ? local.health.map { HealthReport(healthy: $0.healthy, probes: $0.probes.map(redaction.redact)) } : nil,
             promotionScore: local.config.isPromotable ? local.promotionScore : nil, message: local.message.map(redaction.redact),
             galera: local.isActive ? local.galera : nil)
+        record.waiting = local.galeraWaiting && state == .stopped ? true : nil
         guard let value = try? JSONEncoder().encode(record) else { return }
         var ops: [TxnOp] = [.put(key: keyspace.status(name, on: node), value: Array(value), lease: identity.lease)]
         if let event { ops.append(eventOp(resource: name, kind: state.rawValue, message: event)) }

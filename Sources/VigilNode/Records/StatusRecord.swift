@@ -12,6 +12,10 @@ public struct StatusRecord: Codable, Sendable, Hashable {
     public var message: String?
     /// For a Galera node that runs: its wsrep state.
     public var galera: GaleraInstanceStatus?
+    /// A stopped instance assigned to start that waits for the cluster (a Galera node
+    /// that may not bootstrap or join yet; ``message`` says why): settled, as far as the
+    /// coordinator is concerned, so that what it waits for can be assigned meanwhile.
+    public var waiting: Bool?
 
     /// Creates a record.
     public init(
@@ -27,7 +31,7 @@ public struct StatusRecord: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, since, health, message, galera
+        case state, since, health, message, galera, waiting
         case promotionScore = "promotion-score"
     }
 }

@@ -98,7 +98,7 @@ final class AgentNodes: @unchecked Sendable {
         let process = Process()
         let agent = [
             Self.vigil.path, "agent", "--node", name, "--etcd", (endpointsOf[name] ?? endpoints).joined(separator: ","),
-            "--cluster", cluster, "--listen", "127.0.0.1:\(apiPorts[name] ?? 0)", "--runtime-dir", directory.appendingPathComponent("run-\(name)").path, "--log-level", "info",
+            "--cluster", cluster, "--listen", "127.0.0.1:\(apiPorts[name] ?? 0)", "--runtime-dir", directory.appendingPathComponent("run-\(name)").path, "--log-level", ProcessInfo.processInfo.environment["VIGIL_TEST_LOG_LEVEL"] ?? "info",
             "--cgroup-root", cgroupRoot + "/" + name,
         ] + watchdog + extraArguments
         if pidNamespace {

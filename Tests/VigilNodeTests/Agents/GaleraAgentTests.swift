@@ -134,4 +134,131 @@ struct GaleraAgentTests {
             try await Self.expectNoLostWrite(lab, client)
         }
     }
+
+    /// Kills every node at once: SIGKILL to all three namespaces before waiting for any.
+    static func powerLoss(_ lab: GaleraLab) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for node in lab.names { group.addTask { try await lab.nodes.killNode(node) } }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test func powerLossThenAllAgentsRestartedBootstrapsTheMostAdvancedNode() async throws {
+        try await Self.withLab("galerapower") { lab, store in
+            let client = try await Self.formCluster(lab, store)
+            let writing = Task { await client.run() }
+            defer { writing.cancel() }
+            try await eventually("writes acknowledged", timeout: .seconds(20)) { client.acknowledged.count > 200 }
+            try await Self.powerLoss(lab)
+            writing.cancel()
+            await writing.value
+            // The machines come back after their member keys expired (a reboot takes longer).
+            try await eventually("the old members to expire", timeout: .seconds(20), every: .milliseconds(100)) {
+                try await lab.view(store).members.isEmpty
+            }
+            let restarted = ContinuousClock.now
+            for node in lab.names { try await lab.nodes.start(node) }
+            try await eventually("three Synced nodes again", timeout: .seconds(120), every: .milliseconds(250)) { try await lab.synced(store).count == 3 }
+            print("galera power loss: 3 Synced \(ContinuousClock.now - restarted) after the agents restarted")
+            let events = try await RealAgentTests.cliOutput(lab, ["events", "--limit", "200"])
+            #expect(events.contains("chosen to bootstrap"), "\(events)")
+            try await Self.expectNoLostWrite(lab, client)
+        }
+    }
+
+    @Test func aStaleNodeNeverBootstrapsAndJoinsOnceTheOthersReturn() async throws {
+        try await Self.withLab("galerastale") { lab, store in
+            let client = try await Self.formCluster(lab, store)
+            // n1 leaves cleanly (its agent stops it) while writes go on through n2 and n3.
+            try await lab.nodes.stopGracefully("n1")
+            let writing = Task { await client.run() }
+            defer { writing.cancel() }
+            try await eventually("writes acknowledged without n1", timeout: .seconds(30)) { client.acknowledged.count > 200 }
+            writing.cancel()
+            await writing.value
+            try await lab.nodes.killNode("n2")
+            try await lab.nodes.killNode("n3")
+            // Only n1 comes back: it holds less than n2 and n3 and must neither bootstrap
+            // nor open to clients, for as long as they are away.
+            try await lab.nodes.start("n1")
+            try await eventually("n1 to publish its recovered position", timeout: .seconds(60), every: .milliseconds(250)) {
+                try await lab.view(store).galeraPositions["db"]?["n1"]?.record.running == false
+            }
+            let waitUntil = ContinuousClock.now + .seconds(12)
+            while ContinuousClock.now < waitUntil {
+                let view = try await lab.view(store)
+                #expect(view.status["n1"]?["db"]?.state == .stopped, "n1 must stay stopped")
+                #expect(view.galeraBootstrap["db"] == nil, "nobody may be chosen to bootstrap")
+                if case .success = await lab.sql("n1", "SELECT 1", timeout: .seconds(1)) { Issue.record("n1 answers SQL while the others are away") }
+                try await Task.sleep(for: .milliseconds(500))
+            }
+            let waiting = try await lab.view(store).status["n1"]?["db"]?.message ?? ""
+            #expect(waiting.contains("waiting"), "\(waiting)")
+            try await lab.nodes.start("n2")
+            try await lab.nodes.start("n3")
+            try await eventually("three Synced nodes", timeout: .seconds(120), every: .milliseconds(250)) { try await lab.synced(store).count == 3 }
+            let events = try await RealAgentTests.cliOutput(lab, ["events", "--limit", "200"])
+            let chosen = events.split(separator: "\n").last { $0.contains("chosen to bootstrap") }.map(String.init) ?? ""
+            #expect(!chosen.contains("n1 chosen"), "\(chosen)")
+            try await Self.expectNoLostWrite(lab, client)
+        }
+    }
+
+    @Test func twoOfThreeKilledTheSurvivorIsMadePrimaryAndTheOthersRejoin() async throws {
+        try await Self.withLab("galeratwo") { lab, store in
+            let client = try await Self.formCluster(lab, store)
+            let writing = Task { await client.run() }
+            defer { writing.cancel() }
+            try await eventually("writes acknowledged", timeout: .seconds(20)) { client.acknowledged.count > 100 }
+            let victims = ["n1", "n2"]
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for node in victims { group.addTask { try await lab.nodes.killNode(node) } }
+                try await group.waitForAll()
+            }
+            let killed = ContinuousClock.now
+            let count = client.acknowledged.count
+            try await eventually("writes accepted again on n3 alone", timeout: .seconds(60), every: .milliseconds(100)) {
+                client.acknowledged.count > count + 20
+            }
+            print("galera two of three killed: writes again after \(ContinuousClock.now - killed)")
+            let events = try await RealAgentTests.cliOutput(lab, ["events", "--limit", "200"])
+            #expect(events.contains("pc.bootstrap"), "\(events)")
+            for node in victims { try await lab.nodes.start(node) }
+            try await eventually("three Synced nodes", timeout: .seconds(120), every: .milliseconds(250)) { try await lab.synced(store).count == 3 }
+            writing.cancel()
+            await writing.value
+            try await Self.expectNoLostWrite(lab, client)
+        }
+    }
+
+    @Test func aCleanFullShutdownRestartsFromTheLastNodeOut() async throws {
+        try await Self.withLab("galeraclean") { lab, store in
+            let client = try await Self.formCluster(lab, store)
+            let writing = Task { await client.run() }
+            try await eventually("writes acknowledged", timeout: .seconds(20)) { client.acknowledged.count > 100 }
+            writing.cancel()
+            await writing.value
+            for node in lab.names { try await lab.nodes.stopGracefully(node) }
+            let safe = lab.names.filter {
+                ((try? String(contentsOfFile: lab.datadir($0) + "/grastate.dat", encoding: .utf8)) ?? "").contains("safe_to_bootstrap: 1")
+            }
+            #expect(safe == ["n3"], "only the last node out is safe to bootstrap: \(safe)")
+            for node in lab.names { try await lab.nodes.start(node) }
+            try await eventually("three Synced nodes", timeout: .seconds(120), every: .milliseconds(250)) { try await lab.synced(store).count == 3 }
+            let events = try await RealAgentTests.cliOutput(lab, ["events", "--limit", "200"])
+            let chosen = events.split(separator: "\n").last { $0.contains("chosen to bootstrap") }.map(String.init) ?? ""
+            #expect(chosen.contains("n3 chosen"), "\(chosen)")
+            try await Self.expectNoLostWrite(lab, client)
+        }
+    }
+}
+
+extension RealAgentTests {
+    /// `vigil ARGS --etcd … --cluster …` against the lab; its standard output.
+    static func cliOutput(_ lab: GaleraLab, _ arguments: [String]) async throws -> String {
+        let result = try VigilBinary.run(
+            arguments + ["--etcd", lab.nodes.endpoints.joined(separator: ","), "--cluster", lab.cluster], in: lab.directory)
+        guard result.status == 0 else { throw TestFailure("vigil \(arguments.joined(separator: " ")): \(result.stderr)") }
+        return result.stdout
+    }
 }
