@@ -9,7 +9,12 @@ enum VigilBinary {
         var stderr: String
     }
 
+    /// The `vigil` next to the test bundle, or `$VIGIL_BINARY` (benchmarks run the agents
+    /// from a release build: `VIGIL_BINARY=.build/release/vigil`).
     static var executable: URL {
+        if let path = ProcessInfo.processInfo.environment["VIGIL_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path).standardizedFileURL
+        }
         var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         while !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("vigil").path),
             directory.path != "/"
