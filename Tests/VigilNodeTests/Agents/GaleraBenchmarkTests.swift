@@ -52,6 +52,7 @@ struct GaleraBenchmarkTests {
             try await eventually("writes acknowledged", timeout: .seconds(20)) { client.acknowledged.count > 50 }
             var writerOutages: [Double] = []
             var readerOutages: [Double] = []
+            var readerStalls: [Double] = []
             var evictions: [Double] = []
             var rejoins: [Double] = []
             var transfers: [String: Int] = [:]
@@ -88,6 +89,7 @@ struct GaleraBenchmarkTests {
                 let count = client.acknowledged.count
                 try await eventually("writes go on", timeout: .seconds(60), every: .milliseconds(20)) { client.acknowledged.count > count + 3 }
                 readerOutages.append(Self.seconds(client.outage(after: killed)?.duration ?? .zero))
+                readerStalls.append(Self.seconds(client.longestGap(from: killed, until: ContinuousClock.now)))
                 try await Self.waitGone(lab, store, [reader])
                 let offset = lab.errorLog(reader).utf8.count
                 let restarted = ContinuousClock.now
@@ -114,7 +116,8 @@ struct GaleraBenchmarkTests {
             await writing.value
             let lines = [
                 Self.summary("writer killed → writes accepted again through HAProxy", writerOutages),
-                Self.summary("reader killed → longest write outage", readerOutages),
+                Self.summary("reader killed → writes failing in a row", readerOutages),
+                Self.summary("reader killed → longest time without an acknowledged write", readerStalls),
                 Self.summary("reader killed → survivors evicted it (Galera)", evictions),
                 Self.summary("killed node restarted → Synced", rejoins) + " (transfers: \(transfers.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")))",
                 Self.summary("power loss, agents restarted → writable through HAProxy", powerWritable),

@@ -15,6 +15,7 @@ final class GaleraClient: Sendable {
 
     private struct State {
         var acknowledged: [Int64] = []
+        var acknowledgedAt: [ContinuousClock.Instant] = []
         var attempts: Int64 = 0
         var failingSince: ContinuousClock.Instant?
         var outages: [Outage] = []
@@ -41,6 +42,7 @@ final class GaleraClient: Sendable {
                 switch result {
                 case .success:
                     state.acknowledged.append(id)
+                    state.acknowledgedAt.append(now)
                     if let since = state.failingSince { state.outages.append(Outage(start: since, end: now)) }
                     state.failingSince = nil
                 case .failure(let error):
@@ -55,6 +57,21 @@ final class GaleraClient: Sendable {
     var acknowledged: [Int64] { state.withLock { $0.acknowledged } }
     var outages: [Outage] { state.withLock { $0.outages } }
     var lastError: String { state.withLock { $0.lastError } }
+    /// The longest time without an acknowledged write, from `instant` to the first
+    /// acknowledgement after `until` (a stall, whether the writes failed or waited).
+    func longestGap(from instant: ContinuousClock.Instant, until: ContinuousClock.Instant) -> Duration {
+        state.withLock { state in
+            var previous = instant
+            var longest = Duration.zero
+            for time in state.acknowledgedAt where time > instant {
+                longest = max(longest, time - previous)
+                previous = time
+                if time > until { break }
+            }
+            return longest
+        }
+    }
+
     /// The first outage that began at or after `instant`.
     func outage(after instant: ContinuousClock.Instant) -> Outage? { outages.first { $0.start >= instant } }
 }
