@@ -6,9 +6,11 @@ import VigilNode
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the coordinator, the nodes and where each resource runs.",
+        abstract: "Show the coordinator, the nodes, where each resource runs, and each Galera node's state.",
         discussion: """
-            --json prints {"coordinator", "quorum", "nodes", "resources", "failcounts"}. \
+            --json prints {"coordinator", "quorum", "nodes", "resources", "failcounts"}, plus "galera" \
+            when there are Galera resources: for each, "writer", "bootstrapped" (who was chosen to \
+            bootstrap, when) and each node's "state", "seqno" and "size". \
             --watch prints the status again after every change, until interrupted.
             """
     )

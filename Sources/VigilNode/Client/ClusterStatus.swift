@@ -1,4 +1,5 @@
 import Foundation
+import VigilModel
 
 /// The cluster as `vigil status` shows it (DESIGN.md "CLI"): who coordinates, the nodes,
 /// and what runs where, from one read of the keyspace.
@@ -46,6 +47,9 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
     public var configured: Bool
     /// What an unclean node waits for, in words (text only).
     public var uncleanWaitsFor: String
+    /// Galera resource → each node's Galera state, the writer and the latest bootstrap
+    /// choice (the JSON has `galera` only when the configuration has Galera resources).
+    public var galera: [String: GaleraResourceStatus]
 
     /// The status a view shows. Status records of nodes that are not live members are
     /// left out (they are leased and stale); resources not in the configuration too.
@@ -87,13 +91,22 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         }
         self.resources = resources
         self.failcounts = failcounts
+        var galera: [String: GaleraResourceStatus] = [:]
+        if let config = view.config {
+            let lostNodes = Set(lost.keys)
+            for resource in config.resources where resource.agent == .galera && resource.isClone {
+                galera[resource.name] = GaleraResourceStatus(resource: resource, config: config, view: view, lost: lostNodes)
+            }
+        }
+        self.galera = galera
     }
 
     enum CodingKeys: String, CodingKey {
-        case coordinator, quorum, nodes, resources, failcounts
+        case coordinator, quorum, nodes, resources, failcounts, galera
     }
 
-    /// Encodes the DESIGN contract: `coordinator` is `null` when none is elected.
+    /// Encodes the DESIGN contract: `coordinator` is `null` when none is elected. `galera`
+    /// is added only when there are Galera resources, so other clusters' JSON is as before.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(coordinator, forKey: .coordinator)
@@ -101,6 +114,7 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         try container.encode(nodes, forKey: .nodes)
         try container.encode(resources, forKey: .resources)
         try container.encode(failcounts, forKey: .failcounts)
+        if !galera.isEmpty { try container.encode(galera, forKey: .galera) }
     }
 
     /// One JSON object with sorted keys.
@@ -108,7 +122,8 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         String(decoding: (try? JSONCoding.encode(self)) ?? Array("{}".utf8), as: UTF8.self)
     }
 
-    /// A table for people: the coordinator, one line per node, one per resource.
+    /// A table for people: the coordinator, one line per node, one per resource, then each
+    /// Galera resource's writer, bootstrap choice and nodes.
     public var text: String {
         var lines = ["Coordinator: \(coordinator ?? "none")"]
         if !configured { lines.append("No configuration applied (vigil config apply FILE).") }
@@ -134,6 +149,11 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
                 line += "   (failcounts: " + counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
             }
             lines.append(line)
+        }
+        let galeraResources = resourceOrder.filter { galera[$0] != nil }
+        if !galeraResources.isEmpty {
+            lines.append("Galera:")
+            for name in galeraResources { lines += galera[name]?.lines(resource: name) ?? [] }
         }
         return lines.joined(separator: "\n")
     }

@@ -54,6 +54,10 @@ public struct Keyspace: Sendable, Hashable {
     public var galera: String { prefix + "galera/" }
     /// `galera/<resource>/bootstrap` (``GaleraBootstrapRecord``).
     public func galeraBootstrap(_ resource: String) -> String { galera + resource + "/bootstrap" }
+    /// `galera/<resource>/last-bootstrap` (``GaleraBootstrapRecord``): the latest bootstrap
+    /// choice, kept after `bootstrap` is deleted so that status can say who was
+    /// bootstrapped when (written by ``GaleraHistory/lastBootstrapOp(_:resource:in:)``).
+    public func galeraLastBootstrap(_ resource: String) -> String { galera + resource + "/last-bootstrap" }
     /// `galera/<resource>/writer` (``GaleraWriterRecord``).
     public func galeraWriter(_ resource: String) -> String { galera + resource + "/writer" }
     /// `galera/<resource>/positions/<node>` (``GaleraPositionRecord``).
@@ -84,6 +88,7 @@ public struct Keyspace: Sendable, Hashable {
         case ("nodes", 3) where parts[2] == "watchdog": return .nodeWatchdog(node: parts[1])
         case ("resources", 3) where parts[2] == "admin": return .resourceAdmin(resource: parts[1])
         case ("galera", 3) where parts[2] == "bootstrap": return .galeraBootstrap(resource: parts[1])
+        case ("galera", 3) where parts[2] == "last-bootstrap": return .galeraLastBootstrap(resource: parts[1])
         case ("galera", 3) where parts[2] == "writer": return .galeraWriter(resource: parts[1])
         case ("galera", 4) where parts[2] == "positions": return .galeraPosition(resource: parts[1], node: parts[3])
         case ("events", 2): return .event
@@ -116,6 +121,8 @@ public enum KeyKind: Sendable, Hashable {
     case resourceAdmin(resource: String)
     /// `galera/<resource>/bootstrap`.
     case galeraBootstrap(resource: String)
+    /// `galera/<resource>/last-bootstrap`.
+    case galeraLastBootstrap(resource: String)
     /// `galera/<resource>/writer`.
     case galeraWriter(resource: String)
     /// `galera/<resource>/positions/<node>`.

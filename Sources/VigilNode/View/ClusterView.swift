@@ -85,6 +85,9 @@ public struct ClusterView: Sendable {
     public private(set) var galeraPositions: [String: [String: Revisioned<GaleraPositionRecord>]] = [:]
     /// Galera resource → the bootstrap choice in force.
     public private(set) var galeraBootstrap: [String: Revisioned<GaleraBootstrapRecord>] = [:]
+    /// Galera resource → the latest bootstrap choice, kept after the choice in force is
+    /// deleted (`galera/<resource>/last-bootstrap`).
+    public private(set) var galeraLastBootstrap: [String: Revisioned<GaleraBootstrapRecord>] = [:]
     /// Galera resource → its writer.
     public private(set) var galeraWriter: [String: Revisioned<GaleraWriterRecord>] = [:]
     /// Keys whose values could not be read, with why (latest per key).
@@ -167,6 +170,8 @@ public struct ClusterView: Sendable {
             }
         case .galeraBootstrap(let resource):
             galeraBootstrap[resource] = decode(GaleraBootstrapRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
+        case .galeraLastBootstrap(let resource):
+            galeraLastBootstrap[resource] = decode(GaleraBootstrapRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
         case .galeraWriter(let resource):
             galeraWriter[resource] = decode(GaleraWriterRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
         case .event:
@@ -207,6 +212,8 @@ public struct ClusterView: Sendable {
             galeraPositions[resource]?[node] = nil
         case .galeraBootstrap(let resource):
             galeraBootstrap[resource] = nil
+        case .galeraLastBootstrap(let resource):
+            galeraLastBootstrap[resource] = nil
         case .galeraWriter(let resource):
             galeraWriter[resource] = nil
         case .event:
