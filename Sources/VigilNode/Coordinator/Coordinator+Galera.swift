@@ -22,6 +22,7 @@ extension Coordinator {
             if let bootstrap = plan.bootstrap, let value = try? JSONEncoder().encode(bootstrap) {
                 compares.append(.unchanged(bootstrapKey, since: view.galeraBootstrap[resource.name]?.modRevision ?? 0))
                 ops.append(.put(key: bootstrapKey, value: Array(value), lease: nil))
+                ops.append(GaleraHistory.lastBootstrapOp(bootstrap, resource: resource.name, in: keyspace))
                 ops.append(eventOp(
                     resource: resource.name, kind: "galera-bootstrap-choice",
                     message: "\(bootstrap.node) chosen to \(bootstrap.mode == .newCluster ? "bootstrap" : "become Primary (pc.bootstrap)") at \(bootstrap.uuid):\(bootstrap.seqno): \(bootstrap.reason)"))

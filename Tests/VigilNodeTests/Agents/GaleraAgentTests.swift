@@ -43,6 +43,16 @@ struct GaleraAgentTests {
             let view = try await lab.view(store)
             let writer = try #require(view.galeraWriter["db"]?.record.node)
             #expect(lab.names.contains(writer))
+            // `vigil status --json` shows each node's state, the writer and the bootstrap.
+            try await eventually("status to show the Galera cluster", timeout: .seconds(10), every: .milliseconds(200)) {
+                let json = try await RealAgentTests.cliOutput(lab, ["status", "--json"])
+                guard let document = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
+                    let galera = (document["galera"] as? [String: Any])?["db"] as? [String: Any],
+                    let nodes = galera["nodes"] as? [String: [String: Any]]
+                else { return false }
+                return galera["writer"] as? String == writer && (galera["bootstrapped"] as? [String: Any])?["node"] != nil
+                    && lab.names.allSatisfy { (nodes[$0]?["state"] as? String) == "Synced" && (nodes[$0]?["size"] as? Int) == 3 }
+            }
             // Only the bootstrap node's datadir was initialised; the others got an SST.
             let bootstraps = lab.names.filter { lab.errorLog($0).contains("wsrep-new-cluster") || lab.errorLog($0).contains("Bootstrapping a new cluster") }
             #expect(bootstraps.count <= 1, "\(bootstraps)")
