@@ -58,6 +58,7 @@ public enum GaleraPlanner {
             var running: Bool
             var live: Bool
             var empty: Bool
+            var banned = false
         }
         var known: [Known] = []
         var unknown: [String] = []
@@ -97,6 +98,9 @@ public enum GaleraPlanner {
             // A node that is down and never published a position never ran Galera: it
             // holds nothing.
         }
+        for index in known.indices {
+            known[index].banned = (view.failcounts[name]?[known[index].node]?.count ?? 0) >= Score.infinityValue
+        }
         let survivors = known.filter(\.running)
         if !crashed.isEmpty && survivors.isEmpty {
             unknown += crashed.map { "\($0) stopped while running: its position is unknown until its agent recovers it" }
@@ -113,6 +117,7 @@ public enum GaleraPlanner {
         }
         let ranked = known.sorted { a, b in
             if a.seqno != b.seqno { return a.seqno > b.seqno }
+            if a.banned != b.banned { return !a.banned }
             if a.safe != b.safe { return a.safe }
             if a.running != b.running { return a.running }
             return a.node < b.node
@@ -121,6 +126,11 @@ public enum GaleraPlanner {
             .joined(separator: ", ") + (crashed.isEmpty ? "" : "; \(crashed.joined(separator: ", ")) crashed with the survivors")
         guard let best = ranked.first else {
             plan.waiting = "no Primary component and no Galera node known"
+            return plan
+        }
+        guard !best.banned else {
+            plan.waiting = "no Primary component; \(best.node) holds the most advanced position (seqno \(best.seqno)) but may not run \(name) "
+                + "(failcount INFINITY): `vigil resource cleanup \(name) --node \(best.node)` once its cause is fixed (\(summary))"
             return plan
         }
         guard best.live else {

@@ -55,7 +55,7 @@ final class GaleraLab: @unchecked Sendable {
                 wsrep_cluster_address=gcomm://\(group.map { "127.0.0.1:\($0)" }.joined(separator: ","))
                 wsrep_node_address=127.0.0.1
                 wsrep_node_name=\(name)
-                wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:\(group[index]);ist.recv_addr=127.0.0.1:\(ports[6 + index]);gcache.size=64M;pc.recovery=TRUE;evs.keepalive_period=PT0.5S;evs.suspect_timeout=PT2S;evs.inactive_check_period=PT0.5S;evs.inactive_timeout=PT4S;evs.install_timeout=PT4S"
+                wsrep_provider_options="gmcast.listen_addr=tcp://127.0.0.1:\(group[index]);ist.recv_addr=127.0.0.1:\(ports[6 + index]);gcache.size=64M;pc.recovery=TRUE;evs.keepalive_period=PT0.3S;evs.suspect_timeout=PT1S;evs.inactive_check_period=PT0.3S;evs.inactive_timeout=PT3S;evs.install_timeout=PT3S"
                 wsrep_sst_method=rsync
                 wsrep_sst_receive_address=127.0.0.1:\(ports[9 + index])
 
