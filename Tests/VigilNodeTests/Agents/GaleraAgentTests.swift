@@ -66,6 +66,34 @@ struct GaleraAgentTests {
         }
     }
 
+    @Test func aBadOptionFileIsRefusedByTheAgentWithAnEventNamingItAndNothingStarts() async throws {
+        try await Self.withLab("galerabad") { lab, store in
+            // n2's file loses its wsrep_provider after validation (edited on the host).
+            let file = lab.optionFile("n2")
+            let text = try String(contentsOf: file, encoding: .utf8)
+            try text.replacingOccurrences(of: "wsrep_provider=/usr/lib/galera/libgalera_smm.so\n", with: "").write(to: file, atomically: true, encoding: .utf8)
+            try Self.apply(lab, lab.config())
+            for node in lab.names { try await lab.nodes.start(node) }
+            try await eventually("n2 to report why it cannot start", timeout: .seconds(60), every: .milliseconds(250)) {
+                let message = try await lab.view(store).status["n2"]?["db"]?.message ?? ""
+                return message.contains(file.path) && message.contains("wsrep_provider")
+            }
+            let events = try await RealAgentTests.cliOutput(lab, ["events", "--limit", "200"])
+            #expect(events.contains(file.path), "\(events)")
+            // The others wait for n2's position: nobody bootstraps, no server runs.
+            let until = ContinuousClock.now + .seconds(5)
+            while ContinuousClock.now < until {
+                let view = try await lab.view(store)
+                #expect(view.galeraBootstrap["db"] == nil)
+                for node in lab.names {
+                    #expect(lab.nodes.childPIDs(of: node, containing: "mariadbd").isEmpty, "\(node) runs mariadbd")
+                    #expect(view.status[node]?["db"]?.state != .started)
+                }
+                try await Task.sleep(for: .milliseconds(250))
+            }
+        }
+    }
+
     /// Cold start, then the schema, the client account and HAProxy; returns the client.
     static func formCluster(_ lab: GaleraLab, _ store: EtcdStore) async throws -> GaleraClient {
         try Self.apply(lab, lab.config())
