@@ -5,12 +5,12 @@ import VigilModel
 import VigilNode
 import VigilStore
 
-/// A resource this host cannot run (an agent kind with no executor yet, such as `galera`
-/// or `rabbitmq` before their executors land) is reported `failed` with an event saying
+/// A resource this host cannot run (an agent kind with no executor yet, such as
+/// `rabbitmq` before its executor lands) is reported `failed` with an event saying
 /// why, instead of being left out in silence.
 @Suite("Unrunnable resources")
 struct UnrunnableResourceTests {
-    @Test(arguments: ["galera", "rabbitmq"])
+    @Test(arguments: ["rabbitmq"])
     func aKindWithoutAnExecutorIsReportedFailedWithAnEvent(kind: String) async throws {
         let clock = TestClock()
         let executor = SimTaskExecutor(seed: 7)
@@ -20,7 +20,7 @@ struct UnrunnableResourceTests {
             cluster: {name: t}
             nodes: [{name: n1}]
             resources:
-              - {name: db, agent: \(kind), clone: {max: 1}\(kind == "galera" ? ", params: {config: /etc/mysql/my.cnf}" : "")}
+              - {name: db, agent: \(kind), clone: {max: 1}}
               - {name: web, agent: process, params: {command: [/bin/true]}}
 
             """

@@ -94,6 +94,52 @@ struct GaleraAgentTests {
         }
     }
 
+    /// The writer stops being Synced (desynced by hand, as a backup tool does): another node
+    /// becomes the writer, and no two nodes ever answer `?role=writer` with 200 at once.
+    @Test func aWriterThatLeavesSyncedIsReplacedWithoutTwoWritersAtOnce() async throws {
+        try await Self.withLab("galerawriter") { lab, store in
+            try Self.apply(lab, lab.config())
+            for node in lab.names { try await lab.nodes.start(node) }
+            try await eventually("three Synced nodes", timeout: .seconds(120), every: .milliseconds(500)) { try await lab.synced(store).count == 3 }
+            let first = try #require(try await lab.view(store).galeraWriter["db"]?.record.node)
+            let overlap = ProcessTable.Peak()
+            let sampled = ProcessTable.Peak()
+            let ports = lab.nodes.apiPorts
+            let sampling = Task {
+                var samples = 0
+                while !Task.isCancelled {
+                    let writers = lab.names.filter { httpStatus(port: ports[$0] ?? 0, path: "/health/db?role=writer") == 200 }
+                    overlap.see(writers.count)
+                    samples += 1
+                    sampled.see(samples)
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
+            }
+            defer { sampling.cancel() }
+            try await eventually("the writer's endpoint to answer 200", timeout: .seconds(10)) {
+                httpStatus(port: ports[first] ?? 0, path: "/health/db?role=writer") == 200
+            }
+            if case .failure(let error) = await lab.sql(first, "SET GLOBAL wsrep_desync=ON") { throw TestFailure("desync: \(error)") }
+            try await eventually("another writer", timeout: .seconds(30), every: .milliseconds(100)) {
+                let writer = try await lab.view(store).galeraWriter["db"]?.record.node
+                guard let writer, writer != first else { return false }
+                return httpStatus(port: ports[writer] ?? 0, path: "/health/db?role=writer") == 200
+            }
+            #expect(httpStatus(port: ports[first] ?? 0, path: "/health/db?role=writer") == 503)
+            #expect(httpStatus(port: ports[first] ?? 0, path: "/health/db") == 503, "a desynced node is not Synced")
+            #expect(httpStatus(port: ports[first] ?? 0, path: "/health/db?role=reader") == 503, "a donor reads only with accept-donor")
+            // Back in sync it does not take the role back: the choice is sticky.
+            if case .failure(let error) = await lab.sql(first, "SET GLOBAL wsrep_desync=OFF") { throw TestFailure("resync: \(error)") }
+            try await eventually("the old writer Synced again", timeout: .seconds(30)) { try await lab.synced(store).count == 3 }
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await lab.view(store).galeraWriter["db"]?.record.node != first)
+            sampling.cancel()
+            await sampling.value
+            #expect(overlap.most <= 1, "two nodes answered ?role=writer with 200 at once")
+            #expect(sampled.most > 50)
+        }
+    }
+
     /// Cold start, then the schema, the client account and HAProxy; returns the client.
     static func formCluster(_ lab: GaleraLab, _ store: EtcdStore) async throws -> GaleraClient {
         try Self.apply(lab, lab.config())

@@ -44,7 +44,8 @@ struct SelfFenceEscalationTests {
         var marker: String {
             switch workload {
             case .stubborn: stateDirectory + "/stubborn-"
-            case .forker: stateDirectory + "/forker-daemon"
+            // The daemon alone (the script that forks it names the path without ".running").
+            case .forker: stateDirectory + "/forker-daemon.running"
             case .mariadb: "--datadir=" + directory.appendingPathComponent("mysql").path
             }
         }
