@@ -140,6 +140,33 @@ struct GaleraAgentTests {
         }
     }
 
+    /// Only a reader's mariadbd dies (its agent lives): the agent counts the failure,
+    /// recovers the position, waits for the eviction and restarts it locally by IST.
+    @Test func aCrashedServerIsRestartedLocallyWithAFailcountAndRejoinsByIST() async throws {
+        try await Self.withLab("galeracrash") { lab, store in
+            let client = try await Self.formCluster(lab, store)
+            let writing = Task { await client.run() }
+            defer { writing.cancel() }
+            try await eventually("writes acknowledged", timeout: .seconds(20)) { client.acknowledged.count > 50 }
+            let writer = try #require(try await lab.view(store).galeraWriter["db"]?.record.node)
+            let reader = try #require(lab.names.first { $0 != writer })
+            let servers = lab.nodes.childPIDs(of: reader, containing: "/usr/sbin/mariadbd")
+            #expect(servers.count == 1, "\(servers)")
+            let offset = lab.errorLog(reader).utf8.count
+            for pid in servers { kill(pid, SIGKILL) }
+            try await eventually("the failure counted", timeout: .seconds(20), every: .milliseconds(100)) {
+                (try await lab.view(store).failcounts["db"]?[reader]?.count ?? 0) >= 1
+            }
+            try await eventually("\(reader) Synced again", timeout: .seconds(120), every: .milliseconds(250)) { try await lab.synced(store).count == 3 }
+            let rejoin = String(lab.errorLog(reader).utf8.dropFirst(offset)) ?? ""
+            #expect(rejoin.contains("IST received") || rejoin.contains("Receiving IST"), "rejoined by IST")
+            #expect(lab.nodes.childPIDs(of: reader, containing: "/usr/sbin/mariadbd").count == 1)
+            writing.cancel()
+            await writing.value
+            try await Self.expectNoLostWrite(lab, client)
+        }
+    }
+
     /// Cold start, then the schema, the client account and HAProxy; returns the client.
     static func formCluster(_ lab: GaleraLab, _ store: EtcdStore) async throws -> GaleraClient {
         try Self.apply(lab, lab.config())
