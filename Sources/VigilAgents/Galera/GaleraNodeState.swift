@@ -1,3 +1,5 @@
+import VigilHealth
+
 /// A running Galera node's state, from its `wsrep_%` status variables.
 public struct GaleraNodeState: Sendable, Hashable {
     /// `wsrep_local_state`: 1 Joining, 2 Donor/Desynced, 3 Joined, 4 Synced (0: none).
@@ -29,12 +31,10 @@ public struct GaleraNodeState: Sendable, Hashable {
         self.stateUUID = stateUUID
     }
 
-    /// Reads the state from `SHOW STATUS LIKE 'wsrep_%'` rows (name, value; any order).
+    /// Reads the state from `SHOW STATUS LIKE 'wsrep_%'` rows (name, value; any order),
+    /// parsed as the `galera` probe parses them (``GaleraStatus``).
     public init(rows: [[String?]]) {
-        var values: [String: String] = [:]
-        for row in rows where row.count >= 2 {
-            if let name = row[0] { values[name.lowercased()] = row[1] ?? "" }
-        }
+        let values = GaleraStatus(rows: rows).values
         self.init(
             localState: values["wsrep_local_state"].flatMap { Int($0) } ?? 0,
             comment: values["wsrep_local_state_comment"] ?? "",
