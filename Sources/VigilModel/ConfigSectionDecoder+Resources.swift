@@ -203,7 +203,9 @@ extension ConfigSectionDecoder {
             }
             if let value = params["accept-donor"], let accept = reader.bool(value, params.childPath("accept-donor")) { result.acceptDonor = accept }
             return .galera(result)
-        case .rabbitmq, .ocf:
+        case .rabbitmq:
+            return decodeRabbitMQParams(node, path: path)
+        case .ocf:
             guard let node else { return .other([:]) }
             guard case .mapping(let mapping) = node else {
                 reader.error(node, path, "expected a mapping of parameter names to values")

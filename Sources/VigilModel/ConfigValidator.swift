@@ -34,6 +34,7 @@ struct ConfigValidator {
                              "expected at most \(config.nodes.count * options.perNode) (nodes × per-node), got \(options.promotedMax)")
             }
             validateGalera(resource, path: paths.resources[index], into: &reader)
+            validateRabbitMQ(resource, path: paths.resources[index], into: &reader)
         }
         validateGroups(resourceNames: resourceNames, into: &reader)
         let groupNames = Set(config.groups.map(\.name))

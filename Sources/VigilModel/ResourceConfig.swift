@@ -120,6 +120,10 @@ public struct ResourceConfig: Sendable, Hashable {
     public func resolved(on node: String) -> ResourceConfig {
         var resolved = self
         if let params = nodeParams[node] { resolved.params = params }
+        if case .rabbitmq(var params) = resolved.params, params.nodename == nil {
+            params.nodename = params.nodename(on: node)
+            resolved.params = .rabbitmq(params)
+        }
         resolved.nodeParams = [:]
         return resolved
     }

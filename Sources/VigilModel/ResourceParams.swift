@@ -50,6 +50,8 @@ public enum ResourceParams: Sendable, Hashable {
     case vip(VIPParams)
     /// `agent: galera`.
     case galera(GaleraParams)
+    /// `agent: rabbitmq`.
+    case rabbitmq(RabbitMQParams)
     /// Any other agent: the map as written (OCF agents get them as `OCF_RESKEY_<name>`).
     case other([String: ParamValue])
 }

@@ -56,6 +56,7 @@ struct ConfigValidateCommand: AsyncParsableCommand {
             throw ExitCodeError.invalidInput
         }
         var problems = Self.galeraProblems(config, sourceMap, localNode: node ?? Self.localNode(of: config))
+        problems += Self.rabbitMQProblems(config, sourceMap, localNode: node ?? Self.localNode(of: config))
         if !noAgents {
             problems += await Self.agentProblems(config, sourceMap)
         }
@@ -104,6 +105,38 @@ extension ConfigValidateCommand {
         let host = ProcessInfo.processInfo.hostName
         if config.nodes.contains(where: { $0.name == host }) { return host }
         return config.nodes.count == 1 ? config.nodes[0].name : nil
+    }
+
+    /// The problems of this host's RabbitMQ node (``RabbitMQConfigCheck``: the cookie file,
+    /// the server's scripts, `pause_minority` in its configuration file), at the field that
+    /// names each file (`node-params.NODE.<field>` when the node overrides it).
+    static func rabbitMQProblems(_ config: ClusterConfig, _ sourceMap: SourceMap, localNode: String?) -> [Diagnostic] {
+        guard let localNode else { return [] }
+        var problems: [Diagnostic] = []
+        for (index, resource) in config.resources.enumerated() where resource.agent == .rabbitmq {
+            guard config.nodesAllowed(for: resource).contains(where: { $0.name == localNode }),
+                case .rabbitmq(let params) = resource.resolved(on: localNode).params, let nodename = params.nodename,
+                let cookie = params.erlangCookieFile
+            else { continue }
+            let spec = RabbitMQSpec(
+                name: resource.name, nodename: nodename, environment: params.environment, cookieFile: cookie,
+                serverDirectory: params.serverDirectory, homeDirectory: "/nonexistent")
+            let own: Set<String>
+            if case .rabbitmq(let overrides)? = resource.nodeParams[localNode], case .rabbitmq(let base) = resource.params {
+                var keys: Set<String> = []
+                if overrides.erlangCookieFile != base.erlangCookieFile { keys.insert("erlang-cookie-file") }
+                if overrides.serverDirectory != base.serverDirectory { keys.insert("server-dir") }
+                if overrides.environment["RABBITMQ_CONFIG_FILE"] != base.environment["RABBITMQ_CONFIG_FILE"] { keys.insert("env.RABBITMQ_CONFIG_FILE") }
+                own = keys
+            } else {
+                own = []
+            }
+            for problem in RabbitMQConfigCheck.problems(spec) {
+                let base = own.contains(problem.field) ? "resources[\(index)].node-params.\(localNode)" : "resources[\(index)].params"
+                problems.append(sourceMap.diagnostic(at: "\(base).\(problem.field)", problem.message))
+            }
+        }
+        return problems
     }
 
     /// The problems of the Galera option files visible from this host, at the field that

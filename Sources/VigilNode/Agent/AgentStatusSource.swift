@@ -35,8 +35,11 @@ public struct AgentStatusSource: AgentStatusProvider {
     }
 
     /// A Galera node: healthy when Synced in the Primary component (and its probes are up).
+    /// A RabbitMQ node: when it runs clustered with a majority of the members, with no
+    /// partition and no alarm, and its last AMQP round trip on a quorum queue passed.
     public func localHealth(of resource: String) async -> LocalHealth {
         if let health = await galeraHealth(of: resource, role: nil) { return health }
+        if let health = await rabbitmqHealth(of: resource) { return health }
         return await localResources()[resource]?.health ?? .unknownResource
     }
 
@@ -74,6 +77,26 @@ public struct AgentStatusSource: AgentStatusProvider {
         case let other?:
             return .unhealthy("unknown role '\(other)' (writer or reader)")
         }
+    }
+
+    /// The health of a RabbitMQ resource (nil for other kinds).
+    private func rabbitmqHealth(of resource: String) async -> LocalHealth? {
+        let resources = await agent.reconciler.resources
+        guard let local = resources[resource], case .rabbitmq = local.config.params else { return nil }
+        let state = local.state ?? .stopped
+        guard state == .started else { return state == .stopped ? .notRunning : .unhealthy(state.rawValue) }
+        guard let rabbitmq = local.rabbitmq else { return .unhealthy("RabbitMQ state not known yet") }
+        if let health = local.health, !health.healthy {
+            return .unhealthy(health.probes.filter { !$0.contains(": healthy") }.map(agent.options.redaction.redact).joined(separator: "; "))
+        }
+        guard rabbitmq.running else { return .unhealthy("the application does not run: \(rabbitmq.message ?? "no answer")") }
+        guard rabbitmq.partitions.isEmpty else { return .unhealthy("partitioned: \(rabbitmq.partitions.joined(separator: ", "))") }
+        guard rabbitmq.alarms.isEmpty else { return .unhealthy("alarm: \(rabbitmq.alarms.joined(separator: ", "))") }
+        guard rabbitmq.clustered.count * 2 > rabbitmq.members.count else {
+            return .unhealthy("clustered with \(rabbitmq.clustered.count) of \(rabbitmq.members.count) members: not a majority")
+        }
+        guard rabbitmq.amqp else { return .unhealthy(rabbitmq.message.map(agent.options.redaction.redact) ?? "AMQP round trip failed") }
+        return .healthy
     }
 
     /// Writes the membership, coordinator and per-resource gauges (call periodically).

@@ -50,6 +50,10 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
     /// Galera resource → each node's Galera state, the writer and the latest bootstrap
     /// choice (the JSON has `galera` only when the configuration has Galera resources).
     public var galera: [String: GaleraResourceStatus]
+    /// RabbitMQ resource → each node's membership, partitions, alarms and leaders, and the
+    /// boot choice (the JSON has `rabbitmq` only when the configuration has RabbitMQ
+    /// resources).
+    public var rabbitmq: [String: RabbitMQResourceStatus]
 
     /// The status a view shows. Status records of nodes that are not live members are
     /// left out (they are leased and stale); resources not in the configuration too.
@@ -99,14 +103,22 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
             }
         }
         self.galera = galera
+        var rabbitmq: [String: RabbitMQResourceStatus] = [:]
+        if let config = view.config {
+            for resource in config.resources where resource.agent == .rabbitmq && resource.isClone {
+                rabbitmq[resource.name] = RabbitMQResourceStatus(resource: resource, config: config, view: view, lost: Set(lost.keys))
+            }
+        }
+        self.rabbitmq = rabbitmq
     }
 
     enum CodingKeys: String, CodingKey {
-        case coordinator, quorum, nodes, resources, failcounts, galera
+        case coordinator, quorum, nodes, resources, failcounts, galera, rabbitmq
     }
 
     /// Encodes the DESIGN contract: `coordinator` is `null` when none is elected. `galera`
-    /// is added only when there are Galera resources, so other clusters' JSON is as before.
+    /// and `rabbitmq` are added only when there are such resources, so other clusters'
+    /// JSON is as before.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(coordinator, forKey: .coordinator)
@@ -115,6 +127,7 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         try container.encode(resources, forKey: .resources)
         try container.encode(failcounts, forKey: .failcounts)
         if !galera.isEmpty { try container.encode(galera, forKey: .galera) }
+        if !rabbitmq.isEmpty { try container.encode(rabbitmq, forKey: .rabbitmq) }
     }
 
     /// One JSON object with sorted keys.
@@ -154,6 +167,11 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         if !galeraResources.isEmpty {
             lines.append("Galera:")
             for name in galeraResources { lines += galera[name]?.lines(resource: name) ?? [] }
+        }
+        let rabbitmqResources = resourceOrder.filter { rabbitmq[$0] != nil }
+        if !rabbitmqResources.isEmpty {
+            lines.append("RabbitMQ:")
+            for name in rabbitmqResources { lines += rabbitmq[name]?.lines(resource: name) ?? [] }
         }
         return lines.joined(separator: "\n")
     }

@@ -104,7 +104,10 @@ public actor Coordinator {
         if let config = view.config {
             for order in decision.fences { startFence(order, term: term, config: config) }
         }
-        if let config = view.config { await applyGaleraPlans(view: view, config: config, term: term) }
+        if let config = view.config {
+            await applyGaleraPlans(view: view, config: config, term: term)
+            await applyRabbitMQPlans(view: view, config: config, term: term)
+        }
         var written = 0
         for (resource, record) in decision.writes.sorted(by: { $0.key < $1.key }) {
             guard let value = try? JSONEncoder().encode(record) else { continue }

@@ -56,7 +56,7 @@ public enum CoordinatorCore {
                 if view.nodeAdmin[node]?.maintenance == true || lost[node] != nil { continue }
                 let state = view.status[node]?[resource]?.state ?? .stopped
                 if state == .failed || state.satisfies(entry.role, promotable: promotable.contains(resource)) { continue }
-                // A Galera node waiting for the cluster (for other nodes' positions, or a
+                // A Galera or RabbitMQ node waiting for the cluster (for other nodes, or a
                 // bootstrap choice) is settled: the nodes it waits for must get their starts.
                 if state == .stopped, view.status[node]?[resource]?.waiting == true { continue }
                 decision.waitingFor.append("\(resource) on \(node): \(state.rawValue), assigned \(entry.role.rawValue)")

@@ -1,20 +1,11 @@
 public import VigilModel
 
-/// Which nodes a Galera resource runs on: the nodes its `node-params` name when it has
-/// any (each node needs its own option file there), else every configured node; minus
-/// nodes a `location` constraint bans by name with -INFINITY. Every one of them may hold
-/// the most advanced data, so every one counts when a bootstrap node is chosen.
+/// Which nodes a Galera resource runs on (``ClusterNodes``): each needs its own option
+/// file, and every one of them may hold the most advanced data, so every one counts when
+/// a bootstrap node is chosen.
 public enum GaleraNodes {
     /// The Galera nodes of `resource` in `config`, sorted.
     public static func of(_ resource: ResourceConfig, in config: ClusterConfig) -> [String] {
-        let configured = config.nodes.map(\.name)
-        var nodes = resource.nodeParams.isEmpty ? configured : configured.filter { resource.nodeParams[$0] != nil }
-        for constraint in config.constraints {
-            guard case .location(let location) = constraint, location.resource == resource.name, location.score == .minusInfinity,
-                case .node(let banned) = location.target
-            else { continue }
-            nodes.removeAll { $0 == banned }
-        }
-        return nodes.sorted()
+        ClusterNodes.of(resource, in: config)
     }
 }

@@ -62,6 +62,12 @@ public struct Keyspace: Sendable, Hashable {
     public func galeraWriter(_ resource: String) -> String { galera + resource + "/writer" }
     /// `galera/<resource>/positions/<node>` (``GaleraPositionRecord``).
     public func galeraPosition(_ resource: String, on node: String) -> String { galera + resource + "/positions/" + node }
+    /// `rabbitmq/`.
+    public var rabbitmq: String { prefix + "rabbitmq/" }
+    /// `rabbitmq/<resource>/boot` (``RabbitMQBootRecord``).
+    public func rabbitmqBoot(_ resource: String) -> String { rabbitmq + resource + "/boot" }
+    /// `rabbitmq/<resource>/nodes/<node>` (``RabbitMQNodeRecord``).
+    public func rabbitmqNode(_ resource: String, on node: String) -> String { rabbitmq + resource + "/nodes/" + node }
     /// `events/`.
     public var events: String { prefix + "events/" }
     /// `events/<sequence>-<node>`, the sequence zero-padded to 20 digits so keys sort by
@@ -91,6 +97,8 @@ public struct Keyspace: Sendable, Hashable {
         case ("galera", 3) where parts[2] == "last-bootstrap": return .galeraLastBootstrap(resource: parts[1])
         case ("galera", 3) where parts[2] == "writer": return .galeraWriter(resource: parts[1])
         case ("galera", 4) where parts[2] == "positions": return .galeraPosition(resource: parts[1], node: parts[3])
+        case ("rabbitmq", 3) where parts[2] == "boot": return .rabbitmqBoot(resource: parts[1])
+        case ("rabbitmq", 4) where parts[2] == "nodes": return .rabbitmqNode(resource: parts[1], node: parts[3])
         case ("events", 2): return .event
         default: return nil
         }
@@ -127,6 +135,10 @@ public enum KeyKind: Sendable, Hashable {
     case galeraWriter(resource: String)
     /// `galera/<resource>/positions/<node>`.
     case galeraPosition(resource: String, node: String)
+    /// `rabbitmq/<resource>/boot`.
+    case rabbitmqBoot(resource: String)
+    /// `rabbitmq/<resource>/nodes/<node>`.
+    case rabbitmqNode(resource: String, node: String)
     /// `events/<sequence>-<node>`.
     case event
 }

@@ -32,8 +32,10 @@ public struct HostResourceFactory: ResourceHandleFactory {
         let executor = try ResourceMapping.executor(
             for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtimeDirectory, cgroup: cgroup, ocfRoot: ocfRoot, logger: logger)
         let galera = executor as? GaleraExecutor
-        let events = (executor as? ProcessExecutor)?.events ?? galera?.events
+        let rabbitmq = executor as? RabbitMQExecutor
+        let events = (executor as? ProcessExecutor)?.events ?? galera?.events ?? rabbitmq?.events
         return ResourceHandle(
-            executor: executor, processEvents: events, probes: ResourceMapping.probes(for: resource), cgroup: cgroup, galera: galera)
+            executor: executor, processEvents: events, probes: ResourceMapping.probes(for: resource), cgroup: cgroup, galera: galera,
+            rabbitmq: rabbitmq)
     }
 }

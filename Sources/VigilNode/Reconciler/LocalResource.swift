@@ -34,8 +34,17 @@ public struct LocalResource: Sendable {
     /// How the next start goes, decided by ``GaleraStartRule`` (and the bootstrap
     /// choice's revision it uses up, if any).
     var galeraStart: (mode: GaleraStartMode, bootstrapRevision: Int64?)?
-    /// Waits for the cluster before it may start (``StatusRecord/waiting``).
-    var galeraWaiting = false
+    /// Waits for the cluster before it may start (``StatusRecord/waiting``): a Galera or
+    /// RabbitMQ node.
+    var clusterWaiting = false
+    /// A RabbitMQ node's state while it runs (the AMQP proof every second, its cluster
+    /// every few seconds).
+    public var rabbitmq: RabbitMQInstanceStatus?
+    /// How the next RabbitMQ start goes, decided by ``RabbitMQStartRule``.
+    var rabbitmqStart: RabbitMQStartMode?
+    /// The policies this node last applied (the first running node applies them once the
+    /// cluster has all its instances).
+    var rabbitmqPoliciesApplied: [RabbitMQPolicy]?
     /// When a failed position recovery may be tried again (the reconciler's clock).
     var galeraRetryAt: Duration?
     /// The bootstrap choice (its revision) this node last ran `pc.bootstrap` for.
@@ -45,8 +54,9 @@ public struct LocalResource: Sendable {
     public var isActive: Bool { state.map(\.isActive) ?? false }
 
     /// Whether the resource is exclusive (one instance cluster-wide: a primitive, or a
-    /// promotable's promoted role), or a Galera node (a Primary component cut off from
-    /// the cluster must not keep taking writes, and peers count it stopped only after the
-    /// self-fence deadline): stopped on self-fence.
-    public var isExclusive: Bool { !config.isClone || config.isPromotable || config.agent == .galera }
+    /// promotable's promoted role), or a Galera or RabbitMQ node (a node cut off from
+    /// the cluster must not keep taking writes or messages — etcd's majority, not the
+    /// node's own view, decides which side that is — and peers count it stopped only
+    /// after the self-fence deadline): stopped on self-fence.
+    public var isExclusive: Bool { !config.isClone || config.isPromotable || config.agent == .galera || config.agent == .rabbitmq }
 }

@@ -23,19 +23,19 @@ extension Reconciler {
         let decision = GaleraStartRule.decide(resource: name, node: node, position: position, view: view)
         switch decision {
         case .wait(let reason):
-            guard local.message != reason || !local.galeraWaiting else { return }
+            guard local.message != reason || !local.clusterWaiting else { return }
             local.message = reason
-            local.galeraWaiting = true
+            local.clusterWaiting = true
             locals[name] = local
             logger.info("galera start waits", metadata: ["resource": "\(name)", "reason": "\(reason)"])
             await writeStatus(name, event: nil)
         case .join(let position):
-            local.galeraWaiting = false
+            local.clusterWaiting = false
             local.galeraStart = (.join(position), nil)
             locals[name] = local
             begin(.start, on: name)
         case .bootstrap(let position, let revision):
-            local.galeraWaiting = false
+            local.clusterWaiting = false
             local.galeraStart = (.bootstrap(position), revision)
             locals[name] = local
             begin(.start, on: name)

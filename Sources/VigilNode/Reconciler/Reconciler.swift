@@ -267,6 +267,9 @@ public actor Reconciler {
             if operation == .start, local.handle.galera != nil {
                 // A Galera node starts only as the cluster decides (bootstrap or join).
                 await galeraGate(name)
+            } else if operation == .start, local.handle.rabbitmq != nil {
+                // So does a RabbitMQ node (new cluster, member, join or force_boot).
+                await rabbitmqGate(name)
             } else {
                 begin(operation, on: name)
             }
@@ -330,7 +333,7 @@ public actor Reconciler {
         guard var local = locals[name] else { return }
         local.busy = operation
         local.generation += 1
-        local.galeraWaiting = false
+        local.clusterWaiting = false
         let previous = local.state
         if let transient = ResourceLifecycle.transient(during: operation) { local.state = transient }
         locals[name] = local
@@ -340,8 +343,10 @@ public actor Reconciler {
         let gate = startGate
         var operationTimeout = operation == .probe ? local.config.monitor.timeout : max(local.config.monitor.timeout, .seconds(20))
         if operation == .start, case .galera(let params) = local.config.params { operationTimeout = params.startTimeout }
+        if operation == .start, case .rabbitmq(let params) = local.config.params { operationTimeout = params.startTimeout }
         let timeout = operationTimeout
         let galera = local.handle.galera
+        let rabbitmq = local.handle.rabbitmq
         let action: AgentAction =
             switch operation {
             case .probe: .monitor
@@ -364,6 +369,10 @@ public actor Reconciler {
                 return
             }
             if operation == .start, galera != nil, await !self.galeraBeforeStart(name) {
+                await self.abandon(operation, on: name, previous: previous)
+                return
+            }
+            if operation == .start, rabbitmq != nil, await !self.rabbitmqBeforeStart(name) {
                 await self.abandon(operation, on: name, previous: previous)
                 return
             }
@@ -400,6 +409,7 @@ public actor Reconciler {
     static func stopBudget(_ config: ResourceConfig) -> ConfirmedStop.Budget {
         var stop = config.stopTimeout ?? max(config.monitor.timeout, .seconds(20))
         if config.stopTimeout == nil, case .galera(let params) = config.params { stop = params.stopTimeout }
+        if config.stopTimeout == nil, case .rabbitmq(let params) = config.params { stop = params.stopTimeout }
         return ConfirmedStop.Budget(stop: stop, kill: .seconds(5), confirm: stop)
     }
 
@@ -451,7 +461,9 @@ public actor Reconciler {
             if operation != .probe { local.galeraPosition = nil }
             if local.state != .started { local.galera = nil }
         }
+        if local.handle.rabbitmq != nil, local.state != .started { local.rabbitmq = nil }
         locals[name] = local
+        if local.handle.rabbitmq != nil { await rabbitmqFinished(name, operation, succeeded: failure == nil) }
         metrics?(.operation(resource: name, operation: operation, succeeded: failure == nil, duration: result.duration))
         if local.state == .stopped, local.stale, let config = configSeen, let resource = config.resource(named: name)?.resolved(on: node),
             let handle = makeHandle(resource, config)
@@ -514,6 +526,7 @@ public actor Reconciler {
             }
         }
         if let galera = local.handle.galera { watchGalera(name, generation, galera) }
+        if let rabbitmq = local.handle.rabbitmq { watchRabbitMQ(name, generation, rabbitmq) }
         if let checker = healthChecker, !local.handle.probes.isEmpty {
             let runner = ProbeRunner(probes: local.handle.probes, checker: checker)
             spawn {
@@ -535,7 +548,7 @@ public actor Reconciler {
         !shuttingDown && locals[name]?.generation == generation && locals[name]?.busy == nil
     }
 
-    private func monitorFailed(_ name: String, _ generation: Int, _ message: String) async {
+    func monitorFailed(_ name: String, _ generation: Int, _ message: String) async {
         guard isCurrent(name, generation), var local = locals[name], local.isActive, local.state != .failed else { return }
         local.state = .failed
         local.since = wallClock().description
@@ -578,6 +591,7 @@ public actor Reconciler {
 
     private func processExited(_ name: String, _ event: ProcessEvent) async {
         guard let local = locals[name], local.busy == nil, local.isActive, local.state != .failed else { return }
+        if local.handle.rabbitmq != nil { await rabbitmqCrashed(name) }
         await monitorFailed(name, local.generation, "process \(event.processID) exited: \(event.termination)")
     }
 
@@ -610,7 +624,8 @@ public actor Reconciler {
             health: local.isActive ? local.health.map { HealthReport(healthy: $0.healthy, probes: $0.probes.map(redaction.redact)) } : nil,
             promotionScore: local.config.isPromotable ? local.promotionScore : nil, message: local.message.map(redaction.redact),
             galera: local.isActive ? local.galera : nil)
-        record.waiting = local.galeraWaiting && state == .stopped ? true : nil
+        record.rabbitmq = local.isActive ? local.rabbitmq : nil
+        record.waiting = local.clusterWaiting && state == .stopped ? true : nil
         guard let value = try? JSONEncoder().encode(record) else { return }
         var ops: [TxnOp] = [.put(key: keyspace.status(name, on: node), value: Array(value), lease: identity.lease)]
         if let event { ops.append(eventOp(resource: name, kind: state.rawValue, message: event)) }

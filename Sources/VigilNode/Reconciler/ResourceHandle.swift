@@ -19,13 +19,17 @@ public struct ResourceHandle: Sendable {
     /// For a Galera node: its executor, for what only Galera has (positions, start modes,
     /// wsrep state, `pc.bootstrap`).
     public var galera: GaleraExecutor?
+    /// For a RabbitMQ node: its executor (start modes, local data, cluster status, the
+    /// AMQP proof).
+    public var rabbitmq: RabbitMQExecutor?
 
     /// Creates a handle.
     public init(
         executor: any ResourceExecutor, processEvents: AsyncStream<ProcessEvent>? = nil, probes: [ProbeSpec] = [],
-        cgroup: ResourceCgroup? = nil, galera: GaleraExecutor? = nil
+        cgroup: ResourceCgroup? = nil, galera: GaleraExecutor? = nil, rabbitmq: RabbitMQExecutor? = nil
     ) {
         self.galera = galera
+        self.rabbitmq = rabbitmq
         self.executor = executor
         self.processEvents = processEvents
         self.probes = probes

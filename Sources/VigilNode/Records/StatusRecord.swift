@@ -12,8 +12,10 @@ public struct StatusRecord: Codable, Sendable, Hashable {
     public var message: String?
     /// For a Galera node that runs: its wsrep state.
     public var galera: GaleraInstanceStatus?
-    /// A stopped instance assigned to start that waits for the cluster (a Galera node
-    /// that may not bootstrap or join yet; ``message`` says why): settled, as far as the
+    /// For a RabbitMQ node that runs: its cluster as it sees it, alarms, the AMQP proof.
+    public var rabbitmq: RabbitMQInstanceStatus?
+    /// A stopped instance assigned to start that waits for the cluster (a Galera or
+    /// RabbitMQ node that may not start yet; ``message`` says why): settled, as far as the
     /// coordinator is concerned, so that what it waits for can be assigned meanwhile.
     public var waiting: Bool?
 
@@ -31,7 +33,7 @@ public struct StatusRecord: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, since, health, message, galera, waiting
+        case state, since, health, message, galera, rabbitmq, waiting
         case promotionScore = "promotion-score"
     }
 }

@@ -36,12 +36,35 @@ public enum ResourceMapping {
             spec.cgroup = cgroup
             spec.consoleLog = runtimeDirectory + "/" + CgroupHierarchy.sanitized(resource.name) + "-mariadbd.log"
             return GaleraExecutor(spec: spec, logger: logger)
+        case (.rabbitmq, .rabbitmq(let params)):
+            return try rabbitMQExecutor(for: resource, params, runtimeDirectory: runtimeDirectory, cgroup: cgroup, logger: logger)
         case (.vip, .vip(let params)):
             return VIPExecutor(
                 spec: VIPSpec(name: resource.name, ip: params.ip, cidr: params.cidr, interface: params.interface), logger: logger)
         default:
             throw VigilNodeError(.unsupported, "\(resource.name): agent \(resource.agent) cannot be run on this host yet")
         }
+    }
+
+    /// The executor of a `rabbitmq` resource whose params are resolved for this node
+    /// (``ResourceConfig/resolved(on:)`` fills in the default Erlang node name).
+    static func rabbitMQExecutor(
+        for resource: ResourceConfig, _ params: RabbitMQParams, runtimeDirectory: String, cgroup: ResourceCgroup?, logger: Logger
+    ) throws(VigilNodeError) -> RabbitMQExecutor {
+        guard let nodename = params.nodename else {
+            throw VigilNodeError(.invalidConfiguration, "\(resource.name): no Erlang node name resolved for this node")
+        }
+        guard let cookie = params.erlangCookieFile else {
+            throw VigilNodeError(.invalidConfiguration, "\(resource.name): no erlang-cookie-file for this node")
+        }
+        let base = runtimeDirectory + "/" + CgroupHierarchy.sanitized(resource.name)
+        var spec = RabbitMQSpec(
+            name: resource.name, nodename: nodename, environment: params.environment, cookieFile: cookie,
+            serverDirectory: params.serverDirectory, monitorUser: params.monitorUser, passwordFile: params.passwordFile,
+            startTimeout: params.startTimeout, stopTimeout: params.stopTimeout, homeDirectory: base + "-rabbitmq-home")
+        spec.cgroup = cgroup
+        spec.consoleLog = base + "-rabbitmq-server.log"
+        return RabbitMQExecutor(spec: spec, logger: logger)
     }
 
     /// Whether the kind runs processes of its own (and so gets a cgroup): OCF agents and

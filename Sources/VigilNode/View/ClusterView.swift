@@ -90,6 +90,10 @@ public struct ClusterView: Sendable {
     public private(set) var galeraLastBootstrap: [String: Revisioned<GaleraBootstrapRecord>] = [:]
     /// Galera resource → its writer.
     public private(set) var galeraWriter: [String: Revisioned<GaleraWriterRecord>] = [:]
+    /// RabbitMQ resource → node → its node record (the mod revision orders the stops).
+    public private(set) var rabbitmqNodes: [String: [String: Revisioned<RabbitMQNodeRecord>]] = [:]
+    /// RabbitMQ resource → the boot choice in force.
+    public private(set) var rabbitmqBoot: [String: Revisioned<RabbitMQBootRecord>] = [:]
     /// Keys whose values could not be read, with why (latest per key).
     public private(set) var problems: [String: String] = [:]
 
@@ -174,6 +178,12 @@ public struct ClusterView: Sendable {
             galeraLastBootstrap[resource] = decode(GaleraBootstrapRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
         case .galeraWriter(let resource):
             galeraWriter[resource] = decode(GaleraWriterRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
+        case .rabbitmqNode(let resource, let node):
+            rabbitmqNodes[resource, default: [:]][node] = decode(RabbitMQNodeRecord.self, kv).map {
+                Revisioned(record: $0, modRevision: kv.modRevision)
+            }
+        case .rabbitmqBoot(let resource):
+            rabbitmqBoot[resource] = decode(RabbitMQBootRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
         case .event:
             return false
         }
@@ -216,6 +226,10 @@ public struct ClusterView: Sendable {
             galeraLastBootstrap[resource] = nil
         case .galeraWriter(let resource):
             galeraWriter[resource] = nil
+        case .rabbitmqNode(let resource, let node):
+            rabbitmqNodes[resource]?[node] = nil
+        case .rabbitmqBoot(let resource):
+            rabbitmqBoot[resource] = nil
         case .event:
             return false
         }

@@ -1,0 +1,138 @@
+import Foundation
+import Synchronization
+@testable import VigilHealth
+
+/// A client as OpenStack services use RabbitMQ: it knows every broker and moves to the
+/// next when one fails. It publishes numbered persistent messages, one at a time with
+/// publisher confirms, to durable quorum queue `queue`, and logs each confirmed number
+/// with its time. A message whose confirm did not arrive is never published again (so
+/// the check after a scenario is exact: every confirmed number exactly once, any other at
+/// most once).
+final class QuorumPublisher: Sendable {
+    struct Log {
+        var confirmed: [Int: ContinuousClock.Instant] = [:]
+        var attempted = 0
+        var errors: [String] = []
+        var stop = false
+        var done = false
+    }
+
+    let ports: [Int]
+    let queue: String
+    private let log = Mutex(Log())
+
+    init(ports: [Int], queue: String = "vigil-test-orders") {
+        self.ports = ports
+        self.queue = queue
+    }
+
+    /// Starts publishing on a thread of its own until ``stop()``.
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "quorum-publisher"
+        thread.start()
+    }
+
+    /// Stops publishing and waits for the thread to finish.
+    func stop() async {
+        log.withLock { $0.stop = true }
+        while !log.withLock({ $0.done }) { try? await Task.sleep(for: .milliseconds(20)) }
+    }
+
+    var confirmedCount: Int { log.withLock { $0.confirmed.count } }
+    var confirmed: [Int: ContinuousClock.Instant] { log.withLock { $0.confirmed } }
+    var errors: [String] { log.withLock { $0.errors } }
+
+    /// The longest time between two consecutive confirms after `since` (the outage a
+    /// publisher saw), and when confirms resumed after it.
+    func longestGap(after since: ContinuousClock.Instant) -> Duration {
+        let times = log.withLock { $0.confirmed.values.filter { $0 >= since } }.sorted()
+        var longest: Duration = .zero
+        var previous = since
+        for time in times {
+            longest = max(longest, time - previous)
+            previous = time
+        }
+        return longest
+    }
+
+    /// The first confirm at or after `since`.
+    func firstConfirm(after since: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        log.withLock { $0.confirmed.values.filter { $0 >= since }.min() }
+    }
+
+    private func run() {
+        var next = 1
+        var broker = 0
+        var session: AMQPSession?
+        while !log.withLock({ $0.stop }) {
+            do throws(AMQPSession.Failure) {
+                if session == nil {
+                    let port = ports[broker % ports.count]
+                    session = try AMQPSession(host: "127.0.0.1", port: port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(2))
+                    try session?.declareQuorumQueue(queue)
+                }
+                let number = next
+                next += 1
+                log.withLock { $0.attempted = number }
+                try session?.publishConfirmed("m-\(number)", to: queue)
+                let now = ContinuousClock.now
+                log.withLock { $0.confirmed[number] = now }
+            } catch {
+                log.withLock { if $0.errors.count < 200 { $0.errors.append(error.description) } }
+                session = nil
+                broker += 1
+                usleep(50_000)
+            }
+        }
+        log.withLock { $0.done = true }
+    }
+
+    /// Consumes every message of the queue through the first broker that answers and
+    /// checks it against the log: each confirmed number exactly once, nothing twice, no
+    /// number never published. Returns the problems (empty: none lost, none duplicated).
+    func verify(timeout: Duration = .seconds(60)) async -> [String] {
+        let snapshot = log.withLock { ($0.confirmed, $0.attempted) }
+        let queue = self.queue
+        let ports = self.ports
+        let outcome = await BlockingCall.run { () -> Result<[String], AMQPSession.Failure> in
+            var lastError = AMQPSession.Failure(description: "no broker")
+            let deadline = ContinuousClock.now + timeout
+            while ContinuousClock.now < deadline {
+                for port in ports {
+                    do throws(AMQPSession.Failure) {
+                        let session = try AMQPSession(host: "127.0.0.1", port: port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(5))
+                        try session.declareQuorumQueue(queue)
+                        var bodies: [String] = []
+                        while let body = try session.get(queue) { bodies.append(body) }
+                        return .success(bodies)
+                    } catch {
+                        lastError = error
+                    }
+                }
+                usleep(500_000)
+            }
+            return .failure(lastError)
+        }
+        guard case .success(let bodies)? = outcome else {
+            if case .failure(let error)? = outcome { return ["could not consume: \(error.description)"] }
+            return ["could not consume: cancelled"]
+        }
+        var seen: [Int: Int] = [:]
+        var problems: [String] = []
+        for body in bodies {
+            guard body.hasPrefix("m-"), let number = Int(body.dropFirst(2)) else {
+                problems.append("unexpected message \(body.prefix(40))")
+                continue
+            }
+            seen[number, default: 0] += 1
+        }
+        let lost = snapshot.0.keys.filter { seen[$0] == nil }.sorted()
+        if !lost.isEmpty { problems.append("\(lost.count) confirmed messages lost: \(lost.prefix(20))") }
+        let twice = seen.filter { $0.value > 1 }.keys.sorted()
+        if !twice.isEmpty { problems.append("\(twice.count) messages delivered more than once: \(twice.prefix(20))") }
+        let invented = seen.keys.filter { $0 > snapshot.1 || $0 < 1 }.sorted()
+        if !invented.isEmpty { problems.append("numbers never published: \(invented.prefix(20))") }
+        return problems
+    }
+}
