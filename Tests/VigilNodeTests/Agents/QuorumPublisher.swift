@@ -95,15 +95,17 @@ final class QuorumPublisher: Sendable {
         let snapshot = log.withLock { ($0.confirmed, $0.attempted) }
         let queue = self.queue
         let ports = self.ports
+        // Consumed messages are kept across attempts (a get is acknowledged as it is
+        // delivered): an attempt cut short by a broker still recovering loses nothing.
         let outcome = await BlockingCall.run { () -> Result<[String], AMQPSession.Failure> in
+            var bodies: [String] = []
             var lastError = AMQPSession.Failure(description: "no broker")
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
                 for port in ports {
                     do throws(AMQPSession.Failure) {
-                        let session = try AMQPSession(host: "127.0.0.1", port: port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(5))
+                        let session = try AMQPSession(host: "127.0.0.1", port: port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(10))
                         try session.declareQuorumQueue(queue)
-                        var bodies: [String] = []
                         while let body = try session.get(queue) { bodies.append(body) }
                         return .success(bodies)
                     } catch {

@@ -28,6 +28,8 @@ final class RabbitMQLab: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         nodes = try AgentNodes(names: names, endpoints: endpoints, cluster: cluster, directory: directory)
         nodes.watchdogTimeout = .seconds(1)
+        // The VM reads /proc/<its pid>/statm: a /proc of the namespace's own.
+        nodes.mountProc = true
         keyspace = Keyspace(cluster: cluster)
         let ports = try FreePorts.take(7)
         epmdPort = ports[6]
@@ -172,6 +174,15 @@ final class RabbitMQLab: @unchecked Sendable {
         return names.filter { node in
             guard view.members[node] != nil, let status = view.status[node]?["mq"], status.state == .started, let mq = status.rabbitmq else { return false }
             return mq.running && mq.amqp && mq.clustered.count == count && mq.partitions.isEmpty
+        }
+    }
+
+    /// Kills node whole and waits until its membership lease has expired (its leased
+    /// status is gone from the view).
+    func killNode(_ node: String, _ store: EtcdStore) async throws {
+        try await nodes.killNode(node)
+        try await eventually("\(node)'s membership to expire", timeout: .seconds(20), every: .milliseconds(100)) {
+            try await self.view(store).members[node] == nil
         }
     }
 
