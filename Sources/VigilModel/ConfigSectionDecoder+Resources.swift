@@ -280,8 +280,15 @@ extension ConfigSectionDecoder {
                 for (key, value) in base where !overridden.contains(key.string ?? "") { pairs.append((key, value)) }
             }
             for (key, value) in over { pairs.append((key, value)) }
+            let before = reader.diagnostics.count
             if let params = decodeParams(.mapping(Node.Mapping(pairs)), path: nodePath, agent: agent, fields: nil) {
                 result[name] = params
+            }
+            // What is wrong with an inherited parameter is reported at params already.
+            reader.dropDiagnostics(from: before) { diagnostic in
+                guard diagnostic.path.hasPrefix(nodePath + ".") else { return false }
+                let key = diagnostic.path.dropFirst(nodePath.count + 1).prefix { $0 != "." && $0 != "[" }
+                return !overridden.contains(String(key))
             }
         }
         return result

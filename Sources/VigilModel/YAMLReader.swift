@@ -6,6 +6,15 @@ internal import Yams
 struct YAMLReader {
     let file: String
     private(set) var diagnostics: [Diagnostic] = []
+
+    /// Drops the diagnostics from index `start` on that `drop` selects (an error of a base
+    /// parameter is reported once, at `params`, not again for every node that inherits it).
+    mutating func dropDiagnostics(from start: Int, where drop: (Diagnostic) -> Bool) {
+        guard start < diagnostics.count else { return }
+        let kept = diagnostics[start...].filter { !drop($0) }
+        diagnostics.removeSubrange(start...)
+        diagnostics.append(contentsOf: kept)
+    }
     /// Field path → position, for checks that run after decoding.
     private(set) var marks: [String: (line: Int, column: Int)] = [:]
 
