@@ -42,8 +42,10 @@ struct ValidConfigPropertyTests {
 
     static func exercise(_ resource: ResourceConfig, in config: ClusterConfig, checker: HealthChecker, runtime: String, seed: Int) async {
         do {
+            // As an agent makes it: the resource as it runs on a node (its node-params, its
+            // default RabbitMQ node name).
             let executor = try ResourceMapping.executor(
-                for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtime, ocfRoot: runtime + "/no-ocf", logger: quiet)
+                for: resource.resolved(on: config.nodes.first?.name ?? "n1"), nodeCount: config.nodes.count, runtimeDirectory: runtime, ocfRoot: runtime + "/no-ocf", logger: quiet)
             if case .vip(let params) = resource.params {
                 // What VIPExecutor refuses before running anything, validation refused first.
                 let spec = VIPSpec(name: resource.name, ip: params.ip, cidr: params.cidr, interface: params.interface)
@@ -57,7 +59,7 @@ struct ValidConfigPropertyTests {
         } catch {
             // Only kinds with no executor yet may be refused, never a validated parameter.
             switch resource.agent {
-            case .galera, .rabbitmq: break
+            case .galera: break
             default: Issue.record("seed \(seed): \(resource.name) validated but its executor was refused: \(error)")
             }
         }
@@ -145,6 +147,7 @@ struct ValidConfigPropertyTests {
             lines.append("    agent: \(agent)")
             lines.append("    clone: {max: 2}")
             if agent == "galera" { lines.append("    params: {config: /etc/mysql/my.cnf}") }
+            if agent == "rabbitmq" { lines.append("    params: {erlang-cookie-file: /etc/vigil/cookie, password-file: /etc/vigil/mq.pass}") }
         }
         if Bool.random(using: &rng) { lines.append("    monitor: {interval: \(duration(InputLimits.Durations.interval, &rng)), timeout: \(duration(InputLimits.Durations.timeout, &rng))}") }
         if Bool.random(using: &rng) { lines.append("    stop-timeout: \(duration(InputLimits.Durations.timeout, &rng))") }
