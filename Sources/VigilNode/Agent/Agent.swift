@@ -201,7 +201,7 @@ public actor Agent {
         logger.info("leaving: stopping local resources")
         let lease = await membership?.lease
         let incarnation = latest.members[options.node].flatMap { $0.lease == lease ? $0.incarnation : nil }
-        await reconciler.stopAll()
+        await reconciler.stopAll(incarnation: incarnation)
         let clean = await reconciler.everythingStopped
         if let incarnation, clean {
             await recordCleanLeave(incarnation)

@@ -62,7 +62,7 @@ extension Reconciler {
 
     /// After an operation on a RabbitMQ node: the node record follows (running after a
     /// start; stopped — cleanly — after a stop, unless a crash was recorded first).
-    func rabbitmqFinished(_ name: String, _ operation: LocalOperation, succeeded: Bool) async {
+    func rabbitmqFinished(_ name: String, _ operation: LocalOperation, succeeded: Bool, incarnation: Int64? = nil) async {
         guard let local = locals[name], let rabbitmq = local.handle.rabbitmq else { return }
         let record = view.rabbitmqNodes[name]?[node]?.record
         switch operation {
@@ -72,9 +72,12 @@ extension Reconciler {
                 nodename: rabbitmq.spec.nodename, running: true, initialised: true, members: members, since: wallClock().description))
         case .stop where succeeded:
             guard record?.running ?? false else { return }
-            await writeRabbitMQRecord(name, RabbitMQNodeRecord(
-                nodename: rabbitmq.spec.nodename, running: false, clean: true, initialised: true, members: record?.members ?? [],
-                since: wallClock().description))
+            await writeRabbitMQRecord(
+                name,
+                RabbitMQNodeRecord(
+                    nodename: rabbitmq.spec.nodename, running: false, clean: true, initialised: true, members: record?.members ?? [],
+                    since: wallClock().description),
+                incarnation: incarnation)
         default:
             break
         }
@@ -101,11 +104,15 @@ extension Reconciler {
             since: wallClock().description))
     }
 
-    func writeRabbitMQRecord(_ name: String, _ record: RabbitMQNodeRecord) async {
-        guard let identity, let value = try? JSONEncoder().encode(record) else { return }
+    /// Writes the node record, guarded by this node's membership (`incarnation` when the
+    /// identity is already gone: an agent leaving).
+    func writeRabbitMQRecord(_ name: String, _ record: RabbitMQNodeRecord, incarnation: Int64? = nil) async {
+        guard let guardCompare = identity.map(memberGuard) ?? incarnation.map({ Compare.created(keyspace.member(node), at: $0) }),
+            let value = try? JSONEncoder().encode(record)
+        else { return }
         do {
             _ = try await store.txn(Txn(
-                compares: [memberGuard(identity)], success: [.put(key: keyspace.rabbitmqNode(name, on: node), value: Array(value), lease: nil)]))
+                compares: [guardCompare], success: [.put(key: keyspace.rabbitmqNode(name, on: node), value: Array(value), lease: nil)]))
         } catch {
             logger.warning("rabbitmq node record not written", metadata: ["resource": "\(name)", "error": "\(error)"])
         }

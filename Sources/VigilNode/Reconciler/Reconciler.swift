@@ -196,7 +196,9 @@ public actor Reconciler {
     }
 
     /// Stops every active resource (graceful leave), each bounded by its stop timeout.
-    public func stopAll() async {
+    /// `incarnation`: the membership being left (the reconciler's identity may already be
+    /// gone), under which a RabbitMQ node's clean stop is still recorded.
+    public func stopAll(incarnation: Int64? = nil) async {
         shuttingDown = true
         for id in tasks.keys.sorted() { tasks[id]?.cancel() }
         // Every operation in flight ends first — cancelled, so a start not yet begun is
@@ -227,6 +229,10 @@ public actor Reconciler {
             let succeeded = stopped.contains(name)
             locals[name]?.state = succeeded ? .stopped : .failed
             if identity != nil { await writeStatus(name, event: succeeded ? "stopped (agent leaving)" : "stop failed (agent leaving)") }
+            // A RabbitMQ node's clean stop is recorded too: it orders the stops.
+            if locals[name]?.handle.rabbitmq != nil {
+                await rabbitmqFinished(name, .stop, succeeded: succeeded, incarnation: incarnation)
+            }
         }
     }
 

@@ -224,4 +224,37 @@ struct RabbitMQAgentTests {
             #expect(queues.contains(lab.nodename("n3")), "\(queues)")
         }
     }
+
+    @Test func whenTheLastNodeToStopIsGoneTheLatestOfTheOthersIsForceBooted() async throws {
+        try await Self.withLab("rmqforce") { lab, store in
+            try await Self.form(lab, store)
+            let publisher = Self.publisher(lab)
+            publisher.start()
+            try await Self.confirmsFlow(publisher, beyond: 100)
+            await publisher.stop()
+            // A clean stop, one node after the other: n3 stops last, and its host is then lost.
+            for node in lab.names { try await lab.nodes.stopGracefully(node) }
+            let records = try await lab.view(store).rabbitmqNodes["mq"] ?? [:]
+            #expect(lab.names.allSatisfy { records[$0]?.record.running == false && records[$0]?.record.clean == true }, "\(records)")
+            #expect(RabbitMQStopOrder.lastStoppers(records) == ["n3"])
+            try await lab.nodes.start("n1")
+            try await lab.nodes.start("n2")
+            try await eventually("n1 and n2 running as one cluster without n3", timeout: .seconds(150), every: .milliseconds(500)) {
+                try await lab.clustered(store, count: 2).count == 2
+            }
+            let events = try Self.events(lab)
+            #expect(events.contains("n2 chosen to force_boot") && events.contains("rabbit2@localhost is force-booted"), "\(events)")
+            try await eventually("n1 and n2 healthy (two of three members run)", timeout: .seconds(30), every: .milliseconds(250)) {
+                let codes = [await lab.health("n1"), await lab.health("n2")]
+                return codes == [200, 200]
+            }
+            // n3 returns: it joins the running cluster as a member.
+            try await lab.nodes.start("n3")
+            try await eventually("three clustered nodes again", timeout: .seconds(150), every: .milliseconds(500)) {
+                try await lab.clustered(store).count == 3
+            }
+            let problems = await publisher.verify()
+            #expect(problems.isEmpty, "\(problems)")
+        }
+    }
 }
