@@ -96,6 +96,8 @@ public struct AgentStatusSource: AgentStatusProvider {
             return .unhealthy("clustered with \(rabbitmq.clustered.count) of \(rabbitmq.members.count) members: not a majority")
         }
         guard rabbitmq.amqp else { return .unhealthy(rabbitmq.message.map(agent.options.redaction.redact) ?? "AMQP round trip failed") }
+        // etcd's majority, not the node's own view, decides which side of a partition serves.
+        guard await agent.leaseConfirmed else { return .unhealthy("membership lease not confirmed: this node may be cut off from the majority") }
         return .healthy
     }
 

@@ -54,9 +54,11 @@ public struct LocalResource: Sendable {
     public var isActive: Bool { state.map(\.isActive) ?? false }
 
     /// Whether the resource is exclusive (one instance cluster-wide: a primitive, or a
-    /// promotable's promoted role), or a Galera or RabbitMQ node (a node cut off from
-    /// the cluster must not keep taking writes or messages — etcd's majority, not the
-    /// node's own view, decides which side that is — and peers count it stopped only
-    /// after the self-fence deadline): stopped on self-fence.
-    public var isExclusive: Bool { !config.isClone || config.isPromotable || config.agent == .galera || config.agent == .rabbitmq }
+    /// promotable's promoted role), or a Galera node (a Primary component cut off from
+    /// the cluster must not keep taking writes, and peers count it stopped only after the
+    /// self-fence deadline): stopped on self-fence. A RabbitMQ node is not: pause_minority
+    /// stops a minority node's application and its quorum queues cannot commit; its
+    /// health is 503 as soon as its agent's lease is not confirmed, and with
+    /// `no-quorum-policy: stop` the self-fence stops it too.
+    public var isExclusive: Bool { !config.isClone || config.isPromotable || config.agent == .galera }
 }

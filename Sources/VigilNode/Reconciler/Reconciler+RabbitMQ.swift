@@ -92,13 +92,13 @@ extension Reconciler {
             since: wallClock().description))
     }
 
-    /// Writes what the stopped node's data says, when its record does not say it yet (a
-    /// record still `running` is left alone: its stop time is unknown, and rewriting it
-    /// would make this node look like the last to stop).
+    /// Writes what the stopped node's data says when there is no record yet, or when its
+    /// data appeared or vanished (a replaced node). Any other rewrite would move the
+    /// record's revision — the stop order — and make this node look like the last to stop;
+    /// a record still `running` (its stop time unknown) is left alone for the same reason.
     private func publishRabbitMQRecord(_ name: String, nodename: String, data: RabbitMQLocalData) async {
         let existing = view.rabbitmqNodes[name]?[node]?.record
-        if let existing, existing.running { return }
-        if let existing, existing.initialised == data.initialised, existing.members == data.members, existing.nodename == nodename { return }
+        if let existing, existing.running || existing.initialised == data.initialised { return }
         await writeRabbitMQRecord(name, RabbitMQNodeRecord(
             nodename: nodename, running: false, clean: existing?.clean, initialised: data.initialised, members: data.members,
             since: wallClock().description))

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 @testable import VigilHealth
 
@@ -17,13 +18,42 @@ final class QuorumPublisher: Sendable {
         var done = false
     }
 
-    let ports: [Int]
+    let brokers: [Broker]
     let queue: String
+    /// A network namespace (`/run/netns/NAME`) the client's threads enter first: a client
+    /// host of a lab in namespaces.
+    let namespace: String?
     private let log = Mutex(Log())
 
+    struct Broker: Sendable {
+        var host: String
+        var port: Int
+    }
+
     init(ports: [Int], queue: String = "vigil-test-orders") {
-        self.ports = ports
+        self.brokers = ports.map { Broker(host: "127.0.0.1", port: $0) }
         self.queue = queue
+        self.namespace = nil
+    }
+
+    init(brokers: [Broker], namespace: String?, queue: String = "vigil-test-orders") {
+        self.brokers = brokers
+        self.queue = queue
+        self.namespace = namespace
+    }
+
+    /// Moves the calling thread into ``namespace`` (network namespaces are per thread).
+    static func enter(_ namespace: String?) -> Bool {
+        guard let namespace else { return true }
+        // setns(2) is not in Swift's Glibc module (it needs _GNU_SOURCE): looked up by name.
+        typealias SetNS = @convention(c) (Int32, Int32) -> Int32
+        guard let libc = dlopen(nil, RTLD_LAZY), let symbol = dlsym(libc, "setns") else { return false }
+        let setns = unsafeBitCast(symbol, to: SetNS.self)
+        let fd = open("/run/netns/\(namespace)", O_RDONLY)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        let newNetwork: Int32 = 0x4000_0000  // CLONE_NEWNET
+        return setns(fd, newNetwork) == 0
     }
 
     /// Starts publishing on a thread of its own until ``stop()``.
@@ -62,14 +92,21 @@ final class QuorumPublisher: Sendable {
     }
 
     private func run() {
+        guard Self.enter(namespace) else {
+            log.withLock {
+                $0.errors.append("cannot enter network namespace \(namespace ?? "")")
+                $0.done = true
+            }
+            return
+        }
         var next = 1
         var broker = 0
         var session: AMQPSession?
         while !log.withLock({ $0.stop }) {
             do throws(AMQPSession.Failure) {
                 if session == nil {
-                    let port = ports[broker % ports.count]
-                    session = try AMQPSession(host: "127.0.0.1", port: port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(2))
+                    let target = brokers[broker % brokers.count]
+                    session = try AMQPSession(host: target.host, port: target.port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(2))
                     try session?.declareQuorumQueue(queue)
                 }
                 let number = next
@@ -94,17 +131,19 @@ final class QuorumPublisher: Sendable {
     func verify(timeout: Duration = .seconds(60)) async -> [String] {
         let snapshot = log.withLock { ($0.confirmed, $0.attempted) }
         let queue = self.queue
-        let ports = self.ports
+        let brokers = self.brokers
+        let namespace = self.namespace
         // Consumed messages are kept across attempts (a get is acknowledged as it is
         // delivered): an attempt cut short by a broker still recovering loses nothing.
         let outcome = await BlockingCall.run { () -> Result<[String], AMQPSession.Failure> in
+            guard Self.enter(namespace) else { return .failure(AMQPSession.Failure(description: "cannot enter \(namespace ?? "")")) }
             var bodies: [String] = []
             var lastError = AMQPSession.Failure(description: "no broker")
             let deadline = ContinuousClock.now + timeout
             while ContinuousClock.now < deadline {
-                for port in ports {
+                for target in brokers {
                     do throws(AMQPSession.Failure) {
-                        let session = try AMQPSession(host: "127.0.0.1", port: port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(10))
+                        let session = try AMQPSession(host: target.host, port: target.port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(10))
                         try session.declareQuorumQueue(queue)
                         while let body = try session.get(queue) { bodies.append(body) }
                         return .success(bodies)

@@ -26,19 +26,22 @@ struct RabbitMQBenchmarkTests {
             try await RabbitMQAgentTests.confirmsFlow(publisher, beyond: 0)
             // The queue is established before anything is killed (see the power-loss test).
             try await Task.sleep(for: .seconds(RabbitMQAgentTests.powerLossQueueAge))
-            var recoveries: [Double] = []
             var gaps: [Double] = []
+            var leaderGaps: [Double] = []
+            var trialsText: [String] = []
             var rejoins: [Double] = []
             var powerServing: [Double] = []
             var powerRabbit: [Double] = []
             for trial in 0..<Self.trials {
                 let victim = lab.names[trial % lab.names.count]
+                // Whether the victim leads the client's quorum queue (a leader election on top).
+                let leader = (try? lab.ctl(lab.names.first { $0 != victim } ?? "n1", ["list_queues", "name", "leader", "--formatter", "json"]).output) ?? ""
+                let leads = leader.contains("\"vigil-test-orders\",\"leader\":\"\(lab.nodename(victim))\"")
+                    || leader.range(of: "\"leader\":\"\(lab.nodename(victim))\",\"name\":\"vigil-test-orders\"") != nil
                 let count = publisher.confirmedCount
                 let killed = ContinuousClock.now
                 try await lab.nodes.killNode(victim)
                 try await eventually("confirms again", timeout: .seconds(60), every: .milliseconds(20)) { publisher.confirmedCount > count + 3 }
-                let first = try #require(publisher.firstConfirm(after: killed))
-                recoveries.append(GaleraBenchmarkTests.seconds(first - killed))
                 try await eventually("\(victim)'s membership to expire", timeout: .seconds(20), every: .milliseconds(100)) {
                     try await lab.view(store).members[victim] == nil
                 }
@@ -48,7 +51,11 @@ struct RabbitMQBenchmarkTests {
                     try await lab.clustered(store).count == 3
                 }
                 rejoins.append(GaleraBenchmarkTests.seconds(ContinuousClock.now - restarted))
-                gaps.append(GaleraBenchmarkTests.seconds(publisher.longestGap(after: killed)))
+                // The outage a publishing client saw: the longest time without a confirm
+                // from the kill until the node was back.
+                let gap = GaleraBenchmarkTests.seconds(publisher.longestGap(after: killed))
+                if leads { leaderGaps.append(gap) } else { gaps.append(gap) }
+                trialsText.append(String(format: "%@%@ %.2f s", victim, leads ? " (leader)" : "", gap))
             }
             for _ in 0..<max(1, Self.trials / 2) {
                 for node in lab.names { try await lab.nodes.killNode(node) }
@@ -62,17 +69,18 @@ struct RabbitMQBenchmarkTests {
                     publisher.firstConfirm(after: restarted) != nil
                 }
                 powerServing.append(GaleraBenchmarkTests.seconds((publisher.firstConfirm(after: restarted) ?? restarted) - restarted))
-                powerRabbit.append(Self.slowestServerStart(lab) ?? .nan)
                 try await eventually("three clustered", timeout: .seconds(180), every: .milliseconds(200)) { try await lab.clustered(store).count == 3 }
+                powerRabbit.append(Self.fastestServerStart(lab) ?? .nan)
             }
             await publisher.stop()
             let problems = await publisher.verify(timeout: .seconds(120))
             let lines = [
-                GaleraBenchmarkTests.summary("node killed → confirmed publishes flowing again (client lists all brokers)", recoveries),
-                GaleraBenchmarkTests.summary("node killed → longest time without a confirm, until it rejoined", gaps),
+                GaleraBenchmarkTests.summary("node killed (not the queue's leader) → longest time without a confirm", gaps),
+                GaleraBenchmarkTests.summary("node killed (the queue's leader) → longest time without a confirm", leaderGaps),
+                "trials: " + trialsText.joined(separator: ", "),
                 GaleraBenchmarkTests.summary("killed node's agent restarted → clustered, AMQP proof passing", rejoins),
                 GaleraBenchmarkTests.summary("power loss, agents restarted → first confirmed publish", powerServing),
-                GaleraBenchmarkTests.summary("… of which RabbitMQ's own start (slowest node: launch → application running)", powerRabbit.filter { !$0.isNaN }),
+                GaleraBenchmarkTests.summary("… RabbitMQ's own start (fastest node: launch → application running)", powerRabbit.filter { !$0.isNaN }),
                 "confirmed messages: \(publisher.confirmedCount); lost or duplicated: \(problems.isEmpty ? "none" : problems.joined(separator: "; "))",
             ]
             print("RABBITMQ BENCHMARK\n" + lines.joined(separator: "\n"))
@@ -80,12 +88,12 @@ struct RabbitMQBenchmarkTests {
         }
     }
 
-    /// Seconds from "starting rabbitmq-server" to the next "start done", slowest of the three
-    /// nodes' current agent logs.
-    static func slowestServerStart(_ lab: RabbitMQLab) -> Double? {
+    /// Seconds from "starting rabbitmq-server" to the next "start done", fastest of the three
+    /// nodes' current agent logs (the first node up is what a client needs).
+    static func fastestServerStart(_ lab: RabbitMQLab) -> Double? {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        var slowest: Double?
+        var fastest: Double?
         for node in lab.names {
             let text = (try? String(contentsOf: lab.directory.appendingPathComponent("\(node).log"), encoding: .utf8)) ?? ""
             let lines = text.split(separator: "\n")
@@ -93,8 +101,8 @@ struct RabbitMQBenchmarkTests {
                 let done = lines[launch...].firstIndex(where: { $0.contains("start done") }),
                 let from = formatter.date(from: String(lines[launch].prefix(24))), let to = formatter.date(from: String(lines[done].prefix(24)))
             else { continue }
-            slowest = max(slowest ?? 0, to.timeIntervalSince(from))
+            fastest = min(fastest ?? .infinity, to.timeIntervalSince(from))
         }
-        return slowest
+        return fastest
     }
 }

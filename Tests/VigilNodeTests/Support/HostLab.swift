@@ -33,6 +33,9 @@ final class HostLab: @unchecked Sendable {
     var cgroupRoot: String
 
     private var namespaces: [String] = []
+    /// Whether each agent's PID namespace gets a /proc of its own (`--mount-proc`): an
+    /// Erlang VM reads /proc/<its pid>.
+    var mountProc = false
 
     /// A lab; nothing is made until ``build(hosts:)``.
     init(etcdHosts: Int = 3, subnet: Int, cluster: String, directory: URL, etcdElectionMs: Int = 250) throws {
@@ -140,13 +143,34 @@ final class HostLab: @unchecked Sendable {
         let agent = try spawn(
             host.namespace,
             [
-                "/usr/bin/unshare", "--pid", "--uts", "--fork", "--kill-child", AgentNodes.vigil.path, "agent", "--node", host.name,
+                "/usr/bin/unshare", "--pid", "--uts", "--fork", "--kill-child"] + (mountProc ? ["--mount-proc"] : []) + [AgentNodes.vigil.path, "agent", "--node", host.name,
                 "--etcd", endpoints.joined(separator: ","), "--cluster", cluster, "--listen", "127.0.0.1:7950",
                 "--runtime-dir", directory.appendingPathComponent("run-\(host.name)").path, "--log-level", ProcessInfo.processInfo.environment["VIGIL_LAB_LOG_LEVEL"] ?? "info",
                 "--cgroup-root", cgroupRoot + "/" + host.name, "--watchdog", fifo, "--watchdog-timeout", "1s",
             ], log: "agent-\(host.name).log")
         hosts[i].agent = agent
         try "\(agent.processIdentifier)".write(toFile: fifo + ".target", atomically: true, encoding: .utf8)
+    }
+
+    /// Starts a helper in host `name`'s namespace (stopped by PID in ``destroy()``).
+    func startHelper(on name: String, _ arguments: [String], log: String) throws {
+        helpers.append(try spawn(hosts[index(name)].namespace, arguments, log: log))
+    }
+
+    /// Runs a command in host `name`'s namespace; returns its output (throws on failure).
+    @discardableResult
+    func runOn(_ name: String, _ arguments: [String]) throws -> String {
+        try Self.run(["/usr/bin/nsenter", "--net=/run/netns/\(hosts[index(name)].namespace)", "--"] + arguments)
+    }
+
+    /// Host `name` cut off: its link goes down, nothing is killed (a partition).
+    func isolate(_ name: String) throws {
+        try Self.run(["ip", "-n", bridge, "link", "set", hosts[index(name)].port, "down"])
+    }
+
+    /// The partition of host `name` heals: its link comes up again.
+    func heal(_ name: String) throws {
+        try Self.run(["ip", "-n", bridge, "link", "set", hosts[index(name)].port, "up"])
     }
 
     /// Starts a helper in the client namespace (stopped by ``destroy()``).
