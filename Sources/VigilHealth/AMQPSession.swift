@@ -11,7 +11,6 @@ final class AMQPSession {
     private static let basicGetOK: amqp_method_number_t = 0x003C_0047
     private static let basicGetEmpty: amqp_method_number_t = 0x003C_0048
     private static let connectionClose: amqp_method_number_t = 0x000A_0032
-    private static let channelClose: amqp_method_number_t = 0x0014_0028
 
     /// `host:port`, for messages.
     let target: String
@@ -112,31 +111,8 @@ final class AMQPSession {
     }
 
     private func describe(_ reply: amqp_rpc_reply_t) -> String {
-        switch reply.reply_type {
-        case AMQP_RESPONSE_NORMAL:
-            return "ok"
-        case AMQP_RESPONSE_NONE:
-            return "no reply"
-        case AMQP_RESPONSE_LIBRARY_EXCEPTION:
-            return String(cString: amqp_error_string2(reply.library_error))
-        case AMQP_RESPONSE_SERVER_EXCEPTION:
-            if reply.reply.id == Self.connectionClose, let decoded = reply.reply.decoded {
-                open = false
-                let close = decoded.assumingMemoryBound(to: amqp_connection_close_t.self).pointee
-                return "server closed the connection: \(close.reply_code) \(Self.text(close.reply_text))"
-            }
-            if reply.reply.id == Self.channelClose, let decoded = reply.reply.decoded {
-                let close = decoded.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
-                return "server closed the channel: \(close.reply_code) \(Self.text(close.reply_text))"
-            }
-            return "server exception (method 0x\(String(reply.reply.id, radix: 16)))"
-        default:
-            return "unknown reply"
-        }
-    }
-
-    private static func text(_ bytes: amqp_bytes_t) -> String {
-        guard let start = bytes.bytes else { return "" }
-        return String(decoding: UnsafeRawBufferPointer(start: start, count: bytes.len), as: UTF8.self)
+        // A connection.close from the server ends the connection: nothing to close later.
+        if reply.reply_type == AMQP_RESPONSE_SERVER_EXCEPTION && reply.reply.id == Self.connectionClose { open = false }
+        return AMQPReplyText.describe(reply)
     }
 }

@@ -1,3 +1,5 @@
+import VigilModel
+
 extension Transition {
     /// The `vigil simulate --json` object (DESIGN.md "Scheduler simulation"), keys sorted.
     public var json: String {
@@ -46,34 +48,6 @@ extension Transition {
         }
         lines.append("Unplaced: " + (unplaced.isEmpty ? "none" : unplaced.joined(separator: ", ")))
         return lines.joined(separator: "\n")
-    }
-}
-
-/// Minimal JSON text escaping (the scheduler module does no I/O and needs no encoder).
-enum JSONText {
-    static func string(_ value: String) -> String {
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
-
-    static func array(_ values: [String]) -> String {
-        "[" + values.map(string).joined(separator: ", ") + "]"
     }
 }
 

@@ -38,10 +38,10 @@ extension Reconciler {
         }
     }
 
-    /// Before a start: hands the mode to the executor (and records a formation or a
-    /// `force_boot` as an event).
-    func rabbitmqBeforeStart(_ name: String) async -> Bool {
-        guard let local = locals[name], let rabbitmq = local.handle.rabbitmq, let mode = local.rabbitmqStart else { return false }
+    /// Before a start: hands the mode to `rabbitmq`, the executor the start runs on (and
+    /// records a formation or a `force_boot` as an event).
+    func rabbitmqBeforeStart(_ name: String, _ rabbitmq: RabbitMQExecutor) async -> Bool {
+        guard let local = locals[name], local.handle.rabbitmq === rabbitmq, let mode = local.rabbitmqStart else { return false }
         locals[name]?.rabbitmqStart = nil
         locals[name]?.message = nil
         await rabbitmq.prepare(mode)

@@ -378,7 +378,7 @@ public actor Reconciler {
                 await self.abandon(operation, on: name, previous: previous)
                 return
             }
-            if operation == .start, rabbitmq != nil, await !self.rabbitmqBeforeStart(name) {
+            if operation == .start, let rabbitmq, await !self.rabbitmqBeforeStart(name, rabbitmq) {
                 await self.abandon(operation, on: name, previous: previous)
                 return
             }
@@ -469,7 +469,7 @@ public actor Reconciler {
         }
         if local.handle.rabbitmq != nil, local.state != .started { local.rabbitmq = nil }
         locals[name] = local
-        if local.handle.rabbitmq != nil { await rabbitmqFinished(name, operation, succeeded: failure == nil) }
+        let finishedRabbitMQ = local.handle.rabbitmq != nil
         metrics?(.operation(resource: name, operation: operation, succeeded: failure == nil, duration: result.duration))
         if local.state == .stopped, local.stale, let config = configSeen, let resource = config.resource(named: name)?.resolved(on: node),
             let handle = makeHandle(resource, config)
@@ -486,6 +486,9 @@ public actor Reconciler {
             await evaluate()
             return
         }
+        // After the local state is settled (a suspension before it would let a start begin
+        // with the handle being replaced).
+        if finishedRabbitMQ { await rabbitmqFinished(name, operation, succeeded: failure == nil) }
         if let failure {
             logger.error("operation failed", metadata: ["resource": "\(name)", "operation": "\(operation.rawValue)", "error": "\(failure)"])
             // An operation cut short by this agent's own shutdown or self-fence is not the

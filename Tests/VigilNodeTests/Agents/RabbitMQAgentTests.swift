@@ -257,4 +257,25 @@ struct RabbitMQAgentTests {
             #expect(problems.isEmpty, "\(problems)")
         }
     }
+
+    @Test func aNodeRemovedFromTheConfigurationIsForgottenByTheRunningCluster() async throws {
+        try await Self.withLab("rmqghost") { lab, store in
+            try await Self.form(lab, store)
+            // n3 leaves the RabbitMQ cluster's configuration (banned by name): its node stops,
+            // and the others must not wait on it as a member.
+            try Self.apply(lab, lab.config(policies: false, extra: "constraints:\n  - location: {resource: mq, node: n3, score: -INFINITY}\n"))
+            try await eventually("rabbit3 forgotten", timeout: .seconds(90), every: .seconds(1)) {
+                let view = try await lab.view(store)
+                return ["n1", "n2"].allSatisfy { node in
+                    view.status[node]?["mq"]?.rabbitmq.map { $0.members == [lab.nodename("n1"), lab.nodename("n2")] && $0.clustered.count == 2 } ?? false
+                }
+            }
+            let events = try Self.events(lab)
+            #expect(events.contains("forgot \(lab.nodename("n3"))"), "\(events)")
+            try await eventually("n1 and n2 healthy", timeout: .seconds(20), every: .milliseconds(250)) {
+                let codes = [await lab.health("n1"), await lab.health("n2")]
+                return codes == [200, 200]
+            }
+        }
+    }
 }
