@@ -137,6 +137,12 @@ struct RabbitMQRulesTests {
             #expect(reason.contains("(n3) is offline"))
             try builder.rabbitmqStatus(on: node, nil, state: .stopped, waiting: true)
         }
+        // Only n1 has reported waiting so far: n2 stopped later and is online, so nothing
+        // is chosen until it waits too (booting n1 would lose what only n2 saw).
+        var early = try Self.base(members: ["n1", "n2"])
+        for node in Self.all { try early.rabbitmqRecord(on: node, running: false, members: Self.all) }
+        try early.rabbitmqStatus(on: "n1", nil, state: .stopped, waiting: true)
+        #expect(try Self.plan(early).isEmpty)
         let plan = try Self.plan(builder)
         #expect(plan.boot?.node == "n2" && plan.boot?.mode == .forceBoot, "\(plan)")
         try builder.rabbitmqBoot("n2", .forceBoot)
@@ -201,6 +207,11 @@ struct RabbitMQRulesTests {
                 case .forceBoot:
                     let last = RabbitMQStopOrder.lastStoppers(records) ?? []
                     #expect(!last.contains { view.members[$0] != nil }, "seed \(seed): force_boot while \(last) may be online")
+                    let later = records.filter { node, record in
+                        view.members[node] != nil && record.record.initialised && record.record.members.count > 1
+                            && record.modRevision > (records[boot.node]?.modRevision ?? 0)
+                    }
+                    #expect(later.isEmpty, "seed \(seed): force_boot of \(boot.node) while \(later.keys.sorted()) stopped later and is online")
                 }
             }
             for node in Self.all {

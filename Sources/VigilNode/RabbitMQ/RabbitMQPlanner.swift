@@ -9,8 +9,8 @@ public import VigilModel
 ///   cluster, on a waiting node with data first (a standalone node keeps its
 ///   definitions), else the first by name;
 /// - otherwise, when every node that may have stopped last (``RabbitMQStopOrder``) is
-///   offline — gone, as far as the cluster can tell — `force_boot` on the waiting node
-///   with cluster data whose stop was recorded last. While one of them is online, they
+///   offline — gone, as far as the cluster can tell — `force_boot` on the online node
+///   with cluster data whose stop was recorded last, once it waits. While one of them is online, they
 ///   start together as members and nothing is chosen.
 public enum RabbitMQPlanner {
     /// The plan for `resource` (a rabbitmq clone of `config`).
@@ -39,8 +39,13 @@ public enum RabbitMQPlanner {
             return plan
         }
         guard let last = RabbitMQStopOrder.lastStoppers(records), last.allSatisfy({ view.members[$0] == nil }) else { return plan }
-        let candidates = waiting.filter { clustered.contains($0) }
-        guard let chosen = candidates.max(by: { (records[$0]?.modRevision ?? 0, $1) < (records[$1]?.modRevision ?? 0, $0) }) else { return plan }
+        // The latest stop among every online node with cluster data — not only those that
+        // have reported waiting yet: choosing before the latest one reports would boot an
+        // older copy of the metadata. It is chosen once it waits.
+        let here = clustered.filter { view.members[$0] != nil }
+        guard let chosen = here.max(by: { (records[$0]?.modRevision ?? 0, $1) < (records[$1]?.modRevision ?? 0, $0) }),
+            waiting.contains(chosen)
+        else { return plan }
         plan.boot = RabbitMQBootRecord(
             node: chosen, mode: .forceBoot,
             reason: "\(last.sorted().joined(separator: ", ")) may have stopped last and \(last.count == 1 ? "is" : "are") offline; \(chosen) stopped last of the nodes that are here",
