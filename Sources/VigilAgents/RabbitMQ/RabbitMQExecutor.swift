@@ -120,7 +120,7 @@ public actor RabbitMQExecutor: ResourceExecutor {
                 }
             }
             // RabbitMQ 3.x does not add a joining node to existing quorum queues.
-            if case .failure(let error) = await cli.run(["grow", spec.nodename, "all"], tool: "rabbitmq-queues", timeout: .seconds(60)) {
+            if case .failure(let error) = await growQuorumQueues() {
                 logger.warning("quorum queues not grown", metadata: ["resource": "\(spec.name)", "error": "\(error.message)"])
             }
         }
