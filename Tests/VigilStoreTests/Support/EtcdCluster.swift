@@ -123,13 +123,38 @@ actor EtcdCluster {
     /// Polls the member until it serves a linearizable read.
     func waitReady(_ index: Int, timeout: Duration = .seconds(60)) async throws {
         let configuration = EtcdConfiguration(endpoints: [endpoint(index)], requestTimeout: .milliseconds(500), tls: clientTLS)
-        try await withEtcdStore(configuration, logger: Logger(label: "test.ready", factory: { _ in SwiftLogNoOpLogHandler() })) { store in
-            try await eventually("etcd member \(index) to serve", timeout: timeout, every: .milliseconds(50)) {
-                guard self.isRunning(index) else { throw TestFailure("etcd member \(index) exited; see \(self.directory.path)") }
-                _ = try await store.range(.key("/ready"))
-                return true
+        do {
+            try await withEtcdStore(configuration, logger: Logger(label: "test.ready", factory: { _ in SwiftLogNoOpLogHandler() })) { store in
+                try await eventually("etcd member \(index) to serve", timeout: timeout, every: .milliseconds(50)) {
+                    guard self.isRunning(index) else { throw TestFailure("etcd member \(index) exited") }
+                    _ = try await store.range(.key("/ready"))
+                    return true
+                }
             }
+        } catch {
+            // The data directory goes with stop(): what etcd said, and where its process is,
+            // travel with the failure.
+            throw TestFailure("\(error)\n\(diagnosis(index))")
         }
+    }
+
+    /// The member's process as /proc sees it (state, network namespace against ours) and
+    /// the end of its log.
+    func diagnosis(_ index: Int) -> String {
+        var lines: [String] = []
+        if let pid = members[index].process?.processIdentifier {
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? "(no /proc entry)"
+            let state = status.split(separator: "\n").first { $0.hasPrefix("State:") } ?? "State: unknown"
+            let ours = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")) ?? "?"
+            let its = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/ns/net")) ?? "?"
+            let listening = ((try? String(contentsOfFile: "/proc/\(pid)/net/tcp", encoding: .utf8)) ?? "")
+                .contains(String(format: ":%04X 00000000:0000 0A", members[index].clientPort))
+            lines.append("etcd member \(index): pid \(pid) \(state), netns \(its) (test: \(ours)), client port listening in its netns: \(listening)")
+        }
+        let log = (try? String(contentsOf: directory.appendingPathComponent("\(members[index].name).log"), encoding: .utf8)) ?? ""
+        lines.append("its log (last 20 lines):")
+        lines.append(contentsOf: log.split(separator: "\n").suffix(20).map { String($0.prefix(400)) })
+        return lines.joined(separator: "\n")
     }
 
     /// Whether the member's process runs.
