@@ -8,7 +8,8 @@ import Glibc
 /// Adds, removes and monitors a virtual IP address with iproute2 (`agent: vip`).
 ///
 /// After adding an address it announces it: gratuitous ARP for IPv4, unsolicited
-/// neighbour advertisements for IPv6 (which is also added with `nodad` and
+/// neighbour advertisements for IPv6, `announceCount` times, in the background (the start
+/// returns once the address is there) (which is also added with `nodad` and
 /// `ndisc_notify` enabled on the interface, so the kernel announces it too). All values are
 /// validated and passed as separate arguments, never through a shell.
 public struct VIPExecutor: ResourceExecutor {
@@ -17,6 +18,9 @@ public struct VIPExecutor: ResourceExecutor {
     private let runner: CommandRunner
     private let logger: Logger
     private let searchPath: [String]
+    /// The announcements of the last start, still being sent: cancelled by the next start
+    /// or stop (copies of the executor share it).
+    private let announcements = BackgroundTask()
 
     /// Creates an executor that finds `ip`, `arping` and the other tools in `searchPath`.
     public init(
@@ -145,7 +149,18 @@ public struct VIPExecutor: ResourceExecutor {
         }
         var output = "added \(address) to \(spec.interface)"
         if spec.announceCount > 0 {
-            output += "; " + (await announce(timeout: timeout))
+            // In the background, as IPaddr2's arp_bg does: the first packet leaves at once,
+            // and the services ordered after the address do not wait for the repeats
+            // (send_arp sleeps its interval after every packet, the last one too).
+            let count = spec.announceCount
+            let logger = logger
+            let name = spec.name
+            announcements.replace(
+                Task { [self] in
+                    let outcome = await announce(count: count, timeout: .seconds(5))
+                    logger.debug("vip announced", metadata: ["resource": "\(name)", "result": "\(outcome)"])
+                })
+            output += "; announcing it (\(count) times)"
         }
         logger.info("vip added", metadata: ["resource": "\(spec.name)", "address": "\(address)", "interface": "\(spec.interface)"])
         return ActionResult(code: .success, output: output)
@@ -154,8 +169,8 @@ public struct VIPExecutor: ResourceExecutor {
     /// Sends gratuitous ARP (IPv4) or unsolicited neighbour advertisements (IPv6) with
     /// resource-agents' `send_arp`/`send_ua` (which exit once sent), else `arping -U`
     /// bounded to 100 ms per packet (arping itself lingers a second after sending).
-    private func announce(timeout: Duration) async -> String {
-        let count = String(spec.announceCount)
+    private func announce(count announcements: Int, timeout: Duration) async -> String {
+        let count = String(announcements)
         let helper: (String, [String])
         if spec.isIPv6 {
             helper = (Self.sendUA, ["-i", "50", "-c", count, spec.ip, String(spec.cidr), spec.interface])
@@ -173,7 +188,7 @@ public struct VIPExecutor: ResourceExecutor {
             }
         }
         if spec.isIPv6 { return "no send_ua; relying on ndisc_notify" }
-        let limit = min(timeout, .milliseconds(100) * spec.announceCount)
+        let limit = min(timeout, .milliseconds(100) * announcements)
         switch await inNamespace("arping", ["-q", "-U", "-c", count, "-I", spec.interface, spec.ip], timeout: limit) {
         case .success(let result) where result.exitStatus == 0 || result.termination == .timedOut:
             return "gratuitous ARP sent"
@@ -188,6 +203,7 @@ public struct VIPExecutor: ResourceExecutor {
     static let sendUA = "/usr/libexec/heartbeat/send_ua"
 
     private func stop(timeout: Duration) async -> ActionResult {
+        announcements.replace(nil)
         switch await isPresent(timeout: timeout) {
         case .failed(let result):
             // A vanished interface also means the address is gone.

@@ -193,10 +193,17 @@ final class AgentNodes: @unchecked Sendable {
     }
 
     /// The last lines of every agent's log (for failure messages).
+    /// An agent that crashed leaves a backtrace whose registers fill the last lines: its
+    /// crash report's first lines come first.
     func logs(last count: Int = 15) -> String {
         nodes.map { node in
             let text = (try? String(contentsOf: node.log, encoding: .utf8)) ?? ""
-            return "--- \(node.name)\n" + text.split(separator: "\n").suffix(count).joined(separator: "\n")
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            var shown = "--- \(node.name)\n"
+            if let crash = lines.firstIndex(where: { $0.contains("Fatal error") || $0.contains("💣") || $0.contains("crashed:") || $0.contains("Crash at") }) {
+                shown += "(crash report)\n" + lines[max(0, crash - 10)..<min(lines.count, crash + 30)].joined(separator: "\n") + "\n(last lines)\n"
+            }
+            return shown + lines.suffix(count).joined(separator: "\n")
         }.joined(separator: "\n")
     }
 }

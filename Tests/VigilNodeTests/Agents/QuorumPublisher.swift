@@ -42,18 +42,30 @@ final class QuorumPublisher: Sendable {
         self.namespace = namespace
     }
 
-    /// Moves the calling thread into ``namespace`` (network namespaces are per thread).
-    static func enter(_ namespace: String?) -> Bool {
-        guard let namespace else { return true }
+    /// Runs `body` on the calling thread inside ``namespace`` (network namespaces are per
+    /// thread), then puts the thread back where it was: a thread left in the lab's
+    /// namespace hands it to every thread it creates — the concurrency runtime grows its
+    /// pool from whichever thread enqueues work, such as this one resuming a continuation —
+    /// and everything such a thread spawns or connects to (etcd members on 127.0.0.1 in
+    /// later tests) would be in the lab's namespace. nil when it cannot enter.
+    static func inNamespace<T>(_ namespace: String?, _ body: () -> T) -> T? {
+        guard let namespace else { return body() }
         // setns(2) is not in Swift's Glibc module (it needs _GNU_SOURCE): looked up by name.
         typealias SetNS = @convention(c) (Int32, Int32) -> Int32
-        guard let libc = dlopen(nil, RTLD_LAZY), let symbol = dlsym(libc, "setns") else { return false }
+        guard let libc = dlopen(nil, RTLD_LAZY), let symbol = dlsym(libc, "setns") else { return nil }
         let setns = unsafeBitCast(symbol, to: SetNS.self)
-        let fd = open("/run/netns/\(namespace)", O_RDONLY)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
         let newNetwork: Int32 = 0x4000_0000  // CLONE_NEWNET
-        return setns(fd, newNetwork) == 0
+        let original = open("/proc/thread-self/ns/net", O_RDONLY)
+        guard original >= 0 else { return nil }
+        defer { close(original) }
+        let target = open("/run/netns/\(namespace)", O_RDONLY)
+        guard target >= 0 else { return nil }
+        let entered = setns(target, newNetwork) == 0
+        close(target)
+        guard entered else { return nil }
+        let result = body()
+        precondition(setns(original, newNetwork) == 0, "cannot return the thread to its network namespace")
+        return result
     }
 
     /// Starts publishing on a thread of its own until ``stop()``.
@@ -92,13 +104,14 @@ final class QuorumPublisher: Sendable {
     }
 
     private func run() {
-        guard Self.enter(namespace) else {
-            log.withLock {
-                $0.errors.append("cannot enter network namespace \(namespace ?? "")")
-                $0.done = true
-            }
-            return
+        let entered = Self.inNamespace(namespace) { publish() } != nil
+        log.withLock {
+            if !entered { $0.errors.append("cannot enter network namespace \(namespace ?? "")") }
+            $0.done = true
         }
+    }
+
+    private func publish() {
         var next = 1
         var broker = 0
         var session: AMQPSession?
@@ -122,7 +135,6 @@ final class QuorumPublisher: Sendable {
                 usleep(50_000)
             }
         }
-        log.withLock { $0.done = true }
     }
 
     /// Consumes every message of the queue through the first broker that answers and
@@ -136,24 +148,8 @@ final class QuorumPublisher: Sendable {
         // Consumed messages are kept across attempts (a get is acknowledged as it is
         // delivered): an attempt cut short by a broker still recovering loses nothing.
         let outcome = await BlockingCall.run { () -> Result<[String], AMQPSession.Failure> in
-            guard Self.enter(namespace) else { return .failure(AMQPSession.Failure(description: "cannot enter \(namespace ?? "")")) }
-            var bodies: [String] = []
-            var lastError = AMQPSession.Failure(description: "no broker")
-            let deadline = ContinuousClock.now + timeout
-            while ContinuousClock.now < deadline {
-                for target in brokers {
-                    do throws(AMQPSession.Failure) {
-                        let session = try AMQPSession(host: target.host, port: target.port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(10))
-                        try session.declareQuorumQueue(queue)
-                        while let body = try session.get(queue) { bodies.append(body) }
-                        return .success(bodies)
-                    } catch {
-                        lastError = error
-                    }
-                }
-                usleep(500_000)
-            }
-            return .failure(lastError)
+            Self.inNamespace(namespace) { Self.consume(queue: queue, brokers: brokers, timeout: timeout) }
+                ?? .failure(AMQPSession.Failure(description: "cannot enter \(namespace ?? "")"))
         }
         guard case .success(let bodies)? = outcome else {
             if case .failure(let error)? = outcome { return ["could not consume: \(error.description)"] }
@@ -175,5 +171,27 @@ final class QuorumPublisher: Sendable {
         let invented = seen.keys.filter { $0 > snapshot.1 || $0 < 1 }.sorted()
         if !invented.isEmpty { problems.append("numbers never published: \(invented.prefix(20))") }
         return problems
+    }
+
+    /// Gets every message of `queue` through the first broker that answers (on the calling
+    /// thread, which blocks).
+    private static func consume(queue: String, brokers: [Broker], timeout: Duration) -> Result<[String], AMQPSession.Failure> {
+        var bodies: [String] = []
+        var lastError = AMQPSession.Failure(description: "no broker")
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            for target in brokers {
+                do throws(AMQPSession.Failure) {
+                    let session = try AMQPSession(host: target.host, port: target.port, vhost: "/", user: "guest", password: "guest", timeout: .seconds(10))
+                    try session.declareQuorumQueue(queue)
+                    while let body = try session.get(queue) { bodies.append(body) }
+                    return .success(bodies)
+                } catch {
+                    lastError = error
+                }
+            }
+            usleep(500_000)
+        }
+        return .failure(lastError)
     }
 }

@@ -163,6 +163,10 @@ struct RabbitMQPartitionTests {
             await publisher.stop()
             let problems = await publisher.verify()
             #expect(problems.isEmpty, "\(problems)")
+            // The client ran in the lab's namespace on threads of this process: none of
+            // them may stay there (later tests' servers and connections would follow).
+            let strays = ProcessThreads.outsideOwnNetworkNamespace()
+            #expect(strays.isEmpty, "threads left in another network namespace: \(strays)")
         } catch {
             let logs = lab.hosts.map { "--- \($0.name)\n" + lab.agentLog($0.name).split(separator: "\n").suffix(30).joined(separator: "\n") }.joined(separator: "\n")
             await lab.destroy()

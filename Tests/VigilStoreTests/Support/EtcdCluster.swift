@@ -89,6 +89,13 @@ actor EtcdCluster {
     func endpoint(_ index: Int) -> String { "\(serverTLS == nil ? "http" : "https")://127.0.0.1:\(members[index].clientPort)" }
 
     private func launch(_ index: Int) throws {
+        // A child starts in its spawning thread's network namespace: a thread some earlier
+        // test left in a lab's namespace would put the member where nobody finds it.
+        let thread = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/thread-self/ns/net")
+        let processNamespace = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")
+        guard thread == processNamespace else {
+            throw TestFailure("this thread is in network namespace \(thread ?? "?"), the process in \(processNamespace ?? "?"): a test left it there")
+        }
         let member = members[index]
         let initialCluster = members.map { "\($0.name)=http://127.0.0.1:\($0.peerPort)" }.joined(separator: ",")
         let process = Process()
