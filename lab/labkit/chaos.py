@@ -86,6 +86,13 @@ class Chaos:
         return sum(1 for name, (kind, _) in self.active.items() if kind.startswith("etcd") or (kind in ("crash-host", "crash-coordinator", "isolate-host") and self.lab.host(name)["etcd"]))
 
     def inject(self):
+        """Draws faults until one applies (a draw that fits no host now is recorded and
+        drawn again), so a fault comes at least every `every` seconds."""
+        for _ in range(8):
+            if self.try_inject():
+                return
+
+    def try_inject(self):
         kind = self.rng.choice(KINDS)
         hold = self.rng.uniform(3, 12)
         quiet_hosts = [n for n in self.live() if n not in self.active]
@@ -129,11 +136,12 @@ class Chaos:
         entry = {"t": self.t(), "fault": kind, "host": target, "hold": round(hold, 3)}
         self.trace.append(entry)
         if target is None:
-            say(f"[{self.t():8.3f}] {kind}: no suitable host now (skipped)")
-            return
+            say(f"[{self.t():8.3f}] {kind}: no suitable host now (drawing again)")
+            return False
         say(f"[{self.t():8.3f}] {kind} {target}" + (f" for {hold:.1f} s" if hold else ""))
         if hold:
             self.active[target] = (kind, core.now() + hold)
+        return True
 
     def heal(self, name, kind):
         try:

@@ -372,25 +372,38 @@ class Lab:
         say(f"{name}: etcd member started")
 
     def etcd_partition(self, name):
-        """Cuts host `name`'s etcd member off (its client and peer ports, both ways) while
-        the host itself and its agent stay on the network."""
+        """Cuts host `name`'s etcd member off — its client and peer ports, both ways — while
+        the host and its agent stay on the network (the agent still reaches the other
+        members, and its own member over the host's own address). Policy routing rules in
+        the host's namespace (this kernel has no packet filter modules): incoming etcd
+        traffic on eth0 and the member's own packets to other hosts are blackholed; the
+        rule that looks up local addresses moves behind the first and stays ahead of the
+        second for the host's own address."""
         host = self.host(name)
-        ns = host["netns"]
-        run(["tc", "-n", ns, "qdisc", "replace", "dev", "eth0", "root", "handle", "1:", "prio"])
-        run(["tc", "-n", ns, "qdisc", "replace", "dev", "eth0", "ingress"])
-        for port in ("2379", "2380"):
-            run(["tc", "-n", ns, "filter", "add", "dev", "eth0", "parent", "1:", "protocol", "ip", "u32", "match", "ip", "sport", port, "0xffff", "action", "drop"])
-            run(["tc", "-n", ns, "filter", "add", "dev", "eth0", "parent", "ffff:", "protocol", "ip", "u32", "match", "ip", "dport", port, "0xffff", "action", "drop"])
-        # Its own member's connections to its peers (they are peers' 2380).
-        run(["tc", "-n", ns, "filter", "add", "dev", "eth0", "parent", "1:", "protocol", "ip", "u32", "match", "ip", "dport", "2380", "0xffff", "action", "drop"])
-        run(["tc", "-n", ns, "filter", "add", "dev", "eth0", "parent", "ffff:", "protocol", "ip", "u32", "match", "ip", "sport", "2380", "0xffff", "action", "drop"])
+        rules = [
+            ["pref", "5", "iif", "eth0", "ipproto", "tcp", "dport", "2379", "blackhole"],
+            ["pref", "6", "iif", "eth0", "ipproto", "tcp", "dport", "2380", "blackhole"],
+            ["pref", "10", "to", f"{host['address']}/32", "lookup", "local"],
+            ["pref", "11", "to", "127.0.0.0/8", "lookup", "local"],
+            ["pref", "20", "ipproto", "tcp", "sport", "2379", "blackhole"],
+            ["pref", "21", "ipproto", "tcp", "sport", "2380", "blackhole"],
+            ["pref", "22", "ipproto", "tcp", "dport", "2380", "blackhole"],
+            ["pref", "100", "lookup", "local"],
+        ]
+        for rule in rules:
+            run(["ip", "-n", host["netns"], "rule", "add"] + rule)
+        run(["ip", "-n", host["netns"], "rule", "del", "pref", "0"])
         self.state.event(f"etcd-partition {name}")
-        say(f"{name}: etcd member partitioned (tc drops ports 2379/2380 on eth0)")
+        say(f"{name}: etcd member partitioned (ports 2379/2380 blackholed on eth0 by policy routing)")
 
     def etcd_heal(self, name):
         host = self.host(name)
-        run(["tc", "-n", host["netns"], "qdisc", "del", "dev", "eth0", "root"], check=False)
-        run(["tc", "-n", host["netns"], "qdisc", "del", "dev", "eth0", "ingress"], check=False)
+        rules = run(["ip", "-n", host["netns"], "rule", "show"])
+        if not any(line.startswith("0:") for line in rules.splitlines()):
+            run(["ip", "-n", host["netns"], "rule", "add", "pref", "0", "lookup", "local"])
+        for pref in ("5", "6", "10", "11", "20", "21", "22", "100"):
+            if any(line.startswith(pref + ":") for line in rules.splitlines()):
+                run(["ip", "-n", host["netns"], "rule", "del", "pref", pref], check=False)
         self.state.event(f"etcd-heal {name}")
         say(f"{name}: etcd member reachable again")
 
