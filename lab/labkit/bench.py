@@ -167,20 +167,17 @@ class Bench:
 
     def kill_service(self, trial):
         holder, _ = self.settled()
-        fault = core.now()
-        self.lab.kill_service(holder)
+        fault = self.lab.kill_service(holder)
         wait("the service back", lambda: analysis.recovery(self.probe_log, fault), timeout=30, every=0.05)
         recovered, outage, by = analysis.recovery(self.probe_log, fault)
         return {"trial": trial, "host": holder, "recovery": round(recovered, 3), "outage": round(outage, 3), "answered_by": by}
 
     def delete_vip(self, trial):
         holder, _ = self.settled()
-        # The VIP deleted under a connection attempt in flight: measure from the deletion.
-        fault = core.now()
-        self.lab.delete_vip(holder)
-        wait("the VIP back", lambda: analysis.recovery(self.probe_log, fault + 0.05), timeout=30, every=0.05)
-        recovered, outage, by = analysis.recovery(self.probe_log, fault + 0.05)
-        return {"trial": trial, "host": holder, "recovery": round(recovered + 0.05, 3), "outage": round(outage, 3), "answered_by": by}
+        fault = self.lab.delete_vip(holder)
+        wait("the VIP back", lambda: analysis.recovery(self.probe_log, fault), timeout=30, every=0.05)
+        recovered, outage, by = analysis.recovery(self.probe_log, fault)
+        return {"trial": trial, "host": holder, "recovery": round(recovered, 3), "outage": round(outage, 3), "answered_by": by}
 
     def move(self, trial):
         holder, _ = self.settled()

@@ -47,16 +47,22 @@ def spawn(argv, log_path, env=None):
 
 # MARK: - Processes by PID
 
-def start_time(pid):
-    """The process's start time in clock ticks (field 22 of /proc/PID/stat), None when it
-    is gone or a zombie."""
+def stat_fields(pid):
+    """/proc/PID/stat's fields after the command name (which may hold spaces), from the
+    state (field 3) on; None when the process is gone."""
     try:
         with open(f"/proc/{pid}/stat") as f:
             text = f.read()
     except OSError:
         return None
-    fields = text[text.rindex(")") + 2:].split()
-    if fields[0] in ("Z", "X"):
+    return text[text.rindex(")") + 2:].split()
+
+
+def start_time(pid):
+    """The process's start time in clock ticks (field 22 of /proc/PID/stat), None when it
+    is gone or a zombie."""
+    fields = stat_fields(pid)
+    if fields is None or fields[0] in ("Z", "X"):
         return None
     return int(fields[19])
 
@@ -137,13 +143,9 @@ def rss_kib(pid):
 
 
 def cpu_ticks(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            text = f.read()
-    except OSError:
-        return None
-    fields = text[text.rindex(")") + 2:].split()
-    return int(fields[11]) + int(fields[12])
+    """User + system CPU time of the process, in clock ticks."""
+    fields = stat_fields(pid)
+    return None if fields is None else int(fields[11]) + int(fields[12])
 
 
 # MARK: - Network namespaces

@@ -238,27 +238,30 @@ class Lab:
         self.boot_many([name], quiet=quiet)
 
     def boot_many(self, names, quiet=False):
-        """Boots several hosts at once (all launched, then each one's PID 1 found)."""
-        launched = []
-        for name in names:
-            host = self.host(name)
+        """Boots several hosts at once: every host's network made ready, then every one
+        launched, then each one's PID 1 found (one state write at the end), so that 64
+        hosts start within about a second of each other."""
+        hosts = [self.host(name) for name in names]
+        for host in hosts:
             if core.alive(host.get("init")):
-                self.crash(name, quiet=True)
+                self.crash(host["name"], quiet=True)
+        for host in hosts:
             # Only its own address survives a reboot (a VIP it held is gone with the crash).
-            run(["ip", "-n", host["netns"], "addr", "flush", "dev", "eth0"])
-            run(["ip", "-n", host["netns"], "addr", "add", f"{host['address']}/24", "dev", "eth0"])
-            run(["ip", "-n", host["netns"], "link", "set", "eth0", "up"])
-            run(["ip", "-n", self.switch, "link", "set", host["port"], "up"])
+            batch(host["netns"], ["addr flush dev eth0", f"addr add {host['address']}/24 dev eth0", "link set eth0 up"])
+        batch(self.switch, [f"link set {host['port']} up" for host in hosts])
+        launched = []
+        for host in hosts:
             directory = self.host_dir(host)
             with open(os.path.join(directory, "boot.json"), "w") as f:
-                json.dump({"hostname": name, "services": self.boot_services(host)}, f)
+                json.dump({"hostname": host["name"], "services": self.boot_services(host)}, f)
             argv = [
                 "/usr/bin/nsenter", f"--net=/run/netns/{host['netns']}", "--",
                 "/usr/bin/unshare", "--pid", "--mount", "--uts", "--fork", "--kill-child", "--mount-proc", "--",
                 "/usr/bin/python3", os.path.join(core.HERE, "vlab"), "_init", directory,
             ]
             launched.append((host, core.spawn(argv, os.path.join(directory, "console.log"))))
-            self.state.event(f"boot {name}")
+            self.state.event(f"boot {host['name']}")
+        failed = []
         for host, launcher in launched:
             # nsenter execs unshare (same PID); unshare forks the host's PID 1.
             deadline = time.monotonic() + 10
@@ -269,17 +272,20 @@ class Lab:
                         init = child
                 if init is None:
                     time.sleep(0.005)
-            if init is None:
-                raise LabError(f"{host['name']}: its init did not start (see {self.host_dir(host)}/console.log)")
             host["unshare"] = core.record(launcher, "unshare")
+            host["extra"] = []
+            if init is None:
+                failed.append(host["name"])
+                continue
             host["init"] = core.record(init, "init")
             host["down"] = False
-            host["extra"] = []
             with open(os.path.join(self.host_dir(host), "watchdog.target"), "w") as f:
                 f.write(str(init))
-            self.state.save()
             if not quiet:
                 say(f"{host['name']}: booted (PID 1 of its namespaces is {init}; fresh /run; disk kept in {self.host_dir(host)})")
+        self.state.save()
+        if failed:
+            raise LabError(f"{', '.join(failed)}: init did not start (see their console.log)")
 
     def agent_pid(self, name):
         """The host PID of host `name`'s `vigil agent`, None when it does not run."""
@@ -327,19 +333,29 @@ class Lab:
         return [pid for pid in pids if any(marker in part for part in core.cmdline(pid))]
 
     def kill_service(self, name):
+        """SIGKILLs `web` on host `name`; returns when it was killed (finding it among a
+        big lab's processes takes a while, and must not count as part of the outage)."""
         pids = self.host_processes(name, "demo-web.py")
         if not pids:
             raise LabError(f"{name}: no web process")
+        records = [core.record(pid, "web") for pid in pids]
         self.state.event(f"kill-service {name}")
-        for pid in pids:
-            core.signal_process(core.record(pid, "web"), signal.SIGKILL)
+        killed = core.now()
+        for rec in records:
+            core.signal_process(rec, signal.SIGKILL)
         say(f"{name}: web killed (pid {', '.join(map(str, pids))})")
+        return killed
 
     def delete_vip(self, name):
+        """Deletes the VIP from host `name`'s eth0; returns when `ip` did."""
         host = self.host(name)
         self.state.event(f"delete-vip {name}")
+        started = core.now()
         run(["ip", "-n", host["netns"], "addr", "del", f"{VIP}/24", "dev", "eth0"])
+        deleted = core.now()
         say(f"{name}: {VIP} deleted from eth0")
+        # The address went somewhere between the start and the end of `ip`.
+        return (started + deleted) / 2
 
     # MARK: - etcd members
 
@@ -486,6 +502,14 @@ class Lab:
         self.state.save()
         say(f"client probe: a new TCP connection to {VIP}:{HTTP_PORT} every 50 ms (1 s timeout) → {self.d}/probe.log")
         say(f"duplicate-VIP detector: ARP for {VIP} every 50 ms + the hosts' addresses (netlink) → {self.d}/watch.log")
+
+
+def batch(netns, commands):
+    """Several `ip` commands in namespace `netns` with one process (`ip -batch`)."""
+    import subprocess
+    result = subprocess.run(["ip", "-n", netns, "-batch", "-"], input="\n".join(commands) + "\n", capture_output=True, text=True)
+    if result.returncode != 0:
+        raise LabError(f"ip -n {netns} -batch: {result.stderr.strip()}")
 
 
 def read(path):
