@@ -206,8 +206,9 @@ class Chaos:
                         self.reboot_reset_hosts()
                         self.check_recovered(core.now(), f"healing {kind} on {name}")
             if now >= next_fault:
+                # From when this one was due, with a second for drawing and applying it.
                 self.inject()
-                next_fault = core.now() + self.rng.uniform(2, self.every)
+                next_fault = next_fault + self.rng.uniform(2, max(2.0, self.every - 1))
             time.sleep(0.05)
         for name, (kind, _) in list(self.active.items()):
             del self.active[name]
