@@ -165,17 +165,12 @@ class Bench:
         return {"trial": trial, "crashed": target, "shape": shape, "recovery": round(recovered, 3), "outage": round(outage, 3),
                 "new_holder": by, "self_fenced": fenced, "timeline": timeline}
 
-    def kill_service(self, trial):
+    def repaired_in_place(self, trial, fault_on):
+        """A fault on the holder that Vigil repairs where it is (`fault_on(host)` returns
+        when the fault took effect): the first answer after it."""
         holder, _ = self.settled()
-        fault = self.lab.kill_service(holder)
+        fault = fault_on(holder)
         wait("the service back", lambda: analysis.recovery(self.probe_log, fault), timeout=30, every=0.05)
-        recovered, outage, by = analysis.recovery(self.probe_log, fault)
-        return {"trial": trial, "host": holder, "recovery": round(recovered, 3), "outage": round(outage, 3), "answered_by": by}
-
-    def delete_vip(self, trial):
-        holder, _ = self.settled()
-        fault = self.lab.delete_vip(holder)
-        wait("the VIP back", lambda: analysis.recovery(self.probe_log, fault), timeout=30, every=0.05)
         recovered, outage, by = analysis.recovery(self.probe_log, fault)
         return {"trial": trial, "host": holder, "recovery": round(recovered, 3), "outage": round(outage, 3), "answered_by": by}
 
@@ -339,9 +334,9 @@ def run_trial(bench, case, trial):
     if case.startswith("crash-"):
         return bench.crash(case, trial)
     if case == "kill-service":
-        return bench.kill_service(trial)
+        return bench.repaired_in_place(trial, bench.lab.kill_service)
     if case == "delete-vip":
-        return bench.delete_vip(trial)
+        return bench.repaired_in_place(trial, bench.lab.delete_vip)
     if case == "move":
         return bench.move(trial)
     if case == "cold-start":
