@@ -91,8 +91,6 @@ class Bench:
         etcd_hosts = self.etcd_hosts()
         names = self.live_hosts()
         if case == "crash-holder":
-            if leader == coordinator and len(etcd_hosts) > 1:
-                pass
             choices = [n for n in names if n not in (coordinator, leader)]
             target = choices[0] if choices else [n for n in names if n != coordinator][0]
         elif case == "crash-coordinator":
