@@ -1,6 +1,6 @@
 import Synchronization
 
-/// The one task an executor keeps running after an action returned (the VIP's repeated
+/// The one task an executor keeps running after an action returned (the VIP's
 /// announcements): replacing it cancels the previous one, so it never outlives the next
 /// action on the same resource, and nothing runs without an owner.
 final class BackgroundTask: Sendable {

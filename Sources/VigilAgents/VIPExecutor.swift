@@ -7,9 +7,9 @@ import Glibc
 
 /// Adds, removes and monitors a virtual IP address with iproute2 (`agent: vip`).
 ///
-/// After adding an address it announces it: gratuitous ARP for IPv4, unsolicited
-/// neighbour advertisements for IPv6, `announceCount` times, in the background (the start
-/// returns once the address is there) (which is also added with `nodad` and
+/// After adding an address it announces it, `announceCount` times and in the background
+/// (the start returns once the address is there): gratuitous ARP for IPv4, unsolicited
+/// neighbour advertisements for IPv6 (which is also added with `nodad` and
 /// `ndisc_notify` enabled on the interface, so the kernel announces it too). All values are
 /// validated and passed as separate arguments, never through a shell.
 public struct VIPExecutor: ResourceExecutor {
