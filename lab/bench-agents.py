@@ -88,7 +88,7 @@ class Lab:
             self.start_watchdog(node, watchdog)
             argv += ["--watchdog", f"{self.work}/watchdog-{node}", "--watchdog-timeout", f"{int(watchdog * 1000)}ms"]
         if namespace:
-            argv = ["unshare", "--pid", "--fork", "--kill-child"] + argv
+            argv = ["unshare", "--pid", "--fork", "--kill-child", "--mount-proc"] + argv
         p = subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL)
         if watchdog:
             with open(f"{self.work}/watchdog-{node}.target", "w") as f:

@@ -102,6 +102,7 @@ struct AgentCommand: AsyncParsableCommand {
     var releaseStartupPagesAfter: Int = 20
 
     func run() async throws {
+        if let mismatch = ProcMount.mismatch() { throw CLIError(mismatch) }
         let redaction = RedactionSet()
         var logger = Logger(label: "vigil.agent", factory: { AgentLogHandler(label: $0, redaction: redaction) })
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

@@ -26,7 +26,8 @@ enum VigilBinary {
 
     /// Runs `vigil arguments` (no shell); kills it after `timeout` seconds. Output goes to
     /// files in `directory`, so neither pipe can fill up and block the child.
-    static func run(_ arguments: [String], in directory: URL, timeout: TimeInterval = 60) throws -> Result {
+    /// With `launcher`, `vigil` is run through it: `launcher + [vigil] + arguments`.
+    static func run(_ arguments: [String], in directory: URL, timeout: TimeInterval = 60, launcher: [String] = []) throws -> Result {
         let id = UUID().uuidString
         let outURL = directory.appendingPathComponent("out-\(id)")
         let errURL = directory.appendingPathComponent("err-\(id)")
@@ -39,8 +40,13 @@ enum VigilBinary {
             try? err.close()
         }
         let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
+        if let program = launcher.first {
+            process.executableURL = URL(fileURLWithPath: program)
+            process.arguments = Array(launcher.dropFirst()) + [executable.path] + arguments
+        } else {
+            process.executableURL = executable
+            process.arguments = arguments
+        }
         process.environment = ProcessInfo.processInfo.environment.filter { $0.key != "VIGIL_ETCD" }
         process.standardOutput = out
         process.standardError = err

@@ -2,7 +2,7 @@
 """A test watchdog device for `vigil agent --watchdog FIFO --watchdog-timeout T`.
 
 It behaves like a Linux watchdog, with "reset the machine" meaning SIGKILL to the test
-node's process (`unshare --pid --fork --kill-child ...`, so its whole PID namespace dies):
+node's process (`unshare --pid --fork --kill-child --mount-proc ...`, so its whole PID namespace dies):
 
 - the first byte written arms it; every byte feeds it;
 - 'V' disarms it (the agent's magic close, written only when nothing exclusive runs);

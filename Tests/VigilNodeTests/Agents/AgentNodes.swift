@@ -34,10 +34,6 @@ final class AgentNodes: @unchecked Sendable {
     /// by one SIGKILL). Without, the agent is a plain process: it can die alone (an agent
     /// crash) while what it started runs on; a "node" is then its agent and its cgroups.
     var pidNamespace = true
-    /// With ``pidNamespace``: mount a /proc of the namespace's own (`--mount-proc`), so
-    /// that what runs inside sees its own PIDs there (Galera's SST scripts check their
-    /// rsync daemon through /proc).
-    var mountProc = false
     private var watchdogs: [String: Process] = [:]
 
     init(names: [String], endpoints: [String], cluster: String, directory: URL) throws {
@@ -103,7 +99,10 @@ final class AgentNodes: @unchecked Sendable {
         ] + watchdog + extraArguments
         if pidNamespace {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
-            process.arguments = ["--pid", "--uts", "--fork", "--kill-child"] + (mountProc ? ["--mount-proc"] : []) + agent
+            // A /proc of the namespace's own: the agent refuses to start without one (the
+            // dispatch runtime reads its threads there), and what it starts sees its own PIDs
+            // there (Galera's SST scripts check their rsync daemon through /proc).
+            process.arguments = ["--pid", "--uts", "--fork", "--kill-child", "--mount-proc"] + agent
         } else {
             process.executableURL = URL(fileURLWithPath: agent[0])
             process.arguments = Array(agent.dropFirst())

@@ -23,7 +23,6 @@ final class GaleraLab: @unchecked Sendable {
         chmod(directory.path, 0o755)
         nodes = try AgentNodes(names: names, endpoints: endpoints, cluster: cluster, directory: directory)
         nodes.watchdogTimeout = .seconds(1)
-        nodes.mountProc = true
         keyspace = Keyspace(cluster: cluster)
         let ports = try FreePorts.take(12)
         var sql: [String: Int] = [:]

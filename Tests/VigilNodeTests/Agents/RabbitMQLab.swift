@@ -28,8 +28,6 @@ final class RabbitMQLab: @unchecked Sendable {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         nodes = try AgentNodes(names: names, endpoints: endpoints, cluster: cluster, directory: directory)
         nodes.watchdogTimeout = .seconds(1)
-        // The VM reads /proc/<its pid>/statm: a /proc of the namespace's own.
-        nodes.mountProc = true
         keyspace = Keyspace(cluster: cluster)
         let ports = try FreePorts.take(7)
         epmdPort = ports[6]

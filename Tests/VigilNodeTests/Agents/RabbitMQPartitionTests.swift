@@ -96,7 +96,6 @@ struct RabbitMQPartitionTests {
         let directory = URL(fileURLWithPath: "/tmp/vigil-rmqpart-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let lab = try HostLab(subnet: Self.subnet, cluster: "rmqpart", directory: directory)
-        lab.mountProc = true
         defer { if ProcessInfo.processInfo.environment["VIGIL_LAB_KEEP"] != "1" { try? FileManager.default.removeItem(at: directory) } }
         do {
             try lab.build(hosts: 3)

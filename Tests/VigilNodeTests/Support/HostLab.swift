@@ -33,9 +33,6 @@ final class HostLab: @unchecked Sendable {
     var cgroupRoot: String
 
     private var namespaces: [String] = []
-    /// Whether each agent's PID namespace gets a /proc of its own (`--mount-proc`): an
-    /// Erlang VM reads /proc/<its pid>.
-    var mountProc = false
 
     /// A lab; nothing is made until ``build(hosts:)``.
     init(etcdHosts: Int = 3, subnet: Int, cluster: String, directory: URL, etcdElectionMs: Int = 250) throws {
@@ -143,7 +140,7 @@ final class HostLab: @unchecked Sendable {
         let agent = try spawn(
             host.namespace,
             [
-                "/usr/bin/unshare", "--pid", "--uts", "--fork", "--kill-child"] + (mountProc ? ["--mount-proc"] : []) + [AgentNodes.vigil.path, "agent", "--node", host.name,
+                "/usr/bin/unshare", "--pid", "--uts", "--fork", "--kill-child"] + ["--mount-proc"] + [AgentNodes.vigil.path, "agent", "--node", host.name,
                 "--etcd", endpoints.joined(separator: ","), "--cluster", cluster, "--listen", "127.0.0.1:7950",
                 "--runtime-dir", directory.appendingPathComponent("run-\(host.name)").path, "--log-level", ProcessInfo.processInfo.environment["VIGIL_LAB_LOG_LEVEL"] ?? "info",
                 "--cgroup-root", cgroupRoot + "/" + host.name, "--watchdog", fifo, "--watchdog-timeout", "1s",
