@@ -9,9 +9,11 @@ public import VigilModel
 ///   cluster, on a waiting node with data first (a standalone node keeps its
 ///   definitions), else the first by name;
 /// - otherwise, when every node that may have stopped last (``RabbitMQStopOrder``) is
-///   offline — gone, as far as the cluster can tell — `force_boot` on the online node
-///   with cluster data whose stop was recorded last, once it waits. While one of them is online, they
-///   start together as members and nothing is chosen.
+///   offline — gone, as far as the cluster can tell — `force_boot` on the node with
+///   cluster data whose stop was recorded last of the others, once it is online and waits
+///   (while it is offline, nothing is chosen: an earlier one holds an older copy). While
+///   one that may have stopped last is online, they start together as members and nothing
+///   is chosen.
 public enum RabbitMQPlanner {
     /// The plan for `resource` (a rabbitmq clone of `config`).
     public static func plan(resource: ResourceConfig, config: ClusterConfig, view: ClusterView, now: String, by coordinator: String) -> RabbitMQPlan {
@@ -39,12 +41,15 @@ public enum RabbitMQPlanner {
             return plan
         }
         guard let last = RabbitMQStopOrder.lastStoppers(records), last.allSatisfy({ view.members[$0] == nil }) else { return plan }
-        // The latest stop among every online node with cluster data — not only those that
-        // have reported waiting yet: choosing before the latest one reports would boot an
-        // older copy of the metadata. It is chosen once it waits.
-        let here = clustered.filter { view.members[$0] != nil }
-        guard let chosen = here.max(by: { (records[$0]?.modRevision ?? 0, $1) < (records[$1]?.modRevision ?? 0, $0) }),
-            waiting.contains(chosen)
+        // The latest stop among every other node with cluster data — online or not, waiting
+        // or not: it is chosen once it is here and waits. Booting an earlier one would boot
+        // an older copy: the later one, back, would then wait for the missing last node
+        // forever (its Mnesia waits for the nodes that ran when it stopped), and its quorum
+        // queue logs hold what the booted one never saw. Caught by CI: the node that stopped
+        // first came back first and was force-booted; the other hung on its return.
+        let candidates = clustered.filter { !last.contains($0) }
+        guard let chosen = candidates.max(by: { (records[$0]?.modRevision ?? 0, $1) < (records[$1]?.modRevision ?? 0, $0) }),
+            view.members[chosen] != nil, waiting.contains(chosen)
         else { return plan }
         plan.boot = RabbitMQBootRecord(
             node: chosen, mode: .forceBoot,

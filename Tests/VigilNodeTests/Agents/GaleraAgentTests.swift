@@ -17,9 +17,10 @@ struct GaleraAgentTests {
             do {
                 try await body(lab, store)
             } catch {
+                let summary = await lab.summary(store)
                 let logs = lab.logs()
                 await lab.stop()
-                throw TestFailure("\(error)\n\(logs)")
+                throw TestFailure("\(error) [lab: \(summary)]\n\(logs)")
             }
             await lab.stop()
         }
@@ -222,6 +223,7 @@ struct GaleraAgentTests {
             let countAfterReader = client.acknowledged.count
             try await eventually("writes to go on", timeout: .seconds(20)) { client.acknowledged.count > countAfterReader + 20 }
             let readerOutage = client.outage(after: readerKilled)?.duration
+            try await lab.waitGone(store, [reader])
             try await lab.nodes.start(reader)
             try await eventually("\(reader) back, Synced", timeout: .seconds(120), every: .milliseconds(500)) { try await lab.synced(store).count == 3 }
             #expect(lab.errorLog(reader).contains("IST received") || lab.errorLog(reader).contains("Receiving IST"), "\(reader) rejoined by IST")
@@ -237,6 +239,7 @@ struct GaleraAgentTests {
             let newWriter = try await lab.view(store).galeraWriter["db"]?.record.node
             #expect(newWriter != nil && newWriter != writer)
             let writerOutage = client.outage(after: writerKilled)?.duration
+            try await lab.waitGone(store, [writer])
             try await lab.nodes.start(writer)
             try await eventually("\(writer) back, Synced", timeout: .seconds(120), every: .milliseconds(500)) { try await lab.synced(store).count == 3 }
             writing.cancel()
@@ -334,6 +337,7 @@ struct GaleraAgentTests {
             print("galera two of three killed: writes again after \(ContinuousClock.now - killed)")
             let events = try await RealAgentTests.cliOutput(lab, ["events", "--limit", "200"])
             #expect(events.contains("pc.bootstrap"), "\(events)")
+            try await lab.waitGone(store, victims)
             for node in victims { try await lab.nodes.start(node) }
             try await eventually("three Synced nodes", timeout: .seconds(120), every: .milliseconds(250)) { try await lab.synced(store).count == 3 }
             writing.cancel()

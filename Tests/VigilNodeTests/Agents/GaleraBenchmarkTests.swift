@@ -36,14 +36,6 @@ struct GaleraBenchmarkTests {
         return "none"
     }
 
-    /// Waits for the agent's lease of a killed node to expire (so a restart is a new machine).
-    static func waitGone(_ lab: GaleraLab, _ store: EtcdStore, _ nodes: [String]) async throws {
-        try await eventually("\(nodes) to leave the membership", timeout: .seconds(20), every: .milliseconds(100)) {
-            let view = try await lab.view(store)
-            return nodes.allSatisfy { view.members[$0] == nil }
-        }
-    }
-
     @Test func failoverRejoinAndPowerLoss() async throws {
         try await GaleraAgentTests.withLab("galerabench") { lab, store in
             let client = try await GaleraAgentTests.formCluster(lab, store)
@@ -67,7 +59,7 @@ struct GaleraBenchmarkTests {
                 try await lab.nodes.killNode(writer)
                 try await eventually("writes again", timeout: .seconds(60), every: .milliseconds(20)) { client.acknowledged.count > count + 3 }
                 writerOutages.append(Self.seconds(client.outage(after: killed)?.duration ?? .zero))
-                try await Self.waitGone(lab, store, [writer])
+                try await lab.waitGone(store, [writer])
                 let offset = lab.errorLog(writer).utf8.count
                 let restarted = ContinuousClock.now
                 try await lab.nodes.start(writer)
@@ -90,7 +82,7 @@ struct GaleraBenchmarkTests {
                 try await eventually("writes go on", timeout: .seconds(60), every: .milliseconds(20)) { client.acknowledged.count > count + 3 }
                 readerOutages.append(Self.seconds(client.outage(after: killed)?.duration ?? .zero))
                 readerStalls.append(Self.seconds(client.longestGap(from: killed, until: ContinuousClock.now)))
-                try await Self.waitGone(lab, store, [reader])
+                try await lab.waitGone(store, [reader])
                 let offset = lab.errorLog(reader).utf8.count
                 let restarted = ContinuousClock.now
                 try await lab.nodes.start(reader)
@@ -101,7 +93,7 @@ struct GaleraBenchmarkTests {
             for _ in 0..<Self.trials {
                 // Power loss: everything dies; the agents come back.
                 try await GaleraAgentTests.powerLoss(lab)
-                try await Self.waitGone(lab, store, lab.names)
+                try await lab.waitGone(store, lab.names)
                 let count = client.acknowledged.count
                 let restarted = ContinuousClock.now
                 for node in lab.names { try await lab.nodes.start(node) }

@@ -106,6 +106,34 @@ final class GaleraLab: @unchecked Sendable {
         return names.filter { view.members[$0] != nil && view.status[$0]?["db"]?.galera?.synced == true && view.status[$0]?["db"]?.galera?.primary == true }
     }
 
+    /// The lab's state on one line, for a failure's first line (CI shows little more): per
+    /// node its membership, resource state and wsrep view; the writer and any bootstrap.
+    func summary(_ store: EtcdStore) async -> String {
+        guard let view = try? await view(store) else { return "view unreadable" }
+        let nodes = names.map { node -> String in
+            guard view.members[node] != nil else { return "\(node): not a member" }
+            guard let status = view.status[node]?["db"] else { return "\(node): no status" }
+            var text = "\(node): \(status.state.rawValue)"
+            if let galera = status.galera { text += " \(galera.state)\(galera.primary ? "" : " non-Primary") size \(galera.size) seqno \(galera.seqno)" }
+            if status.waiting == true { text += " waiting" }
+            if let message = status.message { text += " (\(message.prefix(120)))" }
+            return text
+        }
+        let writer = view.galeraWriter["db"]?.record.node ?? "none"
+        let bootstrap = view.galeraBootstrap["db"].map { " bootstrap \($0.record.node)" } ?? ""
+        return nodes.joined(separator: "; ") + "; writer \(writer)" + bootstrap
+    }
+
+    /// Waits until `nodes` have left the membership (their leases expired): until then a
+    /// killed node's last status ("Synced") is still in the view, and a node restarted
+    /// before would count as Synced at once, on its old incarnation's word.
+    func waitGone(_ store: EtcdStore, _ nodes: [String]) async throws {
+        try await eventually("\(nodes) to leave the membership", timeout: .seconds(20), every: .milliseconds(100)) {
+            let view = try await self.view(store)
+            return nodes.allSatisfy { view.members[$0] == nil }
+        }
+    }
+
     /// HAProxy from docs/examples/galera-haproxy.cfg, its example ports replaced by the
     /// lab's: writer listener, reader listener, then the processes' PID.
     private(set) var haproxy: Process?

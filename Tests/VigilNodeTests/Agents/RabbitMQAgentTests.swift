@@ -19,9 +19,10 @@ struct RabbitMQAgentTests {
                 try await lab.startEPMD()
                 try await body(lab, store)
             } catch {
+                let summary = await lab.summary(store)
                 let logs = lab.logs()
                 await lab.stop()
-                throw TestFailure("\(error)\n\(logs)")
+                throw TestFailure("\(error) [lab: \(summary)]\n\(logs)")
             }
             await lab.stop()
         }
@@ -237,7 +238,14 @@ struct RabbitMQAgentTests {
             let records = try await lab.view(store).rabbitmqNodes["mq"] ?? [:]
             #expect(lab.names.allSatisfy { records[$0]?.record.running == false && records[$0]?.record.clean == true }, "\(records)")
             #expect(RabbitMQStopOrder.lastStoppers(records) == ["n3"])
+            // n1, which stopped first, is back first and waits; n2 (which stopped after it)
+            // is still away: n1 must not be force-booted (n2 would then wait for n3 forever).
             try await lab.nodes.start("n1")
+            try await eventually("n1 waiting", timeout: .seconds(60), every: .milliseconds(250)) {
+                try await lab.view(store).status["n1"]?["mq"]?.waiting == true
+            }
+            try await Task.sleep(for: .seconds(3))  // the coordinator's chance to choose wrongly
+            #expect(try await lab.view(store).rabbitmqBoot["mq"] == nil, "a node chosen while n2, which stopped later, is away")
             try await lab.nodes.start("n2")
             try await eventually("n1 and n2 running as one cluster without n3", timeout: .seconds(150), every: .milliseconds(500)) {
                 try await lab.clustered(store, count: 2).count == 2

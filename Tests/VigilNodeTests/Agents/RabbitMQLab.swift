@@ -175,6 +175,32 @@ final class RabbitMQLab: @unchecked Sendable {
         }
     }
 
+    /// The lab's state on one line, for a failure's first line (CI shows little more): per
+    /// node its membership, resource state, waiting and message, its view of the cluster,
+    /// and its node record (running, clean, members, revision); the boot choice.
+    func summary(_ store: EtcdStore) async -> String {
+        guard let view = try? await view(store) else { return "view unreadable" }
+        let records = view.rabbitmqNodes["mq"] ?? [:]
+        let nodes = names.map { node -> String in
+            var text = "\(node):"
+            if view.members[node] == nil {
+                text += " not a member"
+            } else if let status = view.status[node]?["mq"] {
+                text += " \(status.state.rawValue)\(status.waiting == true ? " waiting" : "")"
+                if let mq = status.rabbitmq { text += " running \(mq.running) clustered \(mq.clustered.count) amqp \(mq.amqp)" }
+                if let message = status.message { text += " (\(message.prefix(120)))" }
+            } else {
+                text += " no status"
+            }
+            if let record = records[node] {
+                text += " record{running \(record.record.running) clean \(record.record.clean.map { "\($0)" } ?? "-") members \(record.record.members.count) rev \(record.modRevision)}"
+            }
+            return text
+        }
+        let boot = view.rabbitmqBoot["mq"].map { "boot \($0.record.node) \($0.record.mode)" } ?? "no boot"
+        return nodes.joined(separator: "; ") + "; " + boot
+    }
+
     /// Kills node whole and waits until its membership lease has expired (its leased
     /// status is gone from the view).
     func killNode(_ node: String, _ store: EtcdStore) async throws {
