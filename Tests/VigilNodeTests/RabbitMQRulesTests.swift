@@ -154,6 +154,18 @@ struct RabbitMQRulesTests {
         for node in Self.all { try banned.rabbitmqRecord(on: node, running: false, members: Self.all) }
         try banned.rabbitmqStatus(on: "n1", nil, state: .stopped, waiting: true)
         #expect(try Self.plan(banned).boot?.node == "n1")
+        // The last to stop is online but banned from the resource (a node being removed; the
+        // others restarted with the change): it never starts it, so it counts as gone.
+        var lastBanned = try Self.base(members: Self.all, banned: ["n3"])
+        for node in Self.all { try lastBanned.rabbitmqRecord(on: node, running: false, members: Self.all) }
+        for node in ["n1", "n2"] {
+            guard case .wait = try Self.decide(lastBanned, node, Self.data(Self.all)) else {
+                Issue.record("\(node) must not start as a member waiting on the banned n3")
+                continue
+            }
+            try lastBanned.rabbitmqStatus(on: node, nil, state: .stopped, waiting: true)
+        }
+        #expect(try Self.plan(lastBanned).boot.map { "\($0.node) \($0.mode)" } == "n2 forceBoot")
         let plan = try Self.plan(builder)
         #expect(plan.boot?.node == "n2" && plan.boot?.mode == .forceBoot, "\(plan)")
         try builder.rabbitmqBoot("n2", .forceBoot)

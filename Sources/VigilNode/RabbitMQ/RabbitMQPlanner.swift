@@ -9,11 +9,11 @@ public import VigilModel
 ///   cluster, on a waiting node with data first (a standalone node keeps its
 ///   definitions), else the first by name;
 /// - otherwise, when every node that may have stopped last (``RabbitMQStopOrder``) is
-///   offline — gone, as far as the cluster can tell — `force_boot` on the node with
-///   cluster data whose stop was recorded last of the others, once it is online and waits
-///   (while it is offline, nothing is chosen: an earlier one holds an older copy). While
-///   one that may have stopped last is online, they start together as members and nothing
-///   is chosen.
+///   offline or banned from the resource — gone, as far as the cluster can tell —
+///   `force_boot` on the node with cluster data whose stop was recorded last of the
+///   others, once it is online and waits (while it is offline, nothing is chosen: an
+///   earlier one holds an older copy). While one that may have stopped last is online and
+///   may run the resource, they start together as members and nothing is chosen.
 public enum RabbitMQPlanner {
     /// The plan for `resource` (a rabbitmq clone of `config`).
     public static func plan(resource: ResourceConfig, config: ClusterConfig, view: ClusterView, now: String, by coordinator: String) -> RabbitMQPlan {
@@ -40,7 +40,9 @@ public enum RabbitMQPlanner {
                 node: chosen, mode: .newCluster, reason: "no node holds data of a RabbitMQ cluster: \(chosen) starts a new one", at: now, by: coordinator)
             return plan
         }
-        guard let last = RabbitMQStopOrder.lastStoppers(records), last.allSatisfy({ view.members[$0] == nil }) else { return plan }
+        // Gone: offline, or banned from the resource (it will never start it here).
+        guard let last = RabbitMQStopOrder.lastStoppers(records), last.allSatisfy({ view.members[$0] == nil || !nodes.contains($0) })
+        else { return plan }
         // The latest stop among every other node with cluster data — online or not, waiting
         // or not: it is chosen once it is here and waits. Booting an earlier one would boot
         // an older copy: the later one, back, would then wait for the missing last node

@@ -8,8 +8,9 @@ public import VigilModel
 ///   cluster that no longer counts it is moved aside).
 /// - None runs: the coordinator's boot choice (a new cluster, or `force_boot`) is the only
 ///   way to start alone. A node whose data names other members starts with them as a
-///   member when a node that may have stopped last is online (they find each other);
-///   otherwise it waits for that node or for the coordinator's `force_boot` choice.
+///   member when a node that may have stopped last is online and may run the resource
+///   (they find each other); otherwise it waits for that node or for the coordinator's
+///   `force_boot` choice.
 /// - A node without data of a multi-node cluster never forms a cluster on its own.
 public enum RabbitMQStartRule {
     /// The decision for `node` (Erlang name `nodename`, stopped, data `local`).
@@ -39,7 +40,9 @@ public enum RabbitMQStartRule {
         }
         let records = view.rabbitmqNodes[name] ?? [:]
         guard let last = RabbitMQStopOrder.lastStoppers(records) else { return .start(.member) }
-        let online = last.filter { view.members[$0] != nil }
+        // Online = a member that may run the resource: one banned from it (given up by the
+        // operator) never starts it, and waiting for it would wait forever.
+        let online = last.filter { view.members[$0] != nil && nodenames[$0] != nil }
         if !online.isEmpty { return .start(.member) }
         return .wait(
             "the node\(last.count == 1 ? "" : "s") that may have stopped last (\(last.sorted().joined(separator: ", "))) \(last.count == 1 ? "is" : "are") offline: waiting for \(last.count == 1 ? "it" : "them"), or for the coordinator's force_boot choice")
