@@ -112,4 +112,29 @@ struct RabbitMQValidationTests {
             "c.yaml:4:112: resources[0].params.server-dir: expected the absolute path of the directory of rabbitmq-server and rabbitmqctl, got 'sbin'",
         ])
     }
+
+    /// A change of policies alone does not change what a running broker was started with;
+    /// any other parameter does.
+    @Test func policiesAreNotPartOfTheStartDefinition() throws {
+        func resource(_ policies: String, cookie: String = "/var/lib/rabbitmq/.erlang.cookie") throws -> ResourceConfig {
+            let config = try ConfigDecoder.decode(
+                yaml: Self.header + """
+                      - name: mq
+                        agent: rabbitmq
+                        clone: {max: 3}
+                        params:
+                          erlang-cookie-file: \(cookie)
+                          password-file: /etc/vigil/mq.pass
+                          policies: \(policies)
+                    """, file: "c.yaml")
+            return config.resources[0]
+        }
+        let one = try resource("[{name: a, pattern: \"^\", definition: {max-length: 10}}]")
+        let other = try resource("[{name: a, pattern: \"^\", definition: {max-length: 20}}, {name: b, pattern: x, definition: {queue-mode: lazy}}]")
+        let none = try resource("[]")
+        #expect(one != other)
+        #expect(one.startDefinition == other.startDefinition)
+        #expect(one.startDefinition == none.startDefinition)
+        #expect(try resource("[]", cookie: "/etc/other.cookie").startDefinition != none.startDefinition)
+    }
 }

@@ -296,7 +296,12 @@ public actor Reconciler {
         for (name, resource) in configured.sorted(by: { $0.key < $1.key }) {
             if var local = locals[name] {
                 guard local.config != resource else { continue }
-                if local.isActive || local.busy != nil {
+                if local.config.startDefinition == resource.startDefinition {
+                    // Only what is applied to a running instance changed (RabbitMQ policies):
+                    // no restart; the running node's duties take the new definition in.
+                    local.config = resource
+                    locals[name] = local
+                } else if local.isActive || local.busy != nil {
                     local.stale = true
                     locals[name] = local
                 } else if let handle = makeHandle(resource, config) {
