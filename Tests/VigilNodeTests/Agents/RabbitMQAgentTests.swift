@@ -272,7 +272,7 @@ struct RabbitMQAgentTests {
             // n3 leaves the RabbitMQ cluster's configuration (banned by name): its node stops,
             // and the others must not wait on it as a member. The same change drops the
             // policies, which restarts no broker (policies are applied to the running cluster).
-            let servers = ["n1", "n2"].map { lab.nodes.childPIDs(of: $0, containing: "beam.smp") }
+            let servers = ["n1", "n2"].map { lab.serverPIDs($0) }
             #expect(servers.allSatisfy { $0.count == 1 }, "\(servers)")
             try Self.apply(lab, lab.config(policies: false, extra: "constraints:\n  - location: {resource: mq, node: n3, score: -INFINITY}\n"))
             try await eventually("rabbit3 forgotten", timeout: .seconds(90), every: .seconds(1)) {
@@ -287,7 +287,7 @@ struct RabbitMQAgentTests {
                 let codes = [await lab.health("n1"), await lab.health("n2")]
                 return codes == [200, 200]
             }
-            #expect(["n1", "n2"].map { lab.nodes.childPIDs(of: $0, containing: "beam.smp") } == servers, "n1's and n2's brokers were restarted")
+            #expect(["n1", "n2"].map { lab.serverPIDs($0) } == servers, "n1's and n2's brokers were restarted")
         }
     }
 }

@@ -216,11 +216,12 @@ final class RabbitMQLab: @unchecked Sendable {
         return (try? await RawHTTP.get("/health/mq", port: port).status) ?? 0
     }
 
-    /// The host PIDs of node's RabbitMQ VM (beam).
+    /// The host PIDs of node's RabbitMQ server VM: the beam booted with `-s rabbit boot`
+    /// (not the short-lived VMs of `rabbitmqctl`, which the agent runs every few seconds).
     func serverPIDs(_ node: String) -> [pid_t] {
         nodes.childPIDs(of: node, containing: "beam").filter { pid in
             let cmdline = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
-            return String(decoding: cmdline, as: UTF8.self).contains("rabbit")
+            return String(decoding: cmdline, as: UTF8.self).contains("-s\u{0}rabbit\u{0}boot")
         }
     }
 
