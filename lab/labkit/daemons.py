@@ -31,7 +31,9 @@ def host_init(directory):
         while service.get("after") and not os.path.exists(service["after"]):
             time.sleep(0.01)
         log = open(service["log"], "ab")
-        process = subprocess.Popen(service["argv"], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        niceness = service.get("nice", 0)
+        process = subprocess.Popen(service["argv"], stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                   preexec_fn=(lambda: os.nice(niceness)) if niceness else None)
         log.close()
         services[process.pid] = service["name"]
         print(f"{core.now():.6f} started {service['name']} pid {process.pid}", flush=True)
