@@ -25,6 +25,11 @@ public struct EtcdConfiguration: Sendable {
     /// well (hedged), and so on; the first answer wins. Keep it a small fraction of the
     /// lease TTL: an agent self-fences only when no endpoint renewed in time.
     public var leaseHedgeDelay: Duration
+    /// Whether lease renewals go down one gRPC `LeaseKeepAlive` stream per store (etcd's
+    /// own clients' way: a message each way per renewal) rather than one gateway request
+    /// each. A renewal the stream does not answer within ``leaseHedgeDelay`` (or that it
+    /// fails) falls back to hedged gateway requests on the next endpoints.
+    public var leaseKeepAliveStream: Bool
     /// Which endpoint requests go to first (the others follow in the given order, wrapping).
     public var preference: EndpointPreference
     /// TLS client settings; nil for plain HTTP endpoints.
@@ -34,7 +39,7 @@ public struct EtcdConfiguration: Sendable {
 
     /// Creates a configuration with Vigil's defaults: 1 s per request, 300 ms to connect,
     /// 30 s of watch reconnection attempts, connections idle for 30 s dropped, watches
-    /// silent for 2 s resumed elsewhere, keep-alives hedged after 150 ms, endpoints in the
+    /// silent for 2 s resumed elsewhere, keep-alives on a stream and hedged after 150 ms, endpoints in the
     /// given order.
     public init(
         endpoints: [String],
@@ -44,12 +49,14 @@ public struct EtcdConfiguration: Sendable {
         idleTimeout: Duration = .seconds(30),
         watchIdleTimeout: Duration = .seconds(2),
         leaseHedgeDelay: Duration = .milliseconds(150),
+        leaseKeepAliveStream: Bool = true,
         preference: EndpointPreference = .given,
         tls: EtcdTLSConfiguration? = nil,
         credentials: EtcdCredentials? = nil
     ) {
         self.watchIdleTimeout = watchIdleTimeout
         self.leaseHedgeDelay = leaseHedgeDelay
+        self.leaseKeepAliveStream = leaseKeepAliveStream
         self.preference = preference
         self.endpoints = endpoints
         self.requestTimeout = requestTimeout

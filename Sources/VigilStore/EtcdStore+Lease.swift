@@ -17,29 +17,90 @@ extension EtcdStore {
         return Lease(id: id, ttl: .seconds(response.TTL?.value ?? seconds))
     }
 
-    /// Renews a lease once (one message on `/v3/lease/keepalive`), hedged: an endpoint that
-    /// has not answered within ``EtcdConfiguration/leaseHedgeDelay`` gets company from the
-    /// next one (and so on, in order), and the first answer wins — a silent member costs a
-    /// renewal that delay, not the whole request timeout. The endpoint that answered
-    /// becomes the store's current one.
+    /// Renews a lease once: one message on the store's keep-alive stream to the current
+    /// endpoint (``EtcdLeaseStream``). When the stream has not answered within
+    /// ``EtcdConfiguration/leaseHedgeDelay``, the renewal also goes through the gateway
+    /// (`/v3/lease/keepalive`) from the next endpoint on, hedged in turn: an endpoint that
+    /// has not answered within that delay gets company from the next one (and so on, in
+    /// order), and the first answer wins — a silent member costs a renewal that delay, not
+    /// the whole request timeout, and a merely busy one keeps its place when it answers
+    /// first. When the stream fails, the gateway takes over at once. An endpoint that
+    /// answered through the gateway first becomes the store's current one (and the stream
+    /// follows it).
     public func keepAlive(_ lease: Int64) async throws -> KeepAliveResult {
-        var response = try await keepAliveOnce(lease)
+        guard let leaseStream else { return try await gatewayKeepAlive(lease, from: nil) }
+        let index = currentIndex()
+        let next = (index + 1) % endpoints.count
+        let renewal: EtcdLeaseStream.Renewal
+        do {
+            renewal = try await leaseStream.renew(
+                lease, endpointIndex: index, token: try await token(endpointIndex: index), within: configuration.leaseHedgeDelay)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch let failure as Failure where failure.kind == .final {
+            throw failure.error
+        } catch {
+            if case LeaseStreamError.badToken = error { invalidateToken() }
+            logger.debug("keep-alive stream failed: using the gateway", metadata: ["endpoint": "\(endpoints[index])", "error": "\(error)"])
+            return try await gatewayKeepAlive(lease, from: next)
+        }
+        switch renewal {
+        case .answered(let ttl):
+            state.withLock { $0.keepAlives.stream += 1 }
+            return ttl > 0 ? .alive(ttl: .seconds(ttl)) : .notFound
+        case .slow(let answer):
+            return try await withThrowingTaskGroup(of: KeepAliveResult?.self) { group in
+                group.addTask {
+                    guard let ttl = try? await EtcdLeaseStream.wait(for: answer) else { return nil }
+                    self.state.withLock { $0.keepAlives.stream += 1 }
+                    return ttl > 0 ? .alive(ttl: .seconds(ttl)) : .notFound
+                }
+                group.addTask { try await self.gatewayKeepAlive(lease, from: next) }
+                var lastError: (any Error)?
+                while true {
+                    let outcome: Result<KeepAliveResult?, any Error>
+                    do {
+                        guard let result = try await group.next() else { break }
+                        outcome = .success(result)
+                    } catch {
+                        outcome = .failure(error)
+                    }
+                    switch outcome {
+                    case .success(let result?):
+                        group.cancelAll()
+                        return result
+                    case .success(nil):
+                        continue
+                    case .failure(let error):
+                        lastError = error
+                    }
+                }
+                throw lastError ?? VigilStoreError(.unavailable, "no etcd endpoint renewed the lease")
+            }
+        }
+    }
+
+    /// Renews through the gateway, hedged from `from` (or the current endpoint) on.
+    private func gatewayKeepAlive(_ lease: Int64, from: Int?) async throws -> KeepAliveResult {
+        var response = try await keepAliveOnce(lease, from: from)
         if let error = response.error, Self.isBadTokenMessage(error.message ?? ""), configuration.credentials != nil {
             invalidateToken()
-            response = try await keepAliveOnce(lease)
+            response = try await keepAliveOnce(lease, from: from)
         }
         if let error = response.error {
             let message = error.message ?? error.error ?? "unknown error"
             throw VigilStoreError(Self.isBadTokenMessage(message) ? .auth : .unavailable, "etcd keep-alive failed: \(message)")
         }
+        state.withLock { $0.keepAlives.gateway += 1 }
         // A lease that no longer exists answers TTL 0, which the gateway omits.
         guard let ttl = response.result?.TTL?.value, ttl > 0 else { return .notFound }
         return .alive(ttl: .seconds(ttl))
     }
 
-    private func keepAliveOnce(_ lease: Int64) async throws -> EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse> {
+    private func keepAliveOnce(_ lease: Int64, from: Int?) async throws -> EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse> {
         try await hedgedLeaseCall(
-            "/v3/lease/keepalive", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse>.self)
+            "/v3/lease/keepalive", EtcdWire.LeaseIDRequest(ID: .init(lease)), as: EtcdWire.StreamLine<EtcdWire.LeaseKeepAliveResponse>.self,
+            from: from)
     }
 
     /// What one endpoint's attempt of a hedged call gave.
@@ -49,7 +110,7 @@ extension EtcdStore {
         case hedge
     }
 
-    /// POSTs an idempotent lease call to the current endpoint, then — each time
+    /// POSTs an idempotent lease call to the current endpoint (or `from`), then — each time
     /// ``EtcdConfiguration/leaseHedgeDelay`` passes without an answer, or an attempt fails
     /// — to the next one as well, round the endpoints again and again (during an etcd
     /// leader election every member fails or hangs until a new leader serves, and then a
@@ -57,10 +118,10 @@ extension EtcdStore {
     /// Gives up after ``EtcdConfiguration/requestTimeout`` per endpoint in all (the caller,
     /// racing its own deadline, usually cancels it sooner).
     func hedgedLeaseCall<Request: Encodable & Sendable, Response: Decodable & Sendable>(
-        _ path: String, _ body: Request, as: Response.Type
+        _ path: String, _ body: Request, as: Response.Type, from: Int? = nil
     ) async throws -> Response {
         let payload = try Self.encode(body, for: path)
-        let start = currentIndex()
+        let start = from ?? currentIndex()
         let count = endpoints.count
         let delay = configuration.leaseHedgeDelay
         let giveUp = ContinuousClock.now + configuration.requestTimeout * max(2, count)
@@ -112,7 +173,7 @@ extension EtcdStore {
             }
             throw lastError
         }
-        if bytes.index != start { prefer(bytes.index, reason: "\(path) answered there first") }
+        if bytes.index != currentIndex() { prefer(bytes.index, reason: "\(path) answered there first") }
         do {
             return try JSONDecoder().decode(Response.self, from: Data(bytes.bytes))
         } catch {

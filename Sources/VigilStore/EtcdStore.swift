@@ -18,7 +18,25 @@ public final class EtcdStore: ClusterStore {
     struct State {
         var endpointIndex = 0
         var token: String?
+        var keepAlives = KeepAliveCounts()
     }
+
+    /// How this store's lease renewals were answered.
+    public struct KeepAliveCounts: Sendable, Hashable {
+        /// Answered on the keep-alive stream.
+        public var stream = 0
+        /// Answered through the gateway (the stream is off, or it failed or was slow).
+        public var gateway = 0
+
+        /// Counts of renewals answered each way.
+        public init(stream: Int = 0, gateway: Int = 0) {
+            self.stream = stream
+            self.gateway = gateway
+        }
+    }
+
+    /// How this store's lease renewals were answered so far.
+    public var keepAliveCounts: KeepAliveCounts { state.withLock { $0.keepAlives } }
 
     /// Which HTTP client (and connection pool) a unary request uses. Lease calls have their
     /// own, so that a burst of writes can never delay a keep-alive (an agent that cannot
@@ -38,6 +56,8 @@ public final class EtcdStore: ClusterStore {
     let requestClient: HTTPClient
     let leaseClient: HTTPClient
     let watchClient: HTTPClient
+    /// Lease renewals' stream (nil when ``EtcdConfiguration/leaseKeepAliveStream`` is off).
+    let leaseStream: EtcdLeaseStream?
     let configuration: EtcdConfiguration
     let endpoints: [String]
     let logger: Logger
@@ -46,12 +66,13 @@ public final class EtcdStore: ClusterStore {
     let requestGate = RequestGate(limit: EtcdStore.requestConnections)
 
     init(
-        requestClient: HTTPClient, leaseClient: HTTPClient, watchClient: HTTPClient, configuration: EtcdConfiguration,
-        endpoints: [String], logger: Logger
+        requestClient: HTTPClient, leaseClient: HTTPClient, watchClient: HTTPClient, leaseStream: EtcdLeaseStream?,
+        configuration: EtcdConfiguration, endpoints: [String], logger: Logger
     ) {
         self.requestClient = requestClient
         self.leaseClient = leaseClient
         self.watchClient = watchClient
+        self.leaseStream = leaseStream
         self.configuration = configuration
         self.endpoints = endpoints
         self.logger = logger

@@ -20,9 +20,14 @@ public func withEtcdStore<Result: Sendable>(
     httpConfiguration.timeout.read = TimeAmount(max(configuration.idleTimeout, configuration.requestTimeout))
     httpConfiguration.connectionPool.retryConnectionEstablishment = false
     httpConfiguration.redirectConfiguration = .disallow
-    if let tls = configuration.tls {
-        httpConfiguration.tlsConfiguration = try EtcdStore.makeTLSConfiguration(tls)
-    }
+    let tlsConfiguration = try configuration.tls.map { try EtcdStore.makeTLSConfiguration($0) }
+    httpConfiguration.tlsConfiguration = tlsConfiguration
+    let leaseStream =
+        configuration.leaseKeepAliveStream
+        ? try EtcdLeaseStream(
+            group: HTTPClient.defaultEventLoopGroup, endpoints: endpoints, tls: tlsConfiguration,
+            connectTimeout: configuration.connectTimeout, logger: logger)
+        : nil
     func client(connections: Int, readTimeout: Duration? = nil) -> HTTPClient {
         var lane = httpConfiguration
         lane.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = connections
@@ -35,15 +40,17 @@ public func withEtcdStore<Result: Sendable>(
         client(connections: EtcdStore.watchConnections, readTimeout: configuration.watchIdleTimeout),
     ]
     let store = EtcdStore(
-        requestClient: clients[0], leaseClient: clients[1], watchClient: clients[2], configuration: configuration,
-        endpoints: endpoints, logger: logger)
+        requestClient: clients[0], leaseClient: clients[1], watchClient: clients[2], leaseStream: leaseStream,
+        configuration: configuration, endpoints: endpoints, logger: logger)
     let result: Result
     do {
         result = try await body(store)
     } catch {
+        await leaseStream?.close()
         for client in clients { try? await client.shutdown() }
         throw error
     }
+    await leaseStream?.close()
     for client in clients { try await client.shutdown() }
     return result
 }

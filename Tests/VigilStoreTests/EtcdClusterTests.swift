@@ -153,9 +153,79 @@ struct EtcdClusterTests {
             // 200 ms of hedge delay plus a round trip; unhedged it would take the 2 s timeout.
             #expect(took < .milliseconds(1200), "keep-alive took \(took)")
             #expect(store.currentEndpoint != all[follower], "the store moved to the member that answered")
+            // The frozen member's stream was slow, the gateway answered from the next one;
+            // the next renewal rides a new stream to the member the store moved to.
+            #expect(store.keepAliveCounts == EtcdStore.KeepAliveCounts(stream: 0, gateway: 1))
+            #expect(try await store.keepAlive(lease.id) != .notFound)
+            #expect(store.keepAliveCounts == EtcdStore.KeepAliveCounts(stream: 1, gateway: 1))
             try await store.revokeLease(lease.id)
         }
         try await cluster.waitReady(follower)
+    }
+
+    /// Renewals ride one gRPC stream: each renews the lease at etcd (its remaining TTL is
+    /// back at the full TTL), a revoked lease answers `notFound` on it, and the gateway is
+    /// never used while the stream answers.
+    @Test func keepAlivesRideOneStream() async throws {
+        let cluster = try EtcdFixture.current()
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let lease = try await store.grantLease(ttl: .seconds(4))
+            for round in 1...3 {
+                // Let the lease run down a whole second, then renew: etcd's remaining TTL
+                // is full again only if the renewal reached it.
+                try await eventually("the lease to run down", timeout: .seconds(5), every: .milliseconds(100)) {
+                    try #require(try await store.timeToLive(lease.id)).remaining <= .seconds(2)
+                }
+                #expect(try await store.keepAlive(lease.id) == .alive(ttl: .seconds(4)))
+                let remaining = try #require(try await store.timeToLive(lease.id)).remaining
+                #expect(remaining >= .seconds(3), "round \(round): \(remaining) left after the renewal")
+            }
+            for _ in 0..<50 { #expect(try await store.keepAlive(lease.id) == .alive(ttl: .seconds(4))) }
+            #expect(store.keepAliveCounts == EtcdStore.KeepAliveCounts(stream: 53, gateway: 0))
+            try await store.revokeLease(lease.id)
+            #expect(try await store.keepAlive(lease.id) == .notFound)
+            #expect(store.keepAliveCounts.stream == 54)
+        }
+        // The gateway path on its own, as with the stream turned off.
+        let gatewayOnly = EtcdConfiguration(endpoints: await cluster.endpoints, leaseKeepAliveStream: false)
+        try await withEtcdStore(gatewayOnly, logger: quietLogger) { store in
+            let lease = try await store.grantLease(ttl: .seconds(4))
+            #expect(try await store.keepAlive(lease.id) == .alive(ttl: .seconds(4)))
+            try await store.revokeLease(lease.id)
+            #expect(try await store.keepAlive(lease.id) == .notFound)
+            #expect(store.keepAliveCounts == EtcdStore.KeepAliveCounts(stream: 0, gateway: 2))
+        }
+    }
+
+    /// The member a stream renews through is killed: the next renewal fails on the stream
+    /// at once (its connection closed), goes through the gateway to the next member, and
+    /// the one after opens a stream there.
+    @Test func aKeepAliveMovesOnWhenTheStreamsMemberIsKilled() async throws {
+        let cluster = try EtcdFixture.current()
+        try await withEtcdStore(EtcdConfiguration(endpoints: await cluster.endpoints), logger: quietLogger) { store in
+            let lease = try await store.grantLease(ttl: .seconds(5))
+            #expect(try await store.keepAlive(lease.id) != .notFound)
+            let used = store.currentEndpoint
+            let killed = try #require(await cluster.endpoints.firstIndex(of: used))
+            try await withMemberKilled(cluster, killed) {
+                // The cluster may hold an election if the leader was killed; renewals are
+                // retried as an agent would until one is answered.
+                let clock = ContinuousClock()
+                let start = clock.now
+                try await eventually("a renewal after the kill", timeout: .seconds(15), every: .milliseconds(100)) {
+                    (try? await store.keepAlive(lease.id)).map { $0 != .notFound } ?? false
+                }
+                #expect(clock.now - start < .seconds(5))
+                #expect(store.currentEndpoint != used)
+                let before = store.keepAliveCounts
+                #expect(before.gateway >= 1)
+                try await eventually("renewals on a stream to the new member", timeout: .seconds(10), every: .milliseconds(100)) {
+                    _ = try await store.keepAlive(lease.id)
+                    return store.keepAliveCounts.stream > before.stream
+                }
+            }
+            try await store.revokeLease(lease.id)
+        }
     }
 
     @Test func operationsContinueWhenTheMemberInUseIsKilled() async throws {

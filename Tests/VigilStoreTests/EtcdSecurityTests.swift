@@ -38,6 +38,8 @@ import VigilStore
                 #expect(again.map(\.kv.stringValue) == ["yaml"])
                 try await Task.sleep(for: .milliseconds(2500))
                 #expect(try await store.keepAlive(lease.id) == .alive(ttl: .seconds(30)))
+                // Both renewals rode the keep-alive stream, its token in the call's metadata.
+                #expect(store.keepAliveCounts == EtcdStore.KeepAliveCounts(stream: 2, gateway: 0))
             }
             // Initial, after the get and after the watch were refused (etcd 3.4 does not
             // check tokens on keep-alives).
@@ -69,6 +71,10 @@ import VigilStore
                 #expect(try await store.get("/vigil/tls")?.stringValue == "ok")
                 let events = try await collectEvents(store.watch(prefix: "/vigil/", fromRevision: revision), count: 1)
                 #expect(events.first?.kv.key == "/vigil/tls")
+                // The keep-alive stream speaks HTTP/2 over TLS (ALPN h2) with the client certificate.
+                let lease = try await store.grantLease(ttl: .seconds(10))
+                #expect(try await store.keepAlive(lease.id) == .alive(ttl: .seconds(10)))
+                #expect(store.keepAliveCounts == EtcdStore.KeepAliveCounts(stream: 1, gateway: 0))
             }
             // Without a client certificate etcd refuses the connection.
             let anonymous = EtcdTLSConfiguration(caFile: pki.caFile)
