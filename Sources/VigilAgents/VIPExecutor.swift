@@ -5,7 +5,9 @@ public import VigilCommand
 import Glibc
 #endif
 
-/// Adds, removes and monitors a virtual IP address with iproute2 (`agent: vip`).
+/// Adds, removes and monitors a virtual IP address with iproute2 (`agent: vip`); whether it
+/// is on its interface is read in-process (``InterfaceAddresses``) when it lives in the
+/// agent's own network namespace.
 ///
 /// After adding an address it announces it, `announceCount` times and in the background
 /// (the start returns once the address is there): gratuitous ARP for IPv4, unsolicited
@@ -102,6 +104,16 @@ public struct VIPExecutor: ResourceExecutor {
     }
 
     private func isPresent(timeout: Duration) async -> Presence {
+        if spec.namespace == nil {
+            switch InterfaceAddresses.lookup(ip: spec.ip, prefixLength: spec.cidr, interface: spec.interface, ipv6: spec.isIPv6) {
+            case .present: return .present
+            case .absent: return .absent
+            case .noInterface:
+                return .failed(ActionResult(code: .notConfigured, output: "\(spec.name): interface \(spec.interface) does not exist"))
+            case .unreadable:
+                break  // `ip` below says why, or does better
+            }
+        }
         switch await ip(["-o", spec.isIPv6 ? "-6" : "-4", "addr", "show", "dev", spec.interface], timeout: timeout) {
         case .failure(let error):
             return .failed(ActionResult(code: error.code == .notInstalled ? .notInstalled : .genericError, output: error.message))

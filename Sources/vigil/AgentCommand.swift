@@ -263,12 +263,6 @@ struct AgentCommand: AsyncParsableCommand {
                     logger.error("HTTP API stopped", metadata: ["listen": "\(listenAddress)", "error": "\(error)"])
                 }
             }
-            let gaugeTask = Task {
-                while !Task.isCancelled {
-                    await source.refreshGauges()
-                    try? await Task.sleep(for: .seconds(1))
-                }
-            }
             let releaseTask = Task { [releaseStartupPagesAfter] in
                 guard releaseStartupPagesAfter > 0 else { return }
                 try? await Task.sleep(for: .seconds(releaseStartupPagesAfter))
@@ -324,11 +318,9 @@ struct AgentCommand: AsyncParsableCommand {
             notifyTask.cancel()
             await notifyTask.value
             serverTask.cancel()
-            gaugeTask.cancel()
             releaseTask.cancel()
             signals.cancel()
             await serverTask.value
-            await gaugeTask.value
             await releaseTask.value
         }
     }

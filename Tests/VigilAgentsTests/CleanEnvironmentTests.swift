@@ -57,7 +57,10 @@ struct CleanEnvironmentTests {
         let dir = try TempDir()
         defer { dir.remove() }
         try dir.write("ip", Self.dumper(dir.file("env"), status: 1), mode: 0o755)
-        let vip = VIPExecutor(spec: VIPSpec(name: "vip", ip: "198.18.0.77", cidr: 24, interface: "eth0"), searchPath: [dir.path])
+        // In a named namespace, so that the monitor runs `ip -n` (in the agent's own
+        // namespace it reads the addresses in-process).
+        let spec = VIPSpec(name: "vip", ip: "198.18.0.77", cidr: 24, interface: "eth0", namespace: "vigil-env-test")
+        let vip = VIPExecutor(spec: spec, searchPath: [dir.path])
         _ = await vip.perform(ActionRequest(.monitor))
         #expect(Self.variables(dir.read("env")) == Self.fixed, "\(dir.read("env") ?? "no environment written")")
     }

@@ -51,7 +51,7 @@ public actor Agent {
     ///     reports a device that cannot be used before the agent starts).
     public init(
         options: AgentOptions, store: any ClusterStore, keyspace: Keyspace, factory: any ResourceHandleFactory,
-        clock: any Clock<Duration> = ContinuousClock(), wallClock: @escaping @Sendable () -> Timestamp = Agent.systemTime,
+        clock: any Clock<Duration> = EventLoopClock(), wallClock: @escaping @Sendable () -> Timestamp = Agent.systemTime,
         healthChecker: HealthChecker? = nil, reconcilerEvents: (@Sendable (ReconcilerEvent) -> Void)? = nil,
         fencer: (any NodeFencer)? = DeviceFencer(), watchdog: WatchdogKeeper? = nil, logger: Logger = Logger(label: "vigil.node")
     ) {

@@ -1,5 +1,5 @@
 /// Answers the HTTP API from a running ``Agent``'s current view and its reconciler's local
-/// state (no store round trips), and keeps the agent's gauges current.
+/// state (no store round trips), and brings the agent's gauges up to date for each scrape.
 public struct AgentStatusSource: AgentStatusProvider {
     /// The agent.
     public let agent: Agent
@@ -101,7 +101,7 @@ public struct AgentStatusSource: AgentStatusProvider {
         return .healthy
     }
 
-    /// Writes the membership, coordinator and per-resource gauges (call periodically).
+    /// Writes the membership, coordinator and per-resource gauges (before each `GET /metrics`).
     public func refreshGauges() async {
         metrics.setMember(await agent.lease != nil)
         metrics.setCoordinator(await agent.election.term != nil)

@@ -23,7 +23,8 @@ struct AgentRoutes: Sendable {
             await health(of: context.parameters.get("resource") ?? "", role: request.uri.queryParameters.get("role"))
         }
         router.get("/metrics") { _, _ in
-            Self.response(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", metrics.exposition())
+            await provider.refreshGauges()
+            return Self.response(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", metrics.exposition())
         }
     }
 

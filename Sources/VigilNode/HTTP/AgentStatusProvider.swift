@@ -26,6 +26,11 @@ public protocol AgentStatusProvider: Sendable {
     /// node that takes writes) or `reader` (any Synced node of the Primary component).
     /// The default answers unhealthy for any role.
     func localHealth(of resource: String, role: String) async -> LocalHealth
+
+    /// Brings gauges that are read off the provider's state up to date; called before every
+    /// `GET /metrics` is answered (so nothing refreshes them while nobody scrapes). The
+    /// default does nothing.
+    func refreshGauges() async
 }
 
 extension AgentStatusProvider {
@@ -35,6 +40,9 @@ extension AgentStatusProvider {
         guard let status = await localResources()[resource] else { return .unknownResource }
         return status.health
     }
+
+    /// Nothing to refresh.
+    public func refreshGauges() async {}
 
     /// Unhealthy for every role (only Galera resources have roles).
     public func localHealth(of resource: String, role: String) async -> LocalHealth {

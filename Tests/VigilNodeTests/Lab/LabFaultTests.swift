@@ -4,7 +4,8 @@ import Testing
 /// The lab's faults on 3 hosts in network namespaces (lab/vlab, docs/lab.md), each with its
 /// assertion: a crashed holder's service answers again from another host and no survivor
 /// self-fences; an isolated holder stops the VIP before anyone else starts it; losing the
-/// etcd leader interrupts nothing; a killed service process is restarted in place. The
+/// etcd leader interrupts nothing; a deleted VIP and a killed service process are repaired
+/// in place. The
 /// bounds are loose for a loaded CI machine; docs/benchmarks.md has the measured figures.
 @Suite("Lab: faults on 3 hosts in network namespaces", .serialized)
 struct LabFaultTests {
@@ -40,6 +41,18 @@ struct LabFaultTests {
             #expect((result["attempts"] as? Int ?? 0) > 100, "\(result)")
             #expect((result["self_fenced"] as? [String])?.isEmpty == true, "\(result)")
             #expect(result["new_leader"] as? String != result["member"] as? String, "\(result)")
+        }
+    }
+
+    /// The VIP deleted from the holder's interface behind the agent's back: its monitor (which
+    /// reads the interface's addresses in-process) finds it gone, and the group is repaired
+    /// where it was.
+    @Test func aDeletedVIPIsPutBackInPlace() async throws {
+        try await VirtualLab.with(hosts: 3) { lab in
+            let result = try Self.trial(try lab.bench("delete-vip"))
+            let recovery = try #require(result["recovery"] as? Double)
+            #expect(recovery < 4, "recovery \(recovery) s")
+            #expect(result["answered_by"] as? String == result["host"] as? String, "\(result)")
         }
     }
 
