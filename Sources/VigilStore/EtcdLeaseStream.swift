@@ -18,7 +18,9 @@ import Synchronization
 ///
 /// The stream goes to the endpoint the store currently uses; when the store moves on (the
 /// gateway answered elsewhere first) or the token changes, the connection is replaced. A
-/// failure drops the connection, and the next renewal opens a new one.
+/// failure drops the connection. A connection is opened in the background, started by the
+/// first renewal that finds none; until it is open, renewals go through the gateway as
+/// before (so a cold start or a move to another member costs a renewal nothing).
 final class EtcdLeaseStream: Sendable {
     /// What a connection is bound to.
     private struct Target: Hashable, Sendable {
@@ -71,25 +73,25 @@ final class EtcdLeaseStream: Sendable {
         /// No answer yet: the answer to come (the stream keeps waiting for it, so that the
         /// caller can race it against other endpoints).
         case slow(EventLoopFuture<Int64>)
+        /// No stream to that endpoint is open yet: one is being opened, and this renewal
+        /// must go another way.
+        case notOpen
     }
 
-    /// Renews `lease` on the stream to `endpointIndex`, opening it first if needed, and
-    /// waits for the answer up to `within` (opening the connection included).
-    /// - Throws: ``LeaseStreamError`` when the stream cannot be opened or ends first,
-    ///   `CancellationError`.
+    /// Renews `lease` on the open stream to `endpointIndex` and waits for the answer up to
+    /// `within`. When no stream to it is open, starts opening one (on SwiftNIO's event
+    /// loop, not awaited: a connection that takes long to open — a busy or silent member —
+    /// never delays a renewal) and answers ``Renewal/notOpen``.
+    /// - Throws: ``LeaseStreamError`` when the stream ends first, `CancellationError`.
     func renew(_ lease: Int64, endpointIndex: Int, token: String?, within: Duration) async throws -> Renewal {
-        let clock = ContinuousClock()
-        let start = clock.now
-        let target = Target(endpointIndex: endpointIndex, token: token)
-        let stream = try await stream(for: target, connectWithin: within)
-        let left = max(within - (clock.now - start), .milliseconds(1))
+        guard let stream = try stream(for: Target(endpointIndex: endpointIndex, token: token)) else { return .notOpen }
         let loop = stream.eventLoop
         let answer = loop.makePromise(of: Int64.self)
         stream.writeAndFlush(LeaseKeepAliveSend(lease: lease, promise: answer)).cascadeFailure(to: answer)
         // The first of the answer and the timer; the timer is a task on the connection's
         // event loop, so a renewal answered in time wakes no other thread.
         let first = loop.makePromise(of: Renewal.self)
-        let timer = loop.scheduleTask(in: TimeAmount(left)) { first.succeed(.slow(answer.futureResult)) }
+        let timer = loop.scheduleTask(in: TimeAmount(within)) { first.succeed(.slow(answer.futureResult)) }
         answer.futureResult.whenComplete { result in
             timer.cancel()
             first.completeWith(result.map { .answered($0) })
@@ -117,59 +119,42 @@ final class EtcdLeaseStream: Sendable {
         }
     }
 
-    /// Closes the connection; later renewals fail.
+    /// Closes the connection (and one being opened); later renewals fail.
     func close() async {
-        let connection = state.withLock { state -> Connection? in
+        let (connection, opening) = state.withLock { state -> (Connection?, EventLoopFuture<Connection>?) in
             state.closed = true
-            defer { state.connection = nil }
-            return state.connection
+            defer {
+                state.connection = nil
+                state.opening = nil
+            }
+            return (state.connection, state.opening?.future)
         }
         if let connection { try? await connection.parent.close() }
+        // One still opening is closed when it completes (it finds the stream closed).
+        if let opening { _ = try? await opening.get() }
     }
 
-    private func stream(for target: Target, connectWithin: Duration) async throws -> any Channel {
-        enum Next {
-            case use(any Channel)
-            case wait(EventLoopFuture<Connection>)
-            case open(EventLoopPromise<Connection>, stale: Connection?)
-        }
-        let next = try state.withLock { state throws -> Next in
+    /// The open stream for `target`; nil after starting to open one (or while one opens).
+    private func stream(for target: Target) throws -> (any Channel)? {
+        let (stale, open) = try state.withLock { state throws -> (Connection?, Bool) in
             guard !state.closed else { throw LeaseStreamError.ended("the store is closed") }
             if let connection = state.connection, connection.target == target, connection.stream.isActive {
-                return .use(connection.stream)
+                return (nil, false)
             }
-            if let opening = state.opening, opening.target == target { return .wait(opening.future) }
+            if let opening = state.opening, opening.target == target { return (nil, false) }
             let stale = state.connection
             state.connection = nil
-            let promise = group.next().makePromise(of: Connection.self)
-            state.opening = (target, promise.futureResult)
-            return .open(promise, stale: stale)
+            state.opening = nil
+            return (stale, true)
         }
-        switch next {
-        case .use(let stream):
-            return stream
-        case .wait(let future):
-            return try await future.get().stream
-        case .open(let promise, let stale):
-            stale?.parent.close(promise: nil)
-            do {
-                let opened = try await open(target, within: min(connectTimeout, connectWithin))
-                let keep = state.withLock { state -> Bool in
-                    if state.opening?.future === promise.futureResult { state.opening = nil }
-                    guard !state.closed else { return false }
-                    state.connection = opened
-                    return true
-                }
-                if !keep { opened.parent.close(promise: nil) }
-                promise.succeed(opened)
-                return opened.stream
-            } catch {
-                state.withLock { state in
-                    if state.opening?.future === promise.futureResult { state.opening = nil }
-                }
-                promise.fail(error)
-                throw error
-            }
+        stale?.parent.close(promise: nil)
+        if open {
+            startOpening(target)
+            return nil
+        }
+        return state.withLock { state in
+            guard let connection = state.connection, connection.target == target, connection.stream.isActive else { return nil }
+            return connection.stream
         }
     }
 
@@ -182,10 +167,13 @@ final class EtcdLeaseStream: Sendable {
         dropped?.parent.close(promise: nil)
     }
 
-    private func open(_ target: Target, within: Duration) async throws -> Connection {
+    /// Opens a connection and its stream for `target` on an event loop; the result becomes
+    /// the stream's connection unless another target was asked for meanwhile.
+    private func startOpening(_ target: Target) {
         let endpoint = endpoints[target.endpointIndex]
         guard let url = URLComponents(string: endpoint), var host = url.host else {
-            throw LeaseStreamError.ended("cannot parse the endpoint \(endpoint)")
+            logger.warning("cannot parse the etcd endpoint for the keep-alive stream", metadata: ["endpoint": "\(endpoint)"])
+            return
         }
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         let secure = url.scheme == "https"
@@ -196,44 +184,61 @@ final class EtcdLeaseStream: Sendable {
             "content-type": "application/grpc", "te": "trailers",
         ]
         if let token = target.token { headers.add(name: "token", value: token) }
+        let fixedHeaders = headers
         let sslContext = secure ? self.sslContext : nil
         let serverName = isAddressLiteral(host) ? nil : host
-        let parent: any Channel
-        do {
-            parent = try await ClientBootstrap(group: group)
-                .connectTimeout(TimeAmount(within))
-                .channelOption(.socketOption(.tcp_nodelay), value: 1)
-                .connect(host: host, port: port).get()
-        } catch {
-            throw LeaseStreamError.ended("cannot connect to \(endpoint): \(error)")
-        }
-        do {
-            let fixedHeaders = headers
-            let stream = try await parent.eventLoop.flatSubmit { () -> EventLoopFuture<any Channel> in
-                do {
-                    if let sslContext {
-                        try parent.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
-                    }
-                    let multiplexer = try parent.pipeline.syncOperations.configureHTTP2Pipeline(
-                        mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
-                    ) { inbound in
-                        // etcd opens no streams towards a client.
-                        inbound.close()
-                    }
-                    return multiplexer.createStreamChannel { stream in
-                        stream.eventLoop.makeCompletedFuture {
-                            try stream.pipeline.syncOperations.addHandler(LeaseKeepAliveHandler(headers: fixedHeaders))
+        let opened = ClientBootstrap(group: group)
+            .connectTimeout(TimeAmount(connectTimeout))
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: host, port: port)
+            .flatMap { (parent: any Channel) -> EventLoopFuture<Connection> in
+                let stream = parent.eventLoop.flatSubmit { () -> EventLoopFuture<any Channel> in
+                    do {
+                        if let sslContext {
+                            try parent.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: sslContext, serverHostname: serverName))
                         }
+                        let multiplexer = try parent.pipeline.syncOperations.configureHTTP2Pipeline(
+                            mode: .client, connectionConfiguration: .init(), streamConfiguration: .init()
+                        ) { inbound in
+                            // etcd opens no streams towards a client.
+                            inbound.close()
+                        }
+                        return multiplexer.createStreamChannel { stream in
+                            stream.eventLoop.makeCompletedFuture {
+                                try stream.pipeline.syncOperations.addHandler(LeaseKeepAliveHandler(headers: fixedHeaders))
+                            }
+                        }
+                    } catch {
+                        return parent.eventLoop.makeFailedFuture(error)
                     }
-                } catch {
-                    return parent.eventLoop.makeFailedFuture(error)
                 }
-            }.get()
-            logger.debug("etcd keep-alive stream open", metadata: ["endpoint": "\(endpoint)"])
-            return Connection(target: target, parent: parent, stream: stream)
-        } catch {
-            parent.close(promise: nil)
-            throw LeaseStreamError.ended("cannot open a keep-alive stream to \(endpoint): \(error)")
+                return stream.map { Connection(target: target, parent: parent, stream: $0) }.flatMapErrorThrowing { error in
+                    parent.close(promise: nil)
+                    throw error
+                }
+            }
+        state.withLock { $0.opening = (target, opened) }
+        let logger = self.logger
+        opened.whenComplete { [self] result in
+            switch result {
+            case .success(let connection):
+                let keep = state.withLock { state -> Bool in
+                    guard !state.closed, state.opening?.future === opened else { return false }
+                    state.opening = nil
+                    state.connection = connection
+                    return true
+                }
+                if keep {
+                    logger.debug("etcd keep-alive stream open", metadata: ["endpoint": "\(endpoint)"])
+                } else {
+                    connection.parent.close(promise: nil)
+                }
+            case .failure(let error):
+                state.withLock { state in
+                    if state.opening?.future === opened { state.opening = nil }
+                }
+                logger.debug("cannot open the etcd keep-alive stream", metadata: ["endpoint": "\(endpoint)", "error": "\(error)"])
+            }
         }
     }
 }

@@ -18,7 +18,8 @@ extension EtcdStore {
     }
 
     /// Renews a lease once: one message on the store's keep-alive stream to the current
-    /// endpoint (``EtcdLeaseStream``). When the stream has not answered within
+    /// endpoint (``EtcdLeaseStream``), or through the gateway while that stream is being
+    /// opened. When the stream has not answered within
     /// ``EtcdConfiguration/leaseHedgeDelay``, the renewal also goes through the gateway
     /// (`/v3/lease/keepalive`) from the next endpoint on, hedged in turn: an endpoint that
     /// has not answered within that delay gets company from the next one (and so on, in
@@ -45,6 +46,8 @@ extension EtcdStore {
             return try await gatewayKeepAlive(lease, from: next)
         }
         switch renewal {
+        case .notOpen:
+            return try await gatewayKeepAlive(lease, from: index)
         case .answered(let ttl):
             state.withLock { $0.keepAlives.stream += 1 }
             return ttl > 0 ? .alive(ttl: .seconds(ttl)) : .notFound

@@ -20,7 +20,8 @@ public actor Agent {
     /// The election.
     public nonisolated let election: CoordinatorElection
 
-    private let store: any ClusterStore
+    /// The store the agent coordinates through.
+    public nonisolated let store: any ClusterStore
     private let keyspace: Keyspace
     private let clock: any Clock<Duration>
     private let wallClock: @Sendable () -> Timestamp

@@ -1,3 +1,4 @@
+import VigilStore
 /// Answers the HTTP API from a running ``Agent``'s current view and its reconciler's local
 /// state (no store round trips), and brings the agent's gauges up to date for each scrape.
 public struct AgentStatusSource: AgentStatusProvider {
@@ -107,6 +108,10 @@ public struct AgentStatusSource: AgentStatusProvider {
         metrics.setCoordinator(await agent.election.term != nil)
         let renewals = await agent.renewals
         metrics.setRenewals(renewals.stats, selfFences: renewals.selfFences)
+        if let etcd = agent.store as? EtcdStore {
+            let paths = etcd.keepAliveCounts
+            metrics.setRenewalPaths(stream: paths.stream, gateway: paths.gateway)
+        }
         for (name, status) in await localResources() {
             metrics.setResource(name, node: nodeName, active: status.state.isActive, healthy: status.healthy)
         }

@@ -18,6 +18,10 @@ public import Prometheus
 /// - `vigil_lease_renewals`, `vigil_lease_renewal_longest_gap_seconds`,
 ///   `vigil_lease_renewal_least_headroom_seconds` gauges: how well the lease renewals keep
 ///   up (``RenewalStats``); `vigil_self_fences` gauge: self-fences since the agent started.
+/// - `vigil_etcd_lease_renewals{path}` gauge: renewals etcd answered since the agent
+///   started, by `path`: `stream` (the gRPC keep-alive stream) or `gateway` (the JSON
+///   gateway, when the stream was slow or failed). A growing `gateway` count means the
+///   stream keeps failing: see the agent's debug log.
 ///
 /// Thread-safe: every method may be called from any task.
 public final class AgentMetrics: Sendable {
@@ -36,6 +40,8 @@ public final class AgentMetrics: Sendable {
     private let renewalLongestGap: Gauge
     private let renewalLeastHeadroom: Gauge
     private let selfFences: Gauge
+    private let renewalsByStream: Gauge
+    private let renewalsByGateway: Gauge
 
     /// Creates the metrics in `registry` (a new one by default). `vigil_is_coordinator`
     /// and `vigil_member` start at 0.
@@ -50,8 +56,17 @@ public final class AgentMetrics: Sendable {
             descriptor: Self.descriptor(
                 "vigil_lease_renewal_least_headroom_seconds", "The least time that was left before the self-fence deadline when a renewal was confirmed."))
         selfFences = registry.makeGauge(descriptor: Self.descriptor("vigil_self_fences", "How many times the agent self-fenced since it started."))
+        let byPath = "Lease renewals etcd answered since the agent started, by the way they went."
+        renewalsByStream = registry.makeGauge(name: "vigil_etcd_lease_renewals", labels: [("path", "stream")], help: byPath)
+        renewalsByGateway = registry.makeGauge(name: "vigil_etcd_lease_renewals", labels: [("path", "gateway")], help: byPath)
         isCoordinator.set(to: 0)
         member.set(to: 0)
+    }
+
+    /// Sets the renewals-by-path gauges.
+    public func setRenewalPaths(stream: Int, gateway: Int) {
+        renewalsByStream.set(to: Double(stream))
+        renewalsByGateway.set(to: Double(gateway))
     }
 
     /// Sets the lease renewal gauges.
