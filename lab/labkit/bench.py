@@ -236,12 +236,17 @@ class Bench:
                 "longest_gap": round(gap, 3), "self_fenced": [n for n in after if after[n] != before[n]],
                 "new_leader": self.lab.etcd_leader()}
 
-    def idle(self, seconds=30):
+    def idle(self, seconds=60, warm_up=30):
         """Per agent RSS and CPU, etcd requests and writes per second, the database size,
-        the lab's own processes' CPU and the machine's, over `seconds` of a settled cluster."""
+        the lab's own processes' CPU and the machine's, over `seconds` of a settled cluster
+        whose agents have all run `warm_up` seconds (an agent's first seconds — joining,
+        probing, its start-up pages released after 20 s — are not idle)."""
         self.settled()
         hz = os.sysconf("SC_CLK_TCK")
         agents = {h["name"]: self.lab.agent_pid(h["name"]) for h in self.lab.state["hosts"]}
+        youngest = min((core.age_seconds(p) or 0) for p in agents.values() if p) if any(agents.values()) else 0
+        if youngest < warm_up:
+            time.sleep(warm_up - youngest)
         lab_processes = [r["pid"] for r in self.lab.state.get("daemons", {}).values()] + [h["watchdog"]["pid"] for h in self.lab.state["hosts"]]
         def machine():
             with open("/proc/stat") as f:

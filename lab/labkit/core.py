@@ -142,6 +142,16 @@ def rss_kib(pid):
     return None
 
 
+def age_seconds(pid):
+    """How long the process has run (its start time in /proc/<pid>/stat against uptime)."""
+    fields = stat_fields(pid)
+    if fields is None:
+        return None
+    with open("/proc/uptime") as f:
+        uptime = float(f.read().split()[0])
+    return uptime - int(fields[19]) / os.sysconf("SC_CLK_TCK")
+
+
 def cpu_ticks(pid):
     """User + system CPU time of the process, in clock ticks."""
     fields = stat_fields(pid)
