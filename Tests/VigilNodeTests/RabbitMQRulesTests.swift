@@ -70,6 +70,28 @@ struct RabbitMQRulesTests {
         #expect(try Self.plan(builder).deleteBoot)
     }
 
+    @Test func oneNodeJoinsAtATime() throws {
+        var builder = try Self.base()
+        try builder.rabbitmqStatus(on: "n1", ViewFixtures.running(clustered: ["n1"], members: ["n1"]))
+        try builder.rabbitmqStatus(on: "n2", nil, state: .stopped)
+        try builder.rabbitmqStatus(on: "n3", nil, state: .stopped)
+        // n2 holds the turn: n3 waits, n2 itself goes on (its gate runs again after taking it).
+        try builder.rabbitmqJoining("n2", through: "n1")
+        #expect(try Self.decide(builder, "n3", .empty) == .wait("n2 is joining the cluster through rabbit@n1: one node joins at a time"))
+        #expect(try Self.decide(builder, "n2", .empty) == .start(.join(peer: "rabbit@n1", forgetFirst: false, discardLocal: false)))
+        // A node the cluster counts restarts as a member: that is no join, and needs no turn.
+        var counted = try Self.base()
+        try counted.rabbitmqStatus(on: "n1", ViewFixtures.running(clustered: ["n1"]))
+        try counted.rabbitmqJoining("n2", through: "n1")
+        #expect(try Self.decide(counted, "n3", Self.data(["n1", "n2", "n3"])) == .start(.member))
+        // A holder that is no longer a member (its lease, and with it the key, is going)
+        // does not hold anyone back.
+        var gone = try Self.base(members: ["n1", "n3"])
+        try gone.rabbitmqStatus(on: "n1", ViewFixtures.running(clustered: ["n1"], members: ["n1"]))
+        try gone.rabbitmqJoining("n2", through: "n1")
+        #expect(try Self.decide(gone, "n3", .empty) == .start(.join(peer: "rabbit@n1", forgetFirst: false, discardLocal: false)))
+    }
+
     @Test func aStandaloneNodeWithDataIsPreferredForANewCluster() throws {
         var builder = try Self.base()
         for node in Self.all { try builder.rabbitmqStatus(on: node, nil, state: .stopped, waiting: true) }
@@ -192,7 +214,8 @@ struct RabbitMQRulesTests {
     /// several, (2) force-boot while a node that may have stopped last is online, or over a
     /// node (online or not) that stopped later than the chosen one, (3) start
     /// a node alone without a boot choice naming it, (4) start a node with no data as a
-    /// member, (5) join through a node whose application does not run.
+    /// member, (5) join through a node whose application does not run, (6) join while
+    /// another online node holds the join turn.
     @Test func randomClustersKeepTheSafetyRules() throws {
         var rng = SplitMix64(seed: 12)
         for seed in 0..<3000 {
@@ -217,6 +240,9 @@ struct RabbitMQRulesTests {
             }
             if Int.random(in: 0..<4, using: &rng) == 0 {
                 try builder.rabbitmqBoot(Self.all.randomElement(using: &rng) ?? "n1", Bool.random(using: &rng) ? .newCluster : .forceBoot)
+            }
+            if Bool.random(using: &rng) {
+                try builder.rabbitmqJoining(Self.all.randomElement(using: &rng) ?? "n1", through: Self.all.randomElement(using: &rng) ?? "n1")
             }
             let view = builder.view
             let onlineApps = runningApps.filter { view.members[$0] != nil }
@@ -249,6 +275,8 @@ struct RabbitMQRulesTests {
                 case .start(.join(let peer, _, _)):
                     let peerNode = String(peer.dropFirst("rabbit@".count))
                     #expect(onlineApps.contains(peerNode) && peerNode != node, "seed \(seed): \(node) joins \(peer), whose application does not run")
+                    let holder = view.rabbitmqJoining["mq"]?.record.node
+                    #expect(holder == nil || holder == node || view.members[holder ?? ""] == nil, "seed \(seed): \(node) joins while \(holder ?? "") does")
                 case .wait:
                     break
                 }

@@ -47,4 +47,10 @@ extension ViewFixtures.Builder {
             ViewFixtures.keyspace.rabbitmqBoot("mq"),
             try ViewFixtures.json(RabbitMQBootRecord(node: node, mode: mode, reason: "test", at: "2026-12-06T09:00:00Z", by: "n1")))
     }
+
+    mutating func rabbitmqJoining(_ node: String, through peer: String) throws {
+        add(
+            ViewFixtures.keyspace.rabbitmqJoining("mq"),
+            try ViewFixtures.json(RabbitMQJoinRecord(node: node, peer: ViewFixtures.rabbit(peer), since: "2026-12-06T09:00:00Z")), lease: 7)
+    }
 }

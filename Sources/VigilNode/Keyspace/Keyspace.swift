@@ -66,6 +66,8 @@ public struct Keyspace: Sendable, Hashable {
     public var rabbitmq: String { prefix + "rabbitmq/" }
     /// `rabbitmq/<resource>/boot` (``RabbitMQBootRecord``).
     public func rabbitmqBoot(_ resource: String) -> String { rabbitmq + resource + "/boot" }
+    /// `rabbitmq/<resource>/joining` (``RabbitMQJoinRecord``), attached to the joiner's lease.
+    public func rabbitmqJoining(_ resource: String) -> String { rabbitmq + resource + "/joining" }
     /// `rabbitmq/<resource>/nodes/<node>` (``RabbitMQNodeRecord``).
     public func rabbitmqNode(_ resource: String, on node: String) -> String { rabbitmq + resource + "/nodes/" + node }
     /// `events/`.
@@ -98,6 +100,7 @@ public struct Keyspace: Sendable, Hashable {
         case ("galera", 3) where parts[2] == "writer": return .galeraWriter(resource: parts[1])
         case ("galera", 4) where parts[2] == "positions": return .galeraPosition(resource: parts[1], node: parts[3])
         case ("rabbitmq", 3) where parts[2] == "boot": return .rabbitmqBoot(resource: parts[1])
+        case ("rabbitmq", 3) where parts[2] == "joining": return .rabbitmqJoining(resource: parts[1])
         case ("rabbitmq", 4) where parts[2] == "nodes": return .rabbitmqNode(resource: parts[1], node: parts[3])
         case ("events", 2): return .event
         default: return nil
@@ -137,6 +140,8 @@ public enum KeyKind: Sendable, Hashable {
     case galeraPosition(resource: String, node: String)
     /// `rabbitmq/<resource>/boot`.
     case rabbitmqBoot(resource: String)
+    /// `rabbitmq/<resource>/joining`.
+    case rabbitmqJoining(resource: String)
     /// `rabbitmq/<resource>/nodes/<node>`.
     case rabbitmqNode(resource: String, node: String)
     /// `events/<sequence>-<node>`.

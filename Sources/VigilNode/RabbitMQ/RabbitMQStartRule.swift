@@ -5,7 +5,8 @@ public import VigilModel
 ///
 /// - A peer runs: a node whose data and whose peer both count it a member just starts;
 ///   any other joins through that peer (the peer forgets a replaced node first; data of a
-///   cluster that no longer counts it is moved aside).
+///   cluster that no longer counts it is moved aside). One node joins at a time: while
+///   another live node holds the join turn (`rabbitmq/<resource>/joining`), a joiner waits.
 /// - None runs: the coordinator's boot choice (a new cluster, or `force_boot`) is the only
 ///   way to start alone. A node whose data names other members starts with them as a
 ///   member when a node that may have stopped last is online and may run the resource
@@ -25,11 +26,11 @@ public enum RabbitMQStartRule {
         }
         if let peer = peers.first, let peerName = nodenames[peer] {
             let counted = view.status[peer]?[name]?.rabbitmq?.members.contains(nodename) ?? false
-            if local.initialised {
-                if counted && local.members.contains(peerName) { return .start(.member) }
-                return .start(.join(peer: peerName, forgetFirst: counted, discardLocal: true))
+            if local.initialised, counted, local.members.contains(peerName) { return .start(.member) }
+            if let joining = view.rabbitmqJoining[name]?.record, joining.node != node, view.members[joining.node] != nil {
+                return .wait("\(joining.node) is joining the cluster through \(joining.peer): one node joins at a time")
             }
-            return .start(.join(peer: peerName, forgetFirst: counted, discardLocal: false))
+            return .start(.join(peer: peerName, forgetFirst: counted, discardLocal: local.initialised))
         }
         if let boot = view.rabbitmqBoot[name] {
             guard boot.record.node == node else { return .wait("waiting for \(boot.record.node) to start the cluster (\(boot.record.reason))") }

@@ -42,6 +42,9 @@ public struct LocalResource: Sendable {
     public var rabbitmq: RabbitMQInstanceStatus?
     /// How the next RabbitMQ start goes, decided by ``RabbitMQStartRule``.
     var rabbitmqStart: RabbitMQStartMode?
+    /// This node holds the join turn (`rabbitmq/<resource>/joining`) for the start under
+    /// way; released when the start ends, however it ends.
+    var rabbitmqJoinTurn = false
     /// The policies this node last applied (the first running node applies them once the
     /// cluster has all its instances).
     var rabbitmqPoliciesApplied: [RabbitMQPolicy]?

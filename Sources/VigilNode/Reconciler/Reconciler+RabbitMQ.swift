@@ -31,10 +31,68 @@ extension Reconciler {
             logger.info("rabbitmq start waits", metadata: ["resource": "\(name)", "reason": "\(reason)"])
             await writeStatus(name, event: nil)
         case .start(let mode):
+            if case .join(let peer, _, _) = mode {
+                let taken = await takeJoinTurn(name, peer: peer)
+                guard var current = locals[name], current.busy == nil else {
+                    if taken { await releaseJoinTurn(name) }
+                    return
+                }
+                guard taken else {
+                    let reason = "another node is joining the cluster: one node joins at a time"
+                    if current.message != reason || !current.clusterWaiting {
+                        current.message = reason
+                        current.clusterWaiting = true
+                        locals[name] = current
+                        await writeStatus(name, event: nil)
+                    }
+                    return
+                }
+                local = current
+                local.rabbitmqJoinTurn = true
+            }
             local.clusterWaiting = false
             local.rabbitmqStart = mode
             locals[name] = local
             begin(.start, on: name)
+        }
+    }
+
+    /// Takes the join turn: creates `rabbitmq/<resource>/joining` on this agent's lease if
+    /// no node holds it (or finds it already this lease's). False when another node holds
+    /// it, or etcd cannot say: the node waits and the gate runs again on the next change.
+    private func takeJoinTurn(_ name: String, peer: String) async -> Bool {
+        guard let identity, let value = try? JSONEncoder().encode(RabbitMQJoinRecord(node: node, peer: peer, since: wallClock().description))
+        else { return false }
+        let key = keyspace.rabbitmqJoining(name)
+        do {
+            let result = try await store.txn(Txn(
+                compares: [memberGuard(identity), .absent(key)],
+                success: [.put(key: key, value: Array(value), lease: identity.lease)],
+                failure: [.get(.key(key))]))
+            if result.succeeded {
+                logger.info("rabbitmq join turn taken", metadata: ["resource": "\(name)", "peer": "\(peer)"])
+                return true
+            }
+            guard case .get(let found)? = result.results.first else { return false }
+            return found.first?.lease == identity.lease
+        } catch {
+            logger.warning("rabbitmq join turn not taken", metadata: ["resource": "\(name)", "error": "\(error)"])
+            return false
+        }
+    }
+
+    /// Gives the join turn back (only if it is still this lease's: a turn that outlived a
+    /// lost lease belongs to nobody, or to a later joiner).
+    func releaseJoinTurn(_ name: String) async {
+        locals[name]?.rabbitmqJoinTurn = false
+        guard let identity else { return }
+        let key = keyspace.rabbitmqJoining(name)
+        do {
+            let result = try await store.txn(Txn(compares: [Compare(key: key, .equal, .lease(identity.lease))], success: [.delete(.key(key))]))
+            if result.succeeded { logger.info("rabbitmq join turn released", metadata: ["resource": "\(name)"]) }
+        } catch {
+            // The key is on this agent's lease: it goes when the lease does.
+            logger.warning("rabbitmq join turn not released", metadata: ["resource": "\(name)", "error": "\(error)"])
         }
     }
 
@@ -64,6 +122,7 @@ extension Reconciler {
     /// start; stopped — cleanly — after a stop, unless a crash was recorded first).
     func rabbitmqFinished(_ name: String, _ operation: LocalOperation, succeeded: Bool, incarnation: Int64? = nil) async {
         guard let local = locals[name], let rabbitmq = local.handle.rabbitmq else { return }
+        if operation == .start, local.rabbitmqJoinTurn { await releaseJoinTurn(name) }
         let record = view.rabbitmqNodes[name]?[node]?.record
         switch operation {
         case .start where succeeded:

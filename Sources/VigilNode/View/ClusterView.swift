@@ -94,6 +94,8 @@ public struct ClusterView: Sendable {
     public private(set) var rabbitmqNodes: [String: [String: Revisioned<RabbitMQNodeRecord>]] = [:]
     /// RabbitMQ resource → the boot choice in force.
     public private(set) var rabbitmqBoot: [String: Revisioned<RabbitMQBootRecord>] = [:]
+    /// RabbitMQ resource → the node now joining its running cluster.
+    public private(set) var rabbitmqJoining: [String: Revisioned<RabbitMQJoinRecord>] = [:]
     /// Keys whose values could not be read, with why (latest per key).
     public private(set) var problems: [String: String] = [:]
 
@@ -184,6 +186,8 @@ public struct ClusterView: Sendable {
             }
         case .rabbitmqBoot(let resource):
             rabbitmqBoot[resource] = decode(RabbitMQBootRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
+        case .rabbitmqJoining(let resource):
+            rabbitmqJoining[resource] = decode(RabbitMQJoinRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
         case .event:
             return false
         }
@@ -230,6 +234,8 @@ public struct ClusterView: Sendable {
             rabbitmqNodes[resource]?[node] = nil
         case .rabbitmqBoot(let resource):
             rabbitmqBoot[resource] = nil
+        case .rabbitmqJoining(let resource):
+            rabbitmqJoining[resource] = nil
         case .event:
             return false
         }

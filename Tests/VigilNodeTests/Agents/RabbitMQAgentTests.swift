@@ -65,6 +65,10 @@ struct RabbitMQAgentTests {
             #expect(members == Set(lab.names.map(lab.nodename)))
             let events = try Self.events(lab)
             #expect(events.components(separatedBy: "starts a new RabbitMQ cluster").count - 1 == 1, "\(events)")
+            // The two others joined one after the other (a join turn each, never overlapping).
+            let turns = Self.joinTurns(lab)
+            #expect(turns.count == 2, "\(turns)")
+            if turns.count == 2 { #expect(turns[0].end <= turns[1].start, "joins overlapped: \(turns)") }
             // Every node is healthy: running, clustered, no alarm, the AMQP proof passes.
             try await eventually("every /health/mq to be 200", timeout: .seconds(20), every: .milliseconds(250)) {
                 var codes: [Int] = []
@@ -93,6 +97,20 @@ struct RabbitMQAgentTests {
             let text = try Self.cliOutput(lab, ["status"])
             #expect(text.contains("RabbitMQ:") && text.contains("clustered 3/3"), "\(text)")
         }
+    }
+
+    /// Each agent's join turns from its log: when it took the turn, when it gave it back
+    /// (RFC 3339 times in UTC, which sort as text), ordered by start.
+    static func joinTurns(_ lab: RabbitMQLab) -> [(node: String, start: String, end: String)] {
+        var turns: [(node: String, start: String, end: String)] = []
+        for node in lab.nodes.nodes {
+            let lines = ((try? String(contentsOf: node.log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            for (index, line) in lines.enumerated() where line.contains("rabbitmq join turn taken") {
+                let end = lines[(index + 1)...].first { $0.contains("rabbitmq join turn released") }
+                turns.append((node.name, String(line.prefix(24)), end.map { String($0.prefix(24)) } ?? "(still joining)"))
+            }
+        }
+        return turns.sorted { $0.start < $1.start }
     }
 
     /// How old the test queue is when the power goes (see the power-loss test).
