@@ -365,6 +365,87 @@ struct CoordinatorCoreTests {
         #expect(Set(second.writes.keys) == ["api"])
     }
 
+    static let stack = """
+        cluster: {name: t}
+        nodes: [{name: n1}, {name: n2}, {name: n3}]
+        resources:
+          - {name: vip, agent: process, params: {command: [/bin/true]}}
+          - {name: web, agent: process, params: {command: [/bin/true]}}
+          - {name: app, agent: process, params: {command: [/bin/true]}}
+        groups:
+          - {name: stack, members: [vip, web, app]}
+        """
+
+    @Test func aGroupsStartsOnOneNodeGoOutInOneRoundAsAChain() throws {
+        let decision = CoordinatorCore.decide(view: Self.threeMembers(Self.stack).view, term: 7, now: nil)
+        let vip = try #require(decision.writes["vip"]?.nodes.first)
+        #expect(vip.value.after == nil)
+        #expect(decision.writes["web"]?.nodes == [vip.key: AssignmentRecord.Entry(role: .started, member: vip.value.member, after: ["vip"])])
+        // Every earlier member (the scheduler orders each pair of a group).
+        #expect(decision.writes["app"]?.nodes == [vip.key: AssignmentRecord.Entry(role: .started, member: vip.value.member, after: ["vip", "web"])])
+        // While the chain is under way nothing of the group is written again.
+        var builder = Self.threeMembers(Self.stack)
+        for (resource, record) in decision.writes {
+            builder.json(Self.keyspace.assignment(resource), record)
+        }
+        builder.status("vip", on: vip.key, .starting)
+        #expect(CoordinatorCore.decide(view: builder.view, term: 7, now: nil).writes.isEmpty)
+    }
+
+    @Test func aMovedGroupTakesTwoRoundsItsStopsThenItsStarts() throws {
+        var builder = Self.threeMembers(Self.stack)
+        for resource in ["vip", "web", "app"] {
+            builder.assignment(resource, ["n1": (.started, 11)])
+            builder.status(resource, on: "n1", .started)
+        }
+        builder.json(Self.keyspace.resourceAdmin("stack"), ResourceAdminRecord(prefer: "n2"))
+        let stops = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(stops.writes["app"]?.nodes == ["n1": AssignmentRecord.Entry(role: .stopped, member: 11)])
+        #expect(stops.writes["web"]?.nodes == ["n1": AssignmentRecord.Entry(role: .stopped, member: 11, after: ["app"])])
+        #expect(stops.writes["vip"]?.nodes == ["n1": AssignmentRecord.Entry(role: .stopped, member: 11, after: ["app", "web"])])
+        // The three report stopped: the starts go out on n2, chained the other way.
+        for resource in ["vip", "web", "app"] {
+            builder.json(Self.keyspace.assignment(resource), try #require(stops.writes[resource]))
+            builder.status(resource, on: "n1", .stopped)
+        }
+        let starts = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        #expect(starts.writes["vip"]?.nodes == ["n2": AssignmentRecord.Entry(role: .started, member: 12)])
+        #expect(starts.writes["web"]?.nodes == ["n2": AssignmentRecord.Entry(role: .started, member: 12, after: ["vip"])])
+        #expect(starts.writes["app"]?.nodes == ["n2": AssignmentRecord.Entry(role: .started, member: 12, after: ["vip", "web"])])
+    }
+
+    @Test func aChainWaitingForAFailedMemberIsSettledAndPlannedAgain() throws {
+        var builder = Self.threeMembers(Self.stack)
+        builder.assignment("vip", ["n1": (.started, 11)])
+        builder.json(
+            Self.keyspace.assignment("web"),
+            AssignmentRecord(term: 7, nodes: ["n1": AssignmentRecord.Entry(role: .started, member: 11, after: ["vip"])]))
+        builder.status("vip", on: "n1", .failed)
+        var waiting = StatusRecord(state: .stopped, since: "t")
+        waiting.waiting = true
+        builder.json(Self.keyspace.status("web", on: "n1"), waiting)
+        let decision = CoordinatorCore.decide(view: builder.view, term: 7, now: nil)
+        // vip failed on n1 (a failed start bans it there): its stop first, then the group
+        // goes elsewhere; web's chained start on n1 is no longer wanted.
+        #expect(decision.writes["vip"]?.nodes["n1"]?.role == .stopped, "\(decision.writes)")
+        #expect(decision.waitingFor.allSatisfy { !$0.hasPrefix("web") }, "\(decision.waitingFor)")
+    }
+
+    @Test func clonesAndStepsOnDifferentNodesAreNotChained() throws {
+        let yaml = """
+            cluster: {name: t}
+            nodes: [{name: n1}, {name: n2}, {name: n3}]
+            resources:
+              - {name: base, agent: process, clone: {}, params: {command: [/bin/true]}}
+              - {name: api, agent: process, params: {command: [/bin/true]}}
+            constraints:
+              - order: {first: base, then: api}
+              - colocation: {resource: api, with: base}
+            """
+        let first = CoordinatorCore.decide(view: Self.threeMembers(yaml).view, term: 7, now: nil)
+        #expect(Set(first.writes.keys) == ["base"])
+    }
+
     @Test func standbyMovesTheServiceStopFirst() throws {
         var builder = Self.threeMembers()
         builder.assignment("web", ["n1": (.started, 11)])

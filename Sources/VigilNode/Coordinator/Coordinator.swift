@@ -81,6 +81,10 @@ public actor Coordinator {
     /// What the last decision waited for (empty when it planned).
     public var waitingFor: [String] { lastWaiting }
 
+    /// Assignments written in one transaction at most (two operations each, under etcd's
+    /// default limit of 128 per transaction).
+    static let assignmentsPerTxn = 50
+
     /// Decides on `view` (or the last view) and writes the assignments, when coordinator.
     /// - Returns: the number of assignments written.
     @discardableResult
@@ -108,28 +112,38 @@ public actor Coordinator {
             await applyGaleraPlans(view: view, config: config, term: term)
             await applyRabbitMQPlans(view: view, config: config, term: term)
         }
+        // One transaction per batch (etcd allows 128 operations in one; each write is a put
+        // and an event): the agents see a round's assignments at once — a chained step
+        // together with what it waits for — and every write wakes every agent's watch once.
         var written = 0
-        for (resource, record) in decision.writes.sorted(by: { $0.key < $1.key }) {
-            guard let value = try? JSONEncoder().encode(record) else { continue }
-            let key = keyspace.assignment(resource)
-            let summary = record.nodes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.role.rawValue)" }.joined(separator: " ")
-            let event = eventOp(resource: resource, message: "assigned \(summary)")
+        let ordered = decision.writes.sorted(by: { $0.key < $1.key })
+        for start in stride(from: 0, to: ordered.count, by: Self.assignmentsPerTxn) {
+            var compares: [Compare] = []
+            var operations: [TxnOp] = []
+            var summaries: [(String, String)] = []
+            for (resource, record) in ordered[start..<min(ordered.count, start + Self.assignmentsPerTxn)] {
+                guard let value = try? JSONEncoder().encode(record) else { continue }
+                let key = keyspace.assignment(resource)
+                let summary = record.nodes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.role.rawValue)" }.joined(separator: " ")
+                compares.append(.unchanged(key, since: view.assignments[resource]?.modRevision ?? 0))
+                operations.append(.put(key: key, value: Array(value), lease: nil))
+                operations.append(eventOp(resource: resource, message: "assigned \(summary)"))
+                summaries.append((resource, summary))
+            }
+            guard !summaries.isEmpty else { continue }
             do {
-                let result = try await election.guardedTxn(
-                    Txn(
-                        compares: [.unchanged(key, since: view.assignments[resource]?.modRevision ?? 0)],
-                        success: [.put(key: key, value: Array(value), lease: nil), event]))
-                if result.succeeded {
-                    written += 1
-                    awaitingRevision = max(awaitingRevision, result.revision)
-                    logger.info("assigned", metadata: ["resource": "\(resource)", "nodes": "\(summary)", "term": "\(term)"])
-                } else {
-                    logger.info("assignment not written: term or view stale", metadata: ["resource": "\(resource)"])
-                    awaitingRevision = max(awaitingRevision, result.revision)
+                let result = try await election.guardedTxn(Txn(compares: compares, success: operations))
+                awaitingRevision = max(awaitingRevision, result.revision)
+                guard result.succeeded else {
+                    logger.info("assignments not written: term or view stale", metadata: ["resources": "\(summaries.map(\.0))"])
                     break
                 }
+                written += summaries.count
+                for (resource, summary) in summaries {
+                    logger.info("assigned", metadata: ["resource": "\(resource)", "nodes": "\(summary)", "term": "\(term)"])
+                }
             } catch {
-                logger.warning("assignment write failed", metadata: ["resource": "\(resource)", "error": "\(error)"])
+                logger.warning("assignment write failed", metadata: ["resources": "\(summaries.map(\.0))", "error": "\(error)"])
                 break
             }
         }

@@ -102,25 +102,63 @@ public enum CoordinatorCore {
         }
         let transition = Scheduler.plan(config: effective, state: state)
         decision.transition = transition
-        for action in transition.actions where action.after.isEmpty {
-            guard let resource = action.resource, !held.contains(resource), let incarnation = view.incarnation(of: action.node)
-            else { continue }
+        /// Actions handed out in this round (written now, or already so assigned).
+        var handedOut: Set<Int> = []
+        func assign(_ index: Int, after: [String]?) {
+            let action = transition.actions[index]
+            guard let resource = action.resource, let incarnation = view.incarnation(of: action.node) else { return }
             let role: AssignedRole
             switch action.kind {
             case .start, .demote: role = .started
             case .promote: role = .promoted
             case .stop: role = .stopped
-            case .fence: continue
+            case .fence: return
             }
+            handedOut.insert(index)
             var record = records[resource] ?? AssignmentRecord(term: term, nodes: [:])
-            let entry = AssignmentRecord.Entry(role: role, member: incarnation)
-            guard record.nodes[action.node] != entry else { continue }
+            let entry = AssignmentRecord.Entry(role: role, member: incarnation, after: after)
+            guard record.nodes[action.node] != entry else { return }
             record.nodes[action.node] = entry
             record.term = term
             records[resource] = record
             decision.writes[resource] = record
         }
+        for (index, action) in transition.actions.enumerated() where action.after.isEmpty {
+            guard let resource = action.resource, !held.contains(resource) else { continue }
+            assign(index, after: nil)
+        }
+        // Chains on one node go out in the same round: a start (or stop) whose every
+        // predecessor is a start (or stop) on the same node handed out in this round, with
+        // those predecessors named in its entry — the agent waits for them itself. A move
+        // of a group then takes two rounds (its stops, its starts) instead of one per member.
+        var grew = true
+        while grew {
+            grew = false
+            for (index, action) in transition.actions.enumerated() where !action.after.isEmpty && !handedOut.contains(index) {
+                guard action.kind == .start || action.kind == .stop, let resource = action.resource, !held.contains(resource),
+                    Self.chainable(resource, in: config),
+                    action.after.allSatisfy({ predecessor in
+                        let before = transition.actions[predecessor]
+                        return handedOut.contains(predecessor) && before.node == action.node && before.kind == action.kind
+                            && before.resource.map { Self.chainable($0, in: config) } == true
+                    })
+                else { continue }
+                assign(index, after: Array(Set(action.after.compactMap { transition.actions[$0].resource })).sorted())
+                grew = true
+            }
+        }
         return decision
+    }
+
+    /// Whether a resource's steps may be chained on its node: a primitive that is not
+    /// promotable and has no start rule of its own (a Galera or RabbitMQ node starts only as
+    /// its cluster decides, which the chain's wait must not stand in front of).
+    static func chainable(_ resource: String, in config: ClusterConfig) -> Bool {
+        guard let found = config.resource(named: resource), !found.isClone else { return false }
+        switch found.params {
+        case .galera, .rabbitmq: return false
+        default: return true
+        }
     }
 
     /// `resources` and every resource tied to one of them, transitively, by a group

@@ -207,28 +207,41 @@ public actor Reconciler {
         for name in operations.keys.sorted() { await operations[name]?.value }
         let active = locals.filter { $0.value.isActive || $0.value.busy != nil }.keys.sorted()
         // A stop that fails leaves the resource `failed`: the leave is then not clean
-        // (``everythingStopped``), and with fence devices the node is fenced.
-        let stopped = await withTaskGroup(of: (String, Bool).self, returning: Set<String>.self) { group in
-            for name in active {
-                guard var local = locals[name] else { continue }
-                local.generation += 1
-                locals[name] = local
-                let executor = local.handle.executor
-                let cgroup = local.handle.cgroup
-                let budget = Self.stopBudget(local.config)
-                group.addTask {
-                    let outcome = await ConfirmedStop.perform(executor: executor, cgroup: cgroup, budget: budget)
-                    return (name, outcome.confirmed)
+        // (``everythingStopped``), and with fence devices the node is fenced. Dependents
+        // stop first (``LeaveStopOrder``); what a failed stop's resource depends on is not
+        // stopped under it, and is left `failed` (possibly running) too.
+        var stopped: Set<String> = []
+        var skipped: Set<String> = []
+        let dependents = LeaveStopOrder.dependents(in: configSeen)
+        for wave in LeaveStopOrder.waves(active, dependents: dependents) {
+            // Left running (for the fence) when something that depends on it did not stop.
+            let ready = wave.filter { name in dependents[name, default: []].allSatisfy { !active.contains($0) || stopped.contains($0) } }
+            skipped.formUnion(Set(wave).subtracting(ready))
+            stopped.formUnion(await withTaskGroup(of: (String, Bool).self, returning: Set<String>.self) { group in
+                for name in ready {
+                    guard var local = locals[name] else { continue }
+                    local.generation += 1
+                    locals[name] = local
+                    let executor = local.handle.executor
+                    let cgroup = local.handle.cgroup
+                    let budget = Self.stopBudget(local.config)
+                    group.addTask {
+                        let outcome = await ConfirmedStop.perform(executor: executor, cgroup: cgroup, budget: budget)
+                        return (name, outcome.confirmed)
+                    }
                 }
-            }
-            var stopped: Set<String> = []
-            for await (name, succeeded) in group where succeeded { stopped.insert(name) }
-            return stopped
+                var stopped: Set<String> = []
+                for await (name, succeeded) in group where succeeded { stopped.insert(name) }
+                return stopped
+            })
         }
         for name in active {
             let succeeded = stopped.contains(name)
             locals[name]?.state = succeeded ? .stopped : .failed
-            if identity != nil { await writeStatus(name, event: succeeded ? "stopped (agent leaving)" : "stop failed (agent leaving)") }
+            let event =
+                succeeded ? "stopped (agent leaving)"
+                : skipped.contains(name) ? "not stopped: what depends on it did not stop (agent leaving)" : "stop failed (agent leaving)"
+            if identity != nil { await writeStatus(name, event: event) }
             // A RabbitMQ node's clean stop is recorded too: it orders the stops.
             if locals[name]?.handle.rabbitmq != nil {
                 await rabbitmqFinished(name, .stop, succeeded: succeeded, incarnation: incarnation)
@@ -269,7 +282,22 @@ public actor Reconciler {
             let situation = ResourceLifecycle.Situation(
                 state: local.state, stale: local.stale, member: identity != nil, assigned: entry?.role,
                 promotable: local.config.isPromotable, retryAfter: local.retryAfter, now: clock.now())
-            guard let operation = ResourceLifecycle.next(situation) else { continue }
+            guard let operation = ResourceLifecycle.next(situation) else {
+                if local.clusterWaiting, local.handle.galera == nil, local.handle.rabbitmq == nil {
+                    // A chained start that no longer has to start here.
+                    locals[name]?.clusterWaiting = false
+                    locals[name]?.message = nil
+                    await writeStatus(name, event: nil)
+                }
+                continue
+            }
+            if let entry, let after = entry.after, !after.isEmpty, !local.stale,
+                (operation == .start && entry.role != .stopped) || (operation == .stop && entry.role == .stopped)
+            {
+                guard await chainAllows(name, operation, after: after) else { continue }
+                // The wait above may have suspended: act only on what still holds.
+                guard let current = locals[name], current.busy == nil, current.state == local.state else { continue }
+            }
             if operation == .start, local.handle.galera != nil {
                 // A Galera node starts only as the cluster decides (bootstrap or join).
                 await galeraGate(name)

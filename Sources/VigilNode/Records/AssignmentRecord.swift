@@ -11,11 +11,18 @@ public struct AssignmentRecord: Codable, Sendable, Hashable {
         public var role: AssignedRole
         /// The create revision of the `members/<node>` key this entry is for.
         public var member: Int64
+        /// Resources on the same node this step waits for, in the same direction: for a
+        /// `started` entry, these must run there first; for a `stopped` entry, these must
+        /// have stopped there first. The coordinator hands out a chain of one node's steps
+        /// (a group's members, an order with a colocation) in one round this way, and the
+        /// agent keeps the order itself. Absent: nothing to wait for.
+        public var after: [String]?
 
         /// Creates an entry.
-        public init(role: AssignedRole, member: Int64) {
+        public init(role: AssignedRole, member: Int64, after: [String]? = nil) {
             self.role = role
             self.member = member
+            self.after = after
         }
     }
 

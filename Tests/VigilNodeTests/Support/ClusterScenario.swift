@@ -355,6 +355,11 @@ final class ClusterScenario {
             }
         }
         if let violation = ledger.violations.first { throw fail("exclusivity: \(violation)\n\(trace.last(120))") }
+        if let violation = ledger.stopOrderViolations.first(where: { violation in
+            !trace.all.contains { $0.hasPrefix("\(violation.at) \(violation.node) critical self-fence: stopping resources") }
+        }) {
+            throw fail("order: \(violation.message) at \(violation.at)\n\(trace.last(120))")
+        }
         if let violation = store.violations.first { throw fail("term guard: \(violation)") }
     }
 

@@ -45,6 +45,7 @@ struct SimExecutor: ResourceExecutor {
             case nil:
                 break
             }
+            ledger.beginStop(resource, on: node, epoch: epoch)
             do {
                 try await clock.sleep(for: min(ledger.duration(forStartOf: nil), request.timeout))
             } catch {

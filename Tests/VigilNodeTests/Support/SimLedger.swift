@@ -27,6 +27,7 @@ final class SimLedger: Sendable {
         /// it runs until a monitor notices.
         var killed: [Key: Int] = [:]  // → epoch
         var violations: [String] = []
+        var stopOrderViolations: [StopOrderViolation] = []
         var changes = 0
         var rng: SplitMix64
     }
@@ -34,7 +35,7 @@ final class SimLedger: Sendable {
     /// The primitives (exclusive resources).
     let exclusive: Set<String>
     /// Resource → the resource that must already be active on the same node when it starts
-    /// (a mandatory order plus a colocation).
+    /// and must not stop there before it (a mandatory order plus a colocation).
     let requires: [String: String]
     private let state: Mutex<State>
     private let now: @Sendable () -> Duration
@@ -59,6 +60,36 @@ final class SimLedger: Sendable {
         }
         markActive(resource, on: node, epoch: epoch)
     }
+
+    /// A stop of `resource` on `node` begins: what ``requires`` it there must have
+    /// stopped already (the order's reverse for stops).
+    func beginStop(_ resource: String, on node: String, epoch: Int) {
+        let dependents = requires.filter { $0.value == resource }.map(\.key)
+        guard !dependents.isEmpty else { return }
+        state.withLock { state in
+            guard !state.deadEpochs.contains(epoch) else { return }
+            for dependent in dependents.sorted() {
+                let key = Key(node: node, resource: dependent)
+                // A kill nobody has noticed yet: the agents cannot know it still "runs".
+                guard state.active[key] == epoch, state.killed[key] != epoch else { continue }
+                state.stopOrderViolations.append(
+                    StopOrderViolation(node: node, at: "t=\(now())", message: "\(resource) stopped on \(node) while \(dependent) was still active there"))
+            }
+        }
+    }
+
+    /// A stop that began while what requires it still ran on the node: a violation of the
+    /// order unless that node's agent was fencing itself then (a self-fence stops
+    /// everything at once: the stops must end before the lease does).
+    struct StopOrderViolation: Sendable {
+        var node: String
+        /// The time as the trace writes it (`t=<duration>`).
+        var at: String
+        var message: String
+    }
+
+    /// Stop-order violations seen so far (see ``StopOrderViolation``).
+    var stopOrderViolations: [StopOrderViolation] { state.withLock { $0.stopOrderViolations } }
 
     /// Violations of exclusivity (and of ``requires``) seen so far.
     var violations: [String] { state.withLock { $0.violations } }
