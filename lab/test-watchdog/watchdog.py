@@ -24,6 +24,14 @@ import sys
 import time
 
 
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(p) for p in f.read().split()]
+    except OSError:
+        return []
+
+
 def log(path, text):
     with open(path, "a") as f:
         f.write(f"{time.time():.3f} {text}\n")
@@ -100,6 +108,13 @@ def main():
             processes = kill_cgroup(cgroup) if cgroup else []
             if target is not None and alive(target):
                 log(log_path, f"reset: not fed for {now - last:.3f}s, killing {target} {processes}")
+                # Its child first: the PID namespace's init, whose death ends the namespace
+                # (the wrapper's --kill-child was seen to leave it running).
+                for child in children(target):
+                    try:
+                        os.kill(child, signal.SIGKILL)
+                    except ProcessLookupError:
+                        pass
                 os.kill(target, signal.SIGKILL)
             elif processes:
                 log(log_path, f"reset: not fed for {now - last:.3f}s, killing the node's processes {processes}")

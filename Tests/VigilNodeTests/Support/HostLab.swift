@@ -193,8 +193,7 @@ final class HostLab: @unchecked Sendable {
         let i = index(name)
         try Self.run(["ip", "-n", bridge, "link", "set", hosts[i].port, "down"])
         for process in [hosts[i].agent, hosts[i].etcd].compactMap({ $0 }) where process.isRunning {
-            Glibc.kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            Self.killAndWait(process)
         }
         hosts[i].agent = nil
         hosts[i].etcd = nil
@@ -216,17 +215,30 @@ final class HostLab: @unchecked Sendable {
         (try? String(contentsOf: directory.appendingPathComponent("agent-\(name).log"), encoding: .utf8)) ?? ""
     }
 
+    /// SIGKILLs a process the lab started and waits (at most 10 s) until it is gone. For an
+    /// agent's `unshare --pid --fork` wrapper its child — the PID namespace's init — is
+    /// killed first, so the whole namespace dies: `--kill-child` was seen (CI) to leave the
+    /// agent running after the wrapper's SIGKILL, and Foundation then never reaped the
+    /// wrapper, so an unbounded `waitUntilExit` hung the suite.
+    static func killAndWait(_ process: Process) {
+        let pid = process.processIdentifier
+        if let children = try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8) {
+            for child in children.split(separator: " ").compactMap({ pid_t(String($0)) }) { Glibc.kill(child, SIGKILL) }
+        }
+        Glibc.kill(pid, SIGKILL)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < deadline { usleep(10_000) }
+    }
+
     /// Stops everything by PID, deletes every namespace, removes the cgroups.
     func destroy() async {
         for host in hosts {
             for process in [host.agent, host.etcd].compactMap({ $0 }) where process.isRunning {
-                Glibc.kill(process.processIdentifier, SIGKILL)
-                process.waitUntilExit()
+                Self.killAndWait(process)
             }
         }
         for helper in helpers where helper.isRunning {
-            Glibc.kill(helper.processIdentifier, SIGKILL)
-            helper.waitUntilExit()
+            Self.killAndWait(helper)
         }
         for namespace in namespaces.reversed() {
             _ = try? Self.run(["ip", "netns", "del", namespace])
