@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "VigilModel", targets: ["VigilModel"]),
         .library(name: "VigilScheduler", targets: ["VigilScheduler"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
+        .library(name: "VigilCluster", targets: ["VigilCluster"]),
         .library(name: "VigilNode", targets: ["VigilNode"]),
         .executable(name: "vigil", targets: ["vigil"]),
         .executable(name: "vigil-bench", targets: ["vigil-bench"]),
@@ -65,12 +66,23 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
-        // Agent runtime: membership (leased, self-fencing), coordinator election, the
-        // coordinator, the reconciler and the cluster client the CLI uses.
+        // The cluster runtime: membership (leased, self-fencing), coordinator election, the
+        // keyspace and its records, the cluster view and the cluster client. No executor,
+        // probe or HTTP server: VigilKit links this, not MariaDB, RabbitMQ or Hummingbird.
+        .target(
+            name: "VigilCluster",
+            dependencies: [
+                "VigilStore", "VigilModel", "VigilScheduler",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The agent: the coordinator, the reconciler, the HTTP API, over the cluster runtime.
         .target(
             name: "VigilNode",
             dependencies: [
-                "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCommand",
+                "VigilCluster", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCommand",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -86,7 +98,7 @@ let package = Package(
         .executableTarget(
             name: "vigil",
             dependencies: [
-                "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilNode", "VigilStore", "VigilCommand",
+                "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCluster", "VigilNode", "VigilStore", "VigilCommand",
                 "vigil-cgexec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -136,7 +148,7 @@ let package = Package(
         .target(
             name: "VigilAgents",
             dependencies: [
-                "VigilCommand", "VigilHealth",
+                "VigilModel", "VigilCommand", "VigilHealth",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -196,7 +208,7 @@ let package = Package(
         .testTarget(
             name: "VigilNodeTests",
             dependencies: [
-                "VigilNode", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCommand", "vigil-cgexec",
+                "VigilCluster", "VigilNode", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCommand", "vigil-cgexec",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -7,6 +7,7 @@ import VigilCommand
 import VigilHealth
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// `vigil agent`: runs the node agent until SIGTERM/SIGINT (then leaves gracefully).

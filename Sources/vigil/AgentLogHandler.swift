@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import VigilNode
+import VigilCluster
 
 /// The agent's log lines on standard error: like swift-log's stream handler, with the time
 /// to the millisecond (UTC), because failovers are measured in them, and without secrets:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import VigilModel
 import VigilNode
+import VigilCluster
 
 /// `vigil config apply FILE [--dry-run]`: validate, show the planned actions, write.
 struct ConfigApplyCommand: AsyncParsableCommand {

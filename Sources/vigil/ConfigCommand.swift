@@ -3,6 +3,7 @@ import Foundation
 import VigilAgents
 import VigilModel
 import VigilNode
+import VigilCluster
 
 /// `vigil config …`.
 struct ConfigCommand: AsyncParsableCommand {

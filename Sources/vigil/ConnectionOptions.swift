@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 import Yams
 
@@ -149,7 +150,7 @@ struct ConnectionOptions: ParsableArguments {
                 printError("etcd at \(urls): \(error.message)")
             }
             throw ExitCodeError.invalidInput
-        } catch let error as VigilNodeError {
+        } catch let error as VigilClusterError {
             printError(error.message)
             throw ExitCodeError.invalidInput
         } catch let error as VigilModelError {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VigilNode
+import VigilCluster
 
 /// `vigil galera …`.
 struct GaleraCommand: AsyncParsableCommand {

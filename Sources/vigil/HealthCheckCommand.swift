@@ -2,6 +2,7 @@ import ArgumentParser
 import VigilHealth
 import VigilModel
 import VigilNode
+import VigilCluster
 
 /// `vigil health check NAME --config FILE`: run a resource's probes once.
 struct HealthCheckCommand: AsyncParsableCommand {

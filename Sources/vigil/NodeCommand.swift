@@ -1,5 +1,6 @@
 import ArgumentParser
 import VigilNode
+import VigilCluster
 
 /// `vigil node standby|online|maintenance NAME`.
 struct NodeCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import VigilNode
+import VigilCluster
 
 /// `vigil resource move NAME [--node N]`.
 struct ResourceMoveCommand: AsyncParsableCommand {

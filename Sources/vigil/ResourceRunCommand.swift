@@ -3,6 +3,7 @@ import Foundation
 import VigilAgents
 import VigilModel
 import VigilNode
+import VigilCluster
 
 /// `vigil resource run ACTION NAME --config FILE`: one action of one resource on this
 /// host, outside any cluster (like `crm_resource --force-*`).

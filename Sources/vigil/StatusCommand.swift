@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import VigilNode
+import VigilCluster
 
 /// `vigil status [--json] [--watch]`.
 struct StatusCommand: AsyncParsableCommand {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilNode
+import VigilCluster
 
 private let haproxyPath = "/usr/sbin/haproxy"
 

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import VigilNode
+import VigilCluster
 
 /// The agent's view, as a test sets it.
 actor FakeAgent: AgentStatusProvider {
@@ -276,6 +277,6 @@ struct AgentHTTPServerTests {
 
     @Test("ListenAddress rejects malformed addresses", arguments: ["1.2.3.4:", "host:http", ":70000", "::1:80", "[::1", "[::1]80"])
     func listenAddressInvalid(text: String) {
-        #expect(throws: VigilNodeError.self) { try ListenAddress(parsing: text) }
+        #expect(throws: VigilClusterError.self) { try ListenAddress(parsing: text) }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// A store that, before its first `n` transactions, runs `interfere` (another writer
@@ -63,14 +64,14 @@ struct ClusterClientTests {
         return try JSONDecoder().decode(type, from: Data(kv.value))
     }
 
-    func expectCode(_ code: VigilNodeError.Code, _ body: () async throws -> Void) async {
+    func expectCode(_ code: VigilClusterError.Code, _ body: () async throws -> Void) async {
         do {
             try await body()
             Issue.record("expected \(code), nothing thrown")
-        } catch let error as VigilNodeError {
+        } catch let error as VigilClusterError {
             #expect(error.code == code, "\(error)")
         } catch {
-            Issue.record("expected VigilNodeError \(code), got \(error)")
+            Issue.record("expected VigilClusterError \(code), got \(error)")
         }
     }
 

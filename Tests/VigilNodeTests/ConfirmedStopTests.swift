@@ -4,6 +4,7 @@ import Testing
 import VigilAgents
 import VigilCommand
 @testable import VigilNode
+@testable import VigilCluster
 
 /// A stop counts only when confirmed (``ConfirmedStop``): the pure rule, then real agents
 /// in real cgroups (ocf:vigiltest:Stubborn, whose daemon leaves its session and ignores

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// The coordinator's pure decisions on hand-built views.

@@ -1,6 +1,7 @@
 import Logging
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 @Suite("CoordinatorElection (MemoryStore)")

@@ -3,6 +3,7 @@ import Testing
 import VigilAgents
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Issue 10 §6: the standalone store on a disk that fills up. A write that cannot be made
@@ -84,7 +85,7 @@ private struct AlwaysFailingExecutor: ResourceExecutor {
 }
 
 private struct AlwaysFailingFactory: ResourceHandleFactory {
-    func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilNodeError) -> ResourceHandle {
+    func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilClusterError) -> ResourceHandle {
         ResourceHandle(executor: AlwaysFailingExecutor())
     }
 }

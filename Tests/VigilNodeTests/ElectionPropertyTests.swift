@@ -2,6 +2,7 @@ import Logging
 import PropertyBased
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 @Suite("CoordinatorElection properties (MemoryStore)")

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// `vigil config|status|node|resource|events` end to end: the built binary against a real

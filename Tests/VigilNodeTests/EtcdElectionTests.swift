@@ -1,6 +1,7 @@
 import Logging
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 @Suite("Membership and election on real etcd", .etcd(members: 1))

@@ -1,5 +1,6 @@
 import Testing
 import VigilNode
+import VigilCluster
 
 /// The agent's clock: the continuous clock's time, sleeps timed by a SwiftNIO event loop.
 @Suite struct EventLoopClockTests {

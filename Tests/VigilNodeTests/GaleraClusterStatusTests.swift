@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// `vigil status` and `/v1/status` for Galera resources (issue 11, "Status"): each node's

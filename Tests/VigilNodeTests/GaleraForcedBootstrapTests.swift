@@ -3,6 +3,7 @@ import Testing
 import VigilAgents
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// `ClusterClient.forceGaleraBootstrap` (`vigil galera bootstrap NODE --force`) against the
@@ -47,12 +48,12 @@ struct GaleraForcedBootstrapTests {
     }
 
     /// `body` throws `code` with a message containing `text`, and nothing is written.
-    func expectRefusal(_ code: VigilNodeError.Code, _ text: String, _ store: MemoryStore, _ body: () async throws -> Void) async throws {
+    func expectRefusal(_ code: VigilClusterError.Code, _ text: String, _ store: MemoryStore, _ body: () async throws -> Void) async throws {
         let before = try await everything(store)
         do {
             try await body()
             Issue.record("expected \(code), nothing thrown")
-        } catch let error as VigilNodeError {
+        } catch let error as VigilClusterError {
             #expect(error.code == code, "\(error)")
             #expect(error.message.contains(text), "\(error.message)")
         }
@@ -230,7 +231,7 @@ struct GaleraForcedBootstrapTests {
         do {
             try await client(store).forceGaleraBootstrap("n2")
             Issue.record("a forced bootstrap was written while a Primary component ran")
-        } catch let error as VigilNodeError {
+        } catch let error as VigilClusterError {
             #expect(error.code == .conflict)
             #expect(error.message.contains("a Primary component of db runs (n3: Synced)"), "\(error.message)")
         }

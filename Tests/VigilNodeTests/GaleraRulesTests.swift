@@ -3,6 +3,7 @@ import Testing
 import VigilAgents
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// The Galera decisions as pure functions of a view (issue 11): who bootstraps, who writes,

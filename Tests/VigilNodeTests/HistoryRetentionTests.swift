@@ -1,6 +1,7 @@
 import Testing
 import VigilStore
 @testable import VigilNode
+@testable import VigilCluster
 
 /// What the coordinator deletes and compacts (pure).
 @Suite struct HistoryRetentionTests {

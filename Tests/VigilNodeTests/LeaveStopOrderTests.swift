@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 
 /// The order a leaving agent stops its resources in: dependents first.
 @Suite("Leave stop order")

@@ -1,6 +1,7 @@
 import PropertyBased
 import Testing
 import VigilNode
+import VigilCluster
 
 @Suite("MembershipMachine")
 struct MembershipMachineTests {

@@ -1,4 +1,5 @@
 import VigilNode
+import VigilCluster
 
 /// A randomized model of one agent, its network and the store's lease table, driving a
 /// ``MembershipMachine`` exactly as the driver does. Records every violation of the

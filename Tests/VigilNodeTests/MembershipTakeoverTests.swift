@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// A restarted agent and its crashed predecessor's member key: taken over at once on the

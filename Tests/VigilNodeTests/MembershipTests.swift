@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 @Suite("Membership (MemoryStore, test clock)")

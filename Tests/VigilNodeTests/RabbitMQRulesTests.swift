@@ -3,6 +3,7 @@ import Testing
 import VigilAgents
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// The RabbitMQ decisions as pure functions of a view (issue 12): how a stopped node

@@ -4,6 +4,7 @@ import Testing
 import VigilAgents
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// A graceful leave while a start is in flight or only just begun: whatever the order the
@@ -102,7 +103,7 @@ private struct SlowStartFactory: ResourceHandleFactory {
     let ledger: SimLedger
     let clock: TestClock
 
-    func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilNodeError) -> ResourceHandle {
+    func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilClusterError) -> ResourceHandle {
         ResourceHandle(executor: SlowStartExecutor(ledger: ledger, clock: clock))
     }
 }

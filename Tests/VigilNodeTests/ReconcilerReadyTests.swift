@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Once its probes are done the reconciler marks its member ready — once. `evaluate` runs

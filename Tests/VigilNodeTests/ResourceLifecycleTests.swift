@@ -1,6 +1,7 @@
 import Testing
 import VigilAgents
 @testable import VigilNode
+@testable import VigilCluster
 
 /// The resource lifecycle's rules over their whole input space (no processes, no store).
 @Suite("Resource lifecycle")

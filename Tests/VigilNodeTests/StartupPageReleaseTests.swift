@@ -1,5 +1,6 @@
 import Testing
 import VigilNode
+import VigilCluster
 
 #if canImport(Glibc)
 import Glibc

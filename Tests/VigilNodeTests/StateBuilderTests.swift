@@ -1,6 +1,7 @@
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilScheduler
 import VigilStore
 

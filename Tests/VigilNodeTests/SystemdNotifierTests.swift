@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import VigilNode
+import VigilCluster
 
 /// sd_notify datagrams reach a listening socket, path or abstract; nothing is sent without
 /// `NOTIFY_SOCKET`; the watchdog interval is half of `WATCHDOG_USEC`.

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// A resource this host cannot run (here: an OCF agent whose runtime directory cannot be

@@ -7,6 +7,7 @@ import VigilAgents
 import VigilHealth
 import VigilModel
 import VigilNode
+import VigilCluster
 
 /// Issue 10 §5: every configuration that validates builds the executors and probes an
 /// agent would build, and runs them once, without trapping. Configurations are generated

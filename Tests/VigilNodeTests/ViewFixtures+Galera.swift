@@ -1,6 +1,7 @@
 import Foundation
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Galera keys for ``ViewFixtures`` builders: a configuration with one Galera clone on three

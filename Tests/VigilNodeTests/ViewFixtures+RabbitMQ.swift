@@ -1,6 +1,7 @@
 import Foundation
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// RabbitMQ keys for ``ViewFixtures`` builders: one rabbitmq clone on three of four nodes

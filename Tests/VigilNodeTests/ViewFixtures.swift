@@ -1,6 +1,7 @@
 import Foundation
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Builds keyspace contents for StateBuilder and ClusterClient tests.

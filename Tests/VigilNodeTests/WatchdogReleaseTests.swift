@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import VigilNode
+@testable import VigilCluster
 
 /// The lost-node release by watchdog timeout, and the feeding rule (pure).
 @Suite struct WatchdogReleaseTests {

@@ -1,4 +1,5 @@
 import Foundation
+public import VigilModel
 public import Logging
 import VigilCommand
 public import VigilHealth

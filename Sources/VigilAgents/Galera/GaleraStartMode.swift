@@ -1,3 +1,5 @@
+public import VigilModel
+
 /// How a Galera node is to start: decided cluster-wide (the coordinator's bootstrap
 /// choice, or a Primary component to join), carried out by ``GaleraExecutor``.
 public enum GaleraStartMode: Sendable, Hashable {

@@ -1,3 +1,4 @@
+import VigilCluster
 import VigilModel
 
 /// How a node agent runs.

@@ -1,3 +1,4 @@
+import VigilCluster
 import VigilStore
 /// Answers the HTTP API from a running ``Agent``'s current view and its reconciler's local
 /// state (no store round trips), and brings the agent's gauges up to date for each scrape.

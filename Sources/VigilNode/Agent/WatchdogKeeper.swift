@@ -1,3 +1,4 @@
+import VigilCluster
 public import Logging
 public import VigilAgents
 

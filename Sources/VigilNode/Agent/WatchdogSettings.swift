@@ -1,3 +1,4 @@
+import VigilCluster
 /// The watchdog an agent arms (`vigil agent --watchdog DEVICE [--watchdog-timeout T]`).
 public struct WatchdogSettings: Sendable, Hashable {
     /// The device (`/dev/watchdog`, or a FIFO of a test watchdog).

@@ -1,3 +1,4 @@
+import VigilCluster
 import Foundation
 public import VigilModel
 import VigilStore

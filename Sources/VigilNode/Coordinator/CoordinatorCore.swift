@@ -1,3 +1,4 @@
+public import VigilCluster
 public import VigilModel
 import VigilScheduler
 

@@ -1,3 +1,4 @@
+public import VigilCluster
 public import VigilScheduler
 
 /// What the coordinator should do after looking at the cluster once.

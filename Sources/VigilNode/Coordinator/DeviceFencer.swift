@@ -1,3 +1,4 @@
+import VigilCluster
 public import VigilAgents
 public import VigilModel
 

@@ -1,3 +1,4 @@
+import VigilCluster
 /// A node the coordinator must fence before what ran there can be recovered.
 public struct FenceOrder: Sendable, Hashable {
     /// The node.

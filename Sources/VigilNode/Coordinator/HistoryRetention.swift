@@ -1,3 +1,4 @@
+import VigilCluster
 /// What the coordinator deletes and compacts to keep the cluster's history bounded (pure).
 ///
 /// Events are kept by count (`events-keep`) and age (`events-max-age`); their keys sort by

@@ -1,3 +1,4 @@
+import VigilCluster
 public import VigilModel
 
 /// Fences a lost node for the coordinator (`fencing: devices`).

@@ -1,3 +1,4 @@
+public import VigilCluster
 /// When a lost node that runs a watchdog counts as stopped (pure): its lease has expired
 /// (its member key is gone: that is when it became *lost*) and its published
 /// `release-after` has passed since (zero when it stops feeding early enough to be reset

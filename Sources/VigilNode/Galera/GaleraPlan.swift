@@ -1,3 +1,4 @@
+public import VigilCluster
 /// What the coordinator writes for one Galera resource after looking at the view once.
 public struct GaleraPlan: Sendable, Hashable {
     /// A new bootstrap choice to write.

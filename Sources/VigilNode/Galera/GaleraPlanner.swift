@@ -1,3 +1,4 @@
+public import VigilCluster
 public import VigilModel
 
 /// The coordinator's Galera decisions (pure: a function of the view and the time).

@@ -1,3 +1,5 @@
+import VigilCluster
+public import VigilModel
 public import VigilAgents
 
 /// What a stopped Galera node's agent does when it is assigned to start.

@@ -1,3 +1,5 @@
+public import VigilCluster
+public import VigilModel
 public import VigilAgents
 
 /// When and how a stopped Galera node starts (pure: a function of the view).

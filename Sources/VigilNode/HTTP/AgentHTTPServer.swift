@@ -1,3 +1,4 @@
+import VigilCluster
 import Hummingbird
 import HummingbirdCore
 public import Logging

@@ -1,3 +1,4 @@
+public import VigilCluster
 public import Prometheus
 
 /// The agent's Prometheus metrics, kept in a registry of their own (the global

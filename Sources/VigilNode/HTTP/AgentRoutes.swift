@@ -1,3 +1,4 @@
+import VigilCluster
 import Foundation
 import Hummingbird
 import Logging
@@ -54,7 +55,7 @@ struct AgentRoutes: Sendable {
         }
         do {
             guard case .object(let fields) = try JSONDecoder().decode(JSONValue.self, from: Data(cluster)) else {
-                throw VigilNodeError(.invalidArgument, "the cluster status is not a JSON object")
+                throw VigilClusterError(.invalidArgument, "the cluster status is not a JSON object")
             }
             document.merge(fields) { ours, _ in ours }
         } catch {

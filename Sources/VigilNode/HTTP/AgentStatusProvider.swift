@@ -1,3 +1,4 @@
+import VigilCluster
 /// What the HTTP API asks of the agent that embeds it. The agent implements it; the
 /// server only formats answers.
 ///

@@ -1,3 +1,4 @@
+import VigilCluster
 /// What the agent's HTTP API allows a client, so that no client — a flood of requests,
 /// thousands of idle connections, a slow sender — can take from the agent what keeps its
 /// lease: the API runs on an event loop of its own (the etcd client keeps its own), holds

@@ -1,3 +1,4 @@
+import VigilCluster
 /// Any JSON value, decoded losslessly enough to add fields to a document and encode it
 /// again (the status document the agent hands over as bytes).
 enum JSONValue: Codable, Sendable, Hashable {

@@ -1,3 +1,4 @@
+import VigilCluster
 /// The address the HTTP API binds (`vigil agent --listen ADDR`).
 ///
 /// Written `HOST:PORT`, `[IPV6]:PORT`, `HOST` (the default port) or `:PORT` (the default
@@ -16,10 +17,10 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Parses `HOST:PORT`, `[IPV6]:PORT`, `HOST` or `:PORT`; throws
-    /// `VigilNodeError.invalidArgument` for anything else.
+    /// `VigilClusterError.invalidArgument` for anything else.
     public init(parsing text: String) throws {
-        func invalid(_ why: String) -> VigilNodeError {
-            VigilNodeError(.invalidArgument, "invalid listen address '\(text)': \(why)")
+        func invalid(_ why: String) -> VigilClusterError {
+            VigilClusterError(.invalidArgument, "invalid listen address '\(text)': \(why)")
         }
         var host = Substring(text)
         var portText: Substring?

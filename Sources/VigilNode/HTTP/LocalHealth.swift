@@ -1,3 +1,4 @@
+import VigilCluster
 /// How the local instance of one resource fares, as `GET /health/<resource>` reports it.
 ///
 /// Only ``healthy`` answers `200`; ``unknownResource`` answers `404`; the others `503`.

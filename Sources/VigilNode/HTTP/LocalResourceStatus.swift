@@ -1,3 +1,4 @@
+public import VigilCluster
 /// The local agent's view of one resource on its own node: the `local` entries of
 /// `GET /v1/status`.
 ///

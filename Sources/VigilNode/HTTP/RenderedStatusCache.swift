@@ -1,3 +1,4 @@
+import VigilCluster
 /// The last rendered `/v1/status` answer, served again while it is younger than its
 /// lifetime; concurrent requests for a stale one wait for a single render (a flood of
 /// status requests costs one render per lifetime, not one per request).

@@ -1,3 +1,4 @@
+public import VigilCluster
 /// What the coordinator writes for one RabbitMQ resource.
 public struct RabbitMQPlan: Sendable, Hashable {
     /// A new boot choice.

@@ -1,3 +1,4 @@
+public import VigilCluster
 public import VigilModel
 
 /// The coordinator's RabbitMQ decisions (pure: a function of the view).

@@ -1,3 +1,4 @@
+import VigilCluster
 public import VigilAgents
 
 /// What a stopped RabbitMQ node assigned to start does now.

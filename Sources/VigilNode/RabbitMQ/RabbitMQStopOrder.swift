@@ -1,3 +1,4 @@
+public import VigilCluster
 /// Which RabbitMQ nodes may have stopped last, from their records in etcd
 /// (`rabbitmq/<resource>/nodes/<node>`), while none runs.
 ///

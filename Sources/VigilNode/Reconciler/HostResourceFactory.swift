@@ -1,3 +1,4 @@
+public import VigilCluster
 public import Logging
 import VigilAgents
 import VigilCommand
@@ -25,7 +26,7 @@ public struct HostResourceFactory: ResourceHandleFactory {
     }
 
     /// The handle for `resource`.
-    public func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilNodeError) -> ResourceHandle {
+    public func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilClusterError) -> ResourceHandle {
         let cgroup = cgroupRoot.flatMap { root in
             ResourceMapping.runsProcesses(resource) ? ResourceCgroup(path: root + "/" + CgroupHierarchy.sanitized(resource.name)) : nil
         }

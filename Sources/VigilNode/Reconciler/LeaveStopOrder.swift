@@ -1,3 +1,4 @@
+import VigilCluster
 public import VigilModel
 
 /// The order a leaving agent stops its resources in, as Pacemaker stops a node going down:

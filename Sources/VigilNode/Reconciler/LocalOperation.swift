@@ -1,3 +1,4 @@
+public import VigilCluster
 /// An operation the reconciler performs on a local resource.
 public enum LocalOperation: String, Sendable, Hashable {
     /// Find out whether it runs (an OCF probe: a monitor with no interval).

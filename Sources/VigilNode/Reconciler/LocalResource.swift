@@ -1,3 +1,4 @@
+public import VigilCluster
 public import VigilAgents
 public import VigilModel
 

@@ -1,3 +1,4 @@
+import VigilCluster
 /// Failcount increments of one resource that the store refused (unreachable, a full disk),
 /// kept by the reconciler and retried (``Reconciler/retryWrites()``) so that no failure is
 /// lost.

@@ -1,3 +1,4 @@
+import VigilCluster
 import VigilModel
 
 /// Chained steps: an assignment entry that names resources to wait for (``AssignmentRecord/Entry/after``)

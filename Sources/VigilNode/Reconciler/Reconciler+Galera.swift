@@ -1,3 +1,5 @@
+import VigilCluster
+public import VigilModel
 import Foundation
 import VigilAgents
 import VigilStore

@@ -1,3 +1,4 @@
+import VigilCluster
 import Foundation
 import VigilAgents
 import VigilModel

@@ -1,3 +1,4 @@
+public import VigilCluster
 import Foundation
 public import Logging
 import VigilAgents

@@ -1,3 +1,4 @@
+import VigilCluster
 /// What the reconciler tells its owner (for metrics).
 public enum ReconcilerEvent: Sendable, Hashable {
     /// An operation finished.

@@ -1,3 +1,4 @@
+import VigilCluster
 /// Which incarnation of the node's agent the reconciler acts for: it writes status under
 /// `lease`, guarded by the member key's create revision `incarnation`, and acts only on
 /// assignment entries for that incarnation.

@@ -1,3 +1,4 @@
+public import VigilCluster
 public import VigilAgents
 public import VigilCommand
 public import VigilHealth
@@ -41,5 +42,5 @@ public struct ResourceHandle: Sendable {
 /// simulated ones in tests).
 public protocol ResourceHandleFactory: Sendable {
     /// The handle for `resource` of `config`.
-    func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilNodeError) -> ResourceHandle
+    func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilClusterError) -> ResourceHandle
 }

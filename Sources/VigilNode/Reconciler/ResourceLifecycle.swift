@@ -1,3 +1,4 @@
+public import VigilCluster
 public import VigilAgents
 
 /// The rules of one local resource's life, as a pure state machine: the reconciler feeds

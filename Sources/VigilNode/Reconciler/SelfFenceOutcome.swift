@@ -1,3 +1,4 @@
+import VigilCluster
 /// How a self-fence ended: which incarnation it ended and which stops it could not confirm.
 public struct SelfFenceOutcome: Sendable, Hashable {
     /// The incarnation (member key create revision) that was fenced, if it was known.

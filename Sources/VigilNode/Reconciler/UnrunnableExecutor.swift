@@ -1,3 +1,4 @@
+import VigilCluster
 import VigilAgents
 
 /// The executor of a resource whose real executor cannot be built on this host (an agent

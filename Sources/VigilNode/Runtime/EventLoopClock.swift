@@ -1,3 +1,4 @@
+import VigilCluster
 public import NIOCore
 import NIOPosix
 import Synchronization

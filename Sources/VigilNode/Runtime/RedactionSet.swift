@@ -1,3 +1,4 @@
+import VigilCluster
 import Synchronization
 public import VigilModel
 import VigilCommand

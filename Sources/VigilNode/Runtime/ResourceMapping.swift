@@ -1,3 +1,4 @@
+public import VigilCluster
 public import Logging
 public import VigilAgents
 public import VigilCommand
@@ -10,7 +11,7 @@ public enum ResourceMapping {
     public static func executor(
         for resource: ResourceConfig, nodeCount: Int, runtimeDirectory: String, cgroup: ResourceCgroup? = nil,
         ocfRoot: String = "/usr/lib/ocf", logger: Logger
-    ) throws(VigilNodeError) -> any ResourceExecutor {
+    ) throws(VigilClusterError) -> any ResourceExecutor {
         switch (resource.agent, resource.params) {
         case (.ocf, _):
             var spec = try ocfSpec(for: resource, nodeCount: nodeCount)
@@ -19,7 +20,7 @@ public enum ResourceMapping {
             do {
                 return try OCFExecutor(spec: spec, runtimeDirectory: runtimeDirectory, logger: logger)
             } catch {
-                throw VigilNodeError(.unsupported, "\(resource.name): \(error)")
+                throw VigilClusterError(.unsupported, "\(resource.name): \(error)")
             }
         case (.process, .process(let params)):
             var spec = processSpec(name: resource.name, params)
@@ -27,7 +28,7 @@ public enum ResourceMapping {
             return ProcessExecutor(spec: spec, logger: logger)
         case (.galera, .galera(let params)):
             guard let optionFile = params.config else {
-                throw VigilNodeError(.invalidConfiguration, "\(resource.name): no option file for this node (params.config or node-params)")
+                throw VigilClusterError(.invalidConfiguration, "\(resource.name): no option file for this node (params.config or node-params)")
             }
             var spec = GaleraSpec(
                 name: resource.name, optionFile: optionFile, mariadbd: params.mariadbd, user: params.user, monitorUser: params.monitorUser,
@@ -42,7 +43,7 @@ public enum ResourceMapping {
             return VIPExecutor(
                 spec: VIPSpec(name: resource.name, ip: params.ip, cidr: params.cidr, interface: params.interface), logger: logger)
         default:
-            throw VigilNodeError(.unsupported, "\(resource.name): agent \(resource.agent) cannot be run on this host yet")
+            throw VigilClusterError(.unsupported, "\(resource.name): agent \(resource.agent) cannot be run on this host yet")
         }
     }
 
@@ -50,12 +51,12 @@ public enum ResourceMapping {
     /// (``ResourceConfig/resolved(on:)`` fills in the default Erlang node name).
     static func rabbitMQExecutor(
         for resource: ResourceConfig, _ params: RabbitMQParams, runtimeDirectory: String, cgroup: ResourceCgroup?, logger: Logger
-    ) throws(VigilNodeError) -> RabbitMQExecutor {
+    ) throws(VigilClusterError) -> RabbitMQExecutor {
         guard let nodename = params.nodename else {
-            throw VigilNodeError(.invalidConfiguration, "\(resource.name): no Erlang node name resolved for this node")
+            throw VigilClusterError(.invalidConfiguration, "\(resource.name): no Erlang node name resolved for this node")
         }
         guard let cookie = params.erlangCookieFile else {
-            throw VigilNodeError(.invalidConfiguration, "\(resource.name): no erlang-cookie-file for this node")
+            throw VigilClusterError(.invalidConfiguration, "\(resource.name): no erlang-cookie-file for this node")
         }
         let base = runtimeDirectory + "/" + CgroupHierarchy.sanitized(resource.name)
         var spec = RabbitMQSpec(
@@ -77,15 +78,15 @@ public enum ResourceMapping {
     }
 
     /// `ocf:*` resources: params as `OCF_RESKEY_*`, clone meta from the variant.
-    public static func ocfSpec(for resource: ResourceConfig, nodeCount: Int) throws(VigilNodeError) -> OCFAgentSpec {
+    public static func ocfSpec(for resource: ResourceConfig, nodeCount: Int) throws(VigilClusterError) -> OCFAgentSpec {
         guard case .ocf(let provider, let type) = resource.agent else {
-            throw VigilNodeError(.unsupported, "\(resource.name): not an OCF resource")
+            throw VigilClusterError(.unsupported, "\(resource.name): not an OCF resource")
         }
         var parameters: [String: String] = [:]
         if case .other(let map) = resource.params {
             for (key, value) in map {
                 guard let text = value.scalarText else {
-                    throw VigilNodeError(
+                    throw VigilClusterError(
                         .invalidConfiguration, "\(resource.name): params.\(key) must be a scalar for an OCF agent, not \(value)")
                 }
                 parameters[key] = text

@@ -1,3 +1,4 @@
+public import VigilCluster
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -95,14 +96,14 @@ public enum StartupPageRelease {
     }
 
     /// Releases this process's start-up file pages (Linux; elsewhere it does nothing).
-    public static func releaseStartupPages() throws(VigilNodeError) -> Report {
+    public static func releaseStartupPages() throws(VigilClusterError) -> Report {
         #if os(Linux)
             let before = residentKiB()
             let smaps: String
             do {
                 smaps = try readProcFile("/proc/self/smaps")
             } catch {
-                throw VigilNodeError(.unsupported, "/proc/self/smaps: \(error)")
+                throw VigilClusterError(.unsupported, "/proc/self/smaps: \(error)")
             }
             var released = 0
             var count = 0
@@ -132,10 +133,10 @@ public enum StartupPageRelease {
     }
 
     /// A `/proc` file's text (its size is 0 to `stat`, so it is read until end of file).
-    private static func readProcFile(_ path: String) throws(VigilNodeError) -> String {
+    private static func readProcFile(_ path: String) throws(VigilClusterError) -> String {
         #if canImport(Glibc)
             let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-            guard descriptor >= 0 else { throw VigilNodeError(.unsupported, "\(path): errno \(errno)") }
+            guard descriptor >= 0 else { throw VigilClusterError(.unsupported, "\(path): errno \(errno)") }
             defer { close(descriptor) }
             var bytes: [UInt8] = []
             var chunk = [UInt8](repeating: 0, count: 65536)
@@ -143,14 +144,14 @@ public enum StartupPageRelease {
                 let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
                 if count < 0 {
                     if errno == EINTR { continue }
-                    throw VigilNodeError(.unsupported, "\(path): errno \(errno)")
+                    throw VigilClusterError(.unsupported, "\(path): errno \(errno)")
                 }
                 if count == 0 { break }
                 bytes.append(contentsOf: chunk[0..<count])
             }
             return String(decoding: bytes, as: UTF8.self)
         #else
-            throw VigilNodeError(.unsupported, "\(path): not on this system")
+            throw VigilClusterError(.unsupported, "\(path): not on this system")
         #endif
     }
 }

@@ -1,3 +1,4 @@
+import VigilCluster
 import Foundation
 
 #if canImport(Glibc)

@@ -1,3 +1,4 @@
+public import VigilCluster
 /// When a node's watchdog is fed (pure).
 ///
 /// The watchdog is what lets peers count a lost node as stopped without a fence device.

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import VigilNode
+import VigilCluster
 
 /// Issue 10 §1: an API that floods cannot starve the lease. Three real agents (node-loss-
 /// timeout 2 s, test watchdogs); the service holder's HTTP API gets 2,000 idle connections

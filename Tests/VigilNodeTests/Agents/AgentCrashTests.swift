@@ -3,6 +3,7 @@ import Glibc
 import Synchronization
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Only the agent dies (a crash, an OOM kill), its service runs on. Restarted, the agent

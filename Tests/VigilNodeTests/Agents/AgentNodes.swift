@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import VigilCommand
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Real `vigil agent` processes for tests, each in its own PID namespace (`unshare --pid

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Issue 10 §2: bounded etcd history. 100 MiB of events are written into a cluster's

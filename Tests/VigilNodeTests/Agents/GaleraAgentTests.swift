@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import VigilHealth
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// `agent: galera` for real (issue 11): MariaDB 10.11 + galera-4 from Debian, three nodes on

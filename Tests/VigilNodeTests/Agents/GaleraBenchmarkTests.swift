@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// The Galera benchmarks of docs/benchmarks.md (issue 11), run on demand:

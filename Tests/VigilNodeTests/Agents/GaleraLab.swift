@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import VigilHealth
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Three MariaDB Galera nodes on 127.0.0.1 (SERVICES.md: one option file, datadir, socket

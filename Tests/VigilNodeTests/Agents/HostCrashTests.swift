@@ -3,6 +3,7 @@ import Glibc
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 
 /// Host crashes on a real network (issue: "a silent etcd member"): three hosts in network
 /// namespaces, each with an etcd member and an agent; a VIP + HTTP service group; a client

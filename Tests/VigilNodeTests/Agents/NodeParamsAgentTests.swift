@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilNode
+import VigilCluster
 
 /// `node-params` for real (issue 11): a clone of a `process` runs on all three agents, each
 /// with the command line its node's `node-params` gives it.

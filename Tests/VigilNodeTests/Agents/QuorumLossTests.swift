@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// etcd itself fails: with two of three members gone no agent can renew its lease, so each

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// `agent: rabbitmq` for real (issue 12): rabbitmq-server 3.10 from Debian, three nodes on

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// The RabbitMQ benchmarks of docs/benchmarks.md (issue 12), run on demand:

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Three RabbitMQ 3.10 nodes on 127.0.0.1 (SERVICES.md): a private epmd the lab starts and

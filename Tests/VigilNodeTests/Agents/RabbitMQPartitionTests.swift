@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import VigilNode
+import VigilCluster
 
 /// A RabbitMQ partition on real (virtual) network hosts (issue 12): three hosts in network
 /// namespaces on a bridge (HostLab: 198.18.62.0/24, no route out), each with an etcd

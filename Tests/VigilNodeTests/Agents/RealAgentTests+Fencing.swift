@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 extension RealAgentTests {

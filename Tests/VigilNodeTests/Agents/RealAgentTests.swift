@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Real `vigil agent` processes (each in its own PID namespace) on a real 3-member etcd:

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Issue 10 §3: a canary secret never leaves Vigil. Three real agents run an OCF agent that

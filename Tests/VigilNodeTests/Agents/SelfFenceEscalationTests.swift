@@ -3,6 +3,7 @@ import Glibc
 import Synchronization
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// Never two actives when a stop hangs or is slow (issue: "never two actives"): 3 etcd

@@ -3,6 +3,7 @@ import Glibc
 import Synchronization
 import Testing
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// A silent etcd member costs nothing (issue: "a silent etcd member"): 3 etcd members and

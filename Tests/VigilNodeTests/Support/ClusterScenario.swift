@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import VigilModel
 import VigilNode
+import VigilCluster
 import VigilScheduler
 import VigilStore
 

@@ -1,6 +1,7 @@
 import VigilAgents
 import VigilModel
 import VigilNode
+import VigilCluster
 
 /// A fake resource: start and stop take a seeded random number of test-clock
 /// milliseconds (bounded by the request's timeout, as a real executor kills what overruns)
@@ -68,7 +69,7 @@ struct SimResourceFactory: ResourceHandleFactory {
     let ledger: SimLedger
     let clock: TestClock
 
-    func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilNodeError) -> ResourceHandle {
+    func handle(for resource: ResourceConfig, in config: ClusterConfig) throws(VigilClusterError) -> ResourceHandle {
         ResourceHandle(executor: SimExecutor(resource: resource.name, node: node, epoch: epoch, ledger: ledger, clock: clock))
     }
 }

@@ -1,6 +1,7 @@
 import Synchronization
 import VigilModel
 import VigilNode
+import VigilCluster
 
 /// The simulation's fence device: "reboots" a simulated host — every process of its
 /// current incarnation dies (``SimLedger/crash(epoch:)``) and so does its agent (its task

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import VigilNode
+import VigilCluster
 import VigilStore
 
 /// A ``ClusterStore`` decorator that checks every write of `assignments/*`: the

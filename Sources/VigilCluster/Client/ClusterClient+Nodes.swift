@@ -10,7 +10,7 @@ extension ClusterClient {
     /// Returns the new settings; nothing is written (and no event recorded) when they do
     /// not change. A record equal to the defaults deletes the key.
     ///
-    /// - Throws: ``VigilNodeError`` `notFound` when the applied configuration has no such
+    /// - Throws: ``VigilClusterError`` `notFound` when the applied configuration has no such
     ///   node, `noConfiguration`, `conflict`; `VigilStoreError`.
     @discardableResult
     public func setNode(_ node: String, standby: Bool? = nil, maintenance: Bool? = nil) async throws -> NodeAdminRecord {
@@ -18,7 +18,7 @@ extension ClusterClient {
             let snapshot = try await snapshot()
             let config = try requireConfig(snapshot.view)
             guard config.nodes.contains(where: { $0.name == node }) else {
-                throw VigilNodeError(.notFound, "no node named \(node) in the applied configuration")
+                throw VigilClusterError(.notFound, "no node named \(node) in the applied configuration")
             }
             let key = keyspace.nodeAdmin(node)
             let current = snapshot.view.nodeAdmin[node] ?? NodeAdminRecord()

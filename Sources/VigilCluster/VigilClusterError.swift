@@ -1,7 +1,7 @@
 /// The one error type thrown by VigilNode.
 ///
 /// Match on ``code``; ``message`` is for people and names the key, file or field at fault.
-public struct VigilNodeError: Error, CustomStringConvertible, Sendable {
+public struct VigilClusterError: Error, CustomStringConvertible, Sendable {
     /// What went wrong, as an extensible set of codes.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Base: String, Hashable, Sendable {

@@ -8,9 +8,9 @@ public import VigilStore
 /// Every write is a compare-guarded transaction on the revisions read just before (see
 /// docs/etcd-keyspace.md) and carries an event record in the same transaction; a write
 /// whose compare is lost is recomputed from a fresh read, up to ``maxAttempts`` times,
-/// then fails with ``VigilNodeError/Code/conflict``.
+/// then fails with ``VigilClusterError/Code/conflict``.
 ///
-/// Errors: ``VigilNodeError`` (`notFound`, `noConfiguration`, `conflict`,
+/// Errors: ``VigilClusterError`` (`notFound`, `noConfiguration`, `conflict`,
 /// `invalidArgument`, `timeout`), `VigilModelError` for a configuration that does not
 /// validate, and `VigilStoreError` as the store reports it (e.g. `unavailable`).
 public struct ClusterClient: Sendable {
@@ -80,7 +80,7 @@ public struct ClusterClient: Sendable {
         for _ in 0..<max(1, maxAttempts) {
             if case .done(let value) = try await attempt() { return value }
         }
-        throw VigilNodeError(.conflict, "\(what): the keys kept changing under \(maxAttempts) attempts; try again")
+        throw VigilClusterError(.conflict, "\(what): the keys kept changing under \(maxAttempts) attempts; try again")
     }
 
     /// An event record for the same transaction as the change it reports: the key, its

@@ -20,7 +20,7 @@ extension ClusterClient {
     ///   - now: the time (RFC 3339), recorded and used for failure expiry in the plan.
     ///   - dryRun: validate and plan only.
     /// - Throws: `VigilModelError` (every problem with file, line and column) when the text
-    ///   does not validate — then nothing is written; ``VigilNodeError`` `conflict`;
+    ///   does not validate — then nothing is written; ``VigilClusterError`` `conflict`;
     ///   `VigilStoreError`.
     public func applyConfig(yaml: String, file: String, appliedBy: String, now: String, dryRun: Bool) async throws
         -> ApplyResult
@@ -48,7 +48,7 @@ extension ClusterClient {
             if answer.succeeded { return .done(answer.revision) }
             let current = try await store.get(keyspace.config)?.modRevision ?? 0
             if current != expected {
-                throw VigilNodeError(
+                throw VigilClusterError(
                     .conflict,
                     "the configuration was changed by someone else (revision \(current)) while applying \(file); nothing was written, re-run the apply"
                 )
@@ -64,7 +64,7 @@ extension ClusterClient {
         do {
             return try JSONDecoder().decode(ConfigRecord.self, from: Data(kv.value))
         } catch {
-            throw VigilNodeError(.invalidConfiguration, "\(keyspace.config) does not hold a configuration record: \(error)")
+            throw VigilClusterError(.invalidConfiguration, "\(keyspace.config) does not hold a configuration record: \(error)")
         }
     }
 
@@ -80,9 +80,9 @@ extension ClusterClient {
     func requireConfig(_ view: ClusterView) throws -> ClusterConfig {
         guard let config = view.config else {
             if view.configRecord != nil || view.configRevision != 0 {
-                throw VigilNodeError(.invalidConfiguration, "the applied configuration at \(keyspace.config) cannot be read")
+                throw VigilClusterError(.invalidConfiguration, "the applied configuration at \(keyspace.config) cannot be read")
             }
-            throw VigilNodeError(.noConfiguration, "no configuration has been applied to \(keyspace.prefix) yet (vigil config apply FILE)")
+            throw VigilClusterError(.noConfiguration, "no configuration has been applied to \(keyspace.prefix) yet (vigil config apply FILE)")
         }
         return config
     }

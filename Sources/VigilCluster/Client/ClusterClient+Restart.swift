@@ -8,7 +8,7 @@ extension ClusterClient {
     /// The wait watches the keyspace (no polling) and is bounded by `timeout` on the
     /// client's clock. On timeout the hold is lifted anyway and the call throws `timeout`.
     ///
-    /// - Throws: ``VigilNodeError`` `notFound`, `noConfiguration`, `conflict`, `timeout`;
+    /// - Throws: ``VigilClusterError`` `notFound`, `noConfiguration`, `conflict`, `timeout`;
     ///   `VigilStoreError`.
     public func restart(_ resource: String, timeout: Duration) async throws {
         try await setStopped(resource, true)
@@ -21,7 +21,7 @@ extension ClusterClient {
         }
         try await setStopped(resource, false)
         if !stopped {
-            throw VigilNodeError(
+            throw VigilClusterError(
                 .timeout, "\(resource) did not stop within \(timeout); the stop hold was lifted, it was not restarted cleanly")
         }
     }

@@ -7,7 +7,7 @@ extension ClusterClient {
     /// lifts a ban there); without, bans it from every node where it runs now (like
     /// `crm_resource --move` without a node). Returns the new overrides.
     ///
-    /// - Throws: ``VigilNodeError`` `notFound` (resource or node), `invalidArgument`
+    /// - Throws: ``VigilClusterError`` `notFound` (resource or node), `invalidArgument`
     ///   (no node given and it runs nowhere), `noConfiguration`, `conflict`.
     @discardableResult
     public func move(_ resource: String, to node: String?) async throws -> ResourceAdminRecord {
@@ -18,7 +18,7 @@ extension ClusterClient {
                 return "move \(resource) to \(node)"
             }
             guard !running.isEmpty else {
-                throw VigilNodeError(.invalidArgument, "\(resource) runs nowhere now; name the node to move it to (--node)")
+                throw VigilClusterError(.invalidArgument, "\(resource) runs nowhere now; name the node to move it to (--node)")
             }
             admin.bans = Self.merged(admin.bans, running)
             if let prefer = admin.prefer, running.contains(prefer) { admin.prefer = nil }
@@ -35,7 +35,7 @@ extension ClusterClient {
         try await updateResourceAdmin(resource, node: node, kind: "resource-ban") { admin, running in
             let targets = node.map { [$0] } ?? running
             guard !targets.isEmpty else {
-                throw VigilNodeError(.invalidArgument, "\(resource) runs nowhere now; name the node to ban it from (--node)")
+                throw VigilClusterError(.invalidArgument, "\(resource) runs nowhere now; name the node to ban it from (--node)")
             }
             admin.bans = Self.merged(admin.bans, targets)
             if let prefer = admin.prefer, targets.contains(prefer) { admin.prefer = nil }
@@ -46,7 +46,7 @@ extension ClusterClient {
     /// Drops the move and ban overrides of a resource (or group), keeping a `stopped` hold
     /// of a restart in progress; the key is deleted when nothing remains.
     ///
-    /// - Throws: ``VigilNodeError`` `notFound`, `noConfiguration`, `conflict`.
+    /// - Throws: ``VigilClusterError`` `notFound`, `noConfiguration`, `conflict`.
     @discardableResult
     public func clear(_ resource: String) async throws -> ResourceAdminRecord {
         try await updateResourceAdmin(resource, node: nil, kind: "resource-clear") { admin, _ in
@@ -59,7 +59,7 @@ extension ClusterClient {
     /// Deletes the failcounts of a resource on `node`, or on every node; returns how many
     /// were deleted (an event is recorded only when some were).
     ///
-    /// - Throws: ``VigilNodeError`` `notFound`, `noConfiguration`, `conflict`.
+    /// - Throws: ``VigilClusterError`` `notFound`, `noConfiguration`, `conflict`.
     @discardableResult
     public func cleanup(_ resource: String, node: String?) async throws -> Int {
         try await retrying("cleanup \(resource)") {
@@ -101,12 +101,12 @@ extension ClusterClient {
     static func members(of name: String, in config: ClusterConfig) throws -> [String] {
         if config.resource(named: name) != nil { return [name] }
         if let group = config.group(named: name) { return group.members }
-        throw VigilNodeError(.notFound, "no resource or group named \(name) in the applied configuration")
+        throw VigilClusterError(.notFound, "no resource or group named \(name) in the applied configuration")
     }
 
     static func requireNode(_ node: String, in config: ClusterConfig) throws {
         guard config.nodes.contains(where: { $0.name == node }) else {
-            throw VigilNodeError(.notFound, "no node named \(node) in the applied configuration")
+            throw VigilClusterError(.notFound, "no node named \(node) in the applied configuration")
         }
     }
 

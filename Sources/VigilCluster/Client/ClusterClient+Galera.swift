@@ -1,6 +1,5 @@
 import Foundation
 public import VigilModel
-import VigilAgents
 import VigilStore
 
 extension ClusterClient {
@@ -27,7 +26,7 @@ extension ClusterClient {
     ///   - resource: the Galera resource; nil: the only one in the configuration.
     ///   - reason: why, for the record and the event (whitespace runs become one space;
     ///     at most ``maxBootstrapReasonLength`` characters).
-    /// - Throws: ``VigilNodeError`` — nothing is written — `notFound` (no such resource, no
+    /// - Throws: ``VigilClusterError`` — nothing is written — `notFound` (no such resource, no
     ///   Galera resource, or `node` is not one of the resource's nodes), `invalidArgument`
     ///   (several Galera resources and none named, a resource that is not Galera, a reason
     ///   too long), `conflict` (a Primary component runs; `node`'s instance runs; `node`'s
@@ -37,7 +36,7 @@ extension ClusterClient {
     public func forceGaleraBootstrap(_ node: String, resource: String? = nil, reason: String? = nil) async throws -> ForcedGaleraBootstrap {
         let why = (reason ?? "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard why.count <= Self.maxBootstrapReasonLength else {
-            throw VigilNodeError(.invalidArgument, "the reason is \(why.count) characters long; at most \(Self.maxBootstrapReasonLength) are kept")
+            throw VigilClusterError(.invalidArgument, "the reason is \(why.count) characters long; at most \(Self.maxBootstrapReasonLength) are kept")
         }
         return try await retrying("galera bootstrap \(node)") {
             let snapshot = try await snapshot()
@@ -48,26 +47,26 @@ extension ClusterClient {
             let nodes = GaleraNodes.of(galera, in: config)
             guard nodes.contains(node) else {
                 guard config.nodes.contains(where: { $0.name == node }) else {
-                    throw VigilNodeError(.notFound, "no node named \(node) in the applied configuration")
+                    throw VigilClusterError(.notFound, "no node named \(node) in the applied configuration")
                 }
-                throw VigilNodeError(.notFound, "\(node) is not a node of galera resource \(name) (its nodes: \(nodes.joined(separator: ", ")))")
+                throw VigilClusterError(.notFound, "\(node) is not a node of galera resource \(name) (its nodes: \(nodes.joined(separator: ", ")))")
             }
             let lost = Set(StateBuilder.lostNodes(view: view, config: config).keys)
             let status = GaleraResourceStatus(resource: galera, config: config, view: view, lost: lost)
             let primaries = view.status.keys.sorted().filter { view.members[$0] != nil && view.status[$0]?[name]?.galera?.primary == true }
             guard primaries.isEmpty else {
                 let described = primaries.map { "\($0): \(status.nodes[$0]?.state ?? "Primary")" }.joined(separator: ", ")
-                throw VigilNodeError(
+                throw VigilClusterError(
                     .conflict,
                     "a Primary component of \(name) runs (\(described)): there is nothing to bootstrap; \(node) joins it when its agent starts it")
             }
             if let own = status.nodes[node], own.running {
-                throw VigilNodeError(
+                throw VigilClusterError(
                     .conflict,
                     "\(node) runs \(name) (\(own.state)): a forced bootstrap starts a stopped node with --wsrep-new-cluster; it does not act on a running instance")
             }
             guard let incarnation = view.incarnation(of: node) else {
-                throw VigilNodeError(
+                throw VigilClusterError(
                     .conflict,
                     "\(node)'s agent is not running (no live member): start vigil agent on \(node) first, so that it recovers its position; "
                         + "the coordinator drops a bootstrap choice for a node without an agent")
@@ -125,18 +124,18 @@ extension ClusterClient {
         let galera = config.resources.filter { $0.agent == .galera && $0.isClone }
         if let name {
             guard let resource = config.resources.first(where: { $0.name == name }) else {
-                throw VigilNodeError(.notFound, "no resource named \(name) in the applied configuration")
+                throw VigilClusterError(.notFound, "no resource named \(name) in the applied configuration")
             }
             guard galera.contains(where: { $0.name == name }) else {
-                throw VigilNodeError(.invalidArgument, "\(name) is not a galera resource (agent: \(resource.agent))")
+                throw VigilClusterError(.invalidArgument, "\(name) is not a galera resource (agent: \(resource.agent))")
             }
             return resource
         }
         switch galera.count {
-        case 0: throw VigilNodeError(.notFound, "no galera resource in the applied configuration")
+        case 0: throw VigilClusterError(.notFound, "no galera resource in the applied configuration")
         case 1: return galera[0]
         default:
-            throw VigilNodeError(
+            throw VigilClusterError(
                 .invalidArgument, "several galera resources (\(galera.map(\.name).joined(separator: ", "))): name one with --resource")
         }
     }

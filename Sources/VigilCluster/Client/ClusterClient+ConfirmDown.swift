@@ -10,7 +10,7 @@ extension ClusterClient {
     /// stopped); a wrong confirmation can make two actives.
     ///
     /// - Returns: the record written.
-    /// - Throws: ``VigilNodeError`` `notFound` (no such node, or it is not waiting to be
+    /// - Throws: ``VigilClusterError`` `notFound` (no such node, or it is not waiting to be
     ///   confirmed down), `conflict` (it is a member: its agent runs), `noConfiguration`;
     ///   `VigilStoreError`.
     @discardableResult
@@ -19,13 +19,13 @@ extension ClusterClient {
             let snapshot = try await snapshot()
             let config = try requireConfig(snapshot.view)
             guard config.nodes.contains(where: { $0.name == node }) else {
-                throw VigilNodeError(.notFound, "no node named \(node) in the applied configuration")
+                throw VigilClusterError(.notFound, "no node named \(node) in the applied configuration")
             }
             if snapshot.view.members[node] != nil {
-                throw VigilNodeError(.conflict, "\(node) is a member (its agent runs and reports what it runs): nothing to confirm")
+                throw VigilClusterError(.conflict, "\(node) is a member (its agent runs and reports what it runs): nothing to confirm")
             }
             guard let lost = StateBuilder.lostNodes(view: snapshot.view, config: config)[node] else {
-                throw VigilNodeError(.notFound, "\(node) is not waiting to be confirmed down (nothing may run there)")
+                throw VigilClusterError(.notFound, "\(node) is not waiting to be confirmed down (nothing may run there)")
             }
             let record = NodeDownRecord(member: lost.member, reason: .confirmed, at: RFC3339.string(wallClock()), by: actor)
             let downKey = keyspace.nodeDown(node)

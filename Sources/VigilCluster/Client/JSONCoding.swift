@@ -1,21 +1,21 @@
-import Foundation
+package import Foundation
 
 /// JSON encoding of records, with sorted keys so values are stable.
-enum JSONCoding {
-    static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+package enum JSONCoding {
+    package static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
             return Array(try encoder.encode(value))
         } catch {
-            throw VigilNodeError(.invalidArgument, "cannot encode \(T.self): \(error)")
+            throw VigilClusterError(.invalidArgument, "cannot encode \(T.self): \(error)")
         }
     }
 }
 
 /// RFC 3339 text for dates (UTC, milliseconds).
-enum RFC3339 {
-    static func string(_ date: Date) -> String {
+package enum RFC3339 {
+    package static func string(_ date: Date) -> String {
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         formatter.timeZone = TimeZone(identifier: "UTC")
