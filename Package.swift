@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilCluster", targets: ["VigilCluster"]),
         .library(name: "VigilNode", targets: ["VigilNode"]),
+        .library(name: "VigilKit", targets: ["VigilKit"]),
         .executable(name: "vigil", targets: ["vigil"]),
         .executable(name: "vigil-bench", targets: ["vigil-bench"]),
         .library(name: "VigilHealth", targets: ["VigilHealth"]),
@@ -75,6 +76,16 @@ let package = Package(
                 "VigilStore", "VigilModel", "VigilScheduler",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The embeddable library: leadership with fencing tokens, service groups, health
+        // reports, status and configuration fragments, over the cluster runtime only.
+        .target(
+            name: "VigilKit",
+            dependencies: [
+                "VigilCluster", "VigilStore", "VigilModel",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -208,7 +219,7 @@ let package = Package(
         .testTarget(
             name: "VigilNodeTests",
             dependencies: [
-                "VigilCluster", "VigilNode", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCommand", "vigil-cgexec",
+                "VigilCluster", "VigilNode", "VigilKit", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCommand", "vigil-cgexec",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -18,6 +18,8 @@ public actor CoordinatorElection {
 
     private let store: any ClusterStore
     private let logger: Logger
+    /// What winning makes this candidate, for the logs ("coordinator", "leader of reports").
+    private let role: String
     private var heldTerm: Int64?
 
     /// Creates a candidate; nothing happens until ``campaign(lease:)`` or ``run(lease:retryInterval:clock:)``.
@@ -25,11 +27,18 @@ public actor CoordinatorElection {
         store: any ClusterStore, node: String, keyPrefix: String = "",
         logger: Logger = Logger(label: "vigil.node.election")
     ) {
+        self.init(store: store, key: "\(keyPrefix)coordinator", candidate: node, role: "coordinator", logger: logger)
+    }
+
+    /// Creates a candidate for any leased leadership key (a service's leadership): the
+    /// same campaign, term and guard, with `candidate` as the key's value.
+    public init(store: any ClusterStore, key: String, candidate: String, role: String, logger: Logger) {
         self.store = store
-        self.node = node
-        self.key = "\(keyPrefix)coordinator"
+        self.role = role
+        self.node = candidate
+        self.key = key
         var logger = logger
-        logger[metadataKey: "node"] = "\(node)"
+        logger[metadataKey: "node"] = "\(candidate)"
         self.logger = logger
     }
 
@@ -76,7 +85,7 @@ public actor CoordinatorElection {
         }
         if let current, current.stringValue == node, current.lease == lease, current.createRevision > 0 {
             if heldTerm != current.createRevision {
-                logger.info("elected coordinator", metadata: ["term": "\(current.createRevision)"])
+                logger.info("elected \(role)", metadata: ["term": "\(current.createRevision)"])
             }
             heldTerm = current.createRevision
             return current.createRevision

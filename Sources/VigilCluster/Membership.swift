@@ -19,7 +19,8 @@ public actor Membership {
     public nonisolated let node: String
 
     private let store: any ClusterStore
-    private let record: MemberRecord
+    private let value: Result<[UInt8], any Error>
+    private let host: String?
     private let joinOps: [TxnOp]
     private let clock: StoreClock
     private let selfFence: @Sendable (Int64) async -> Void
@@ -46,16 +47,50 @@ public actor Membership {
         clock: any Clock<Duration> = ContinuousClock(), logger: Logger = Logger(label: "vigil.node.membership"),
         joinOps: [TxnOp] = [], selfFence: @escaping @Sendable (Int64) async -> Void
     ) {
+        self.init(
+            store: store, key: "\(keyPrefix)members/\(node)", name: node,
+            value: Result { Array(try JSONEncoder().encode(record)) }, host: record.host, policy: policy, clock: clock,
+            logger: logger, joinOps: joinOps, selfFence: selfFence)
+    }
+
+    /// Creates a driver that keeps any leased `key` (a service's group membership, a
+    /// leadership candidate's session) with the same renewal and self-fence rule.
+    ///
+    /// - Parameters:
+    ///   - key: the full store key kept under the lease.
+    ///   - name: who holds it, for the logs.
+    ///   - value: the key's value.
+    ///   - policy: lease TTL and timing.
+    ///   - clock: the clock renewals and the self-fence deadline are measured on.
+    ///   - logger: for joins, renewal failures and fences.
+    ///   - selfFence: called with the lost lease at the self-fence deadline; it should
+    ///     return promptly.
+    public init(
+        store: any ClusterStore, key: String, name: String, value: [UInt8], policy: MembershipPolicy,
+        clock: any Clock<Duration> = ContinuousClock(), logger: Logger,
+        selfFence: @escaping @Sendable (Int64) async -> Void
+    ) {
+        self.init(
+            store: store, key: key, name: name, value: .success(value), host: nil, policy: policy, clock: clock,
+            logger: logger, joinOps: [], selfFence: selfFence)
+    }
+
+    private init(
+        store: any ClusterStore, key: String, name: String, value: Result<[UInt8], any Error>, host: String?,
+        policy: MembershipPolicy, clock: any Clock<Duration>, logger: Logger, joinOps: [TxnOp],
+        selfFence: @escaping @Sendable (Int64) async -> Void
+    ) {
         self.joinOps = joinOps
         self.store = store
-        self.node = node
-        self.key = "\(keyPrefix)members/\(node)"
-        self.record = record
+        self.node = name
+        self.key = key
+        self.value = value
+        self.host = host
         self.clock = StoreClock(clock)
         self.machine = MembershipMachine(policy: policy)
         self.selfFence = selfFence
         var logger = logger
-        logger[metadataKey: "node"] = "\(node)"
+        logger[metadataKey: "node"] = "\(name)"
         self.logger = logger
     }
 
@@ -177,7 +212,7 @@ public actor Membership {
         let retired = machine.retiredLeases
         let value: [UInt8]
         do {
-            value = Array(try JSONEncoder().encode(record))
+            value = try self.value.get()
         } catch {
             logger.error("cannot encode the member record", metadata: ["error": "\(error)"])
             machine.attemptFailed()
@@ -191,7 +226,7 @@ public actor Membership {
             result = .success(
                 try await Self.register(
                     store: store, key: key, value: value, ttl: machine.policy.ttl, retired: retired, extra: joinOps,
-                    host: record.host, clock: clock, logger: logger))
+                    host: host, clock: clock, logger: logger))
         } catch {
             result = .failure(error)
         }

@@ -1,4 +1,4 @@
-/// The one error type thrown by VigilNode.
+/// The one error type thrown by VigilCluster (and by the agent runtime, VigilNode, above it).
 ///
 /// Match on ``code``; ``message`` is for people and names the key, file or field at fault.
 public struct VigilClusterError: Error, CustomStringConvertible, Sendable {

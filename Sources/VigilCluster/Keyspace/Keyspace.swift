@@ -70,6 +70,28 @@ public struct Keyspace: Sendable, Hashable {
     public func rabbitmqJoining(_ resource: String) -> String { rabbitmq + resource + "/joining" }
     /// `rabbitmq/<resource>/nodes/<node>` (``RabbitMQNodeRecord``).
     public func rabbitmqNode(_ resource: String, on node: String) -> String { rabbitmq + resource + "/nodes/" + node }
+    /// `leadership/`.
+    public var leadership: String { prefix + "leadership/" }
+    /// `leadership/<name>/leader`: a service's leader (leased; its create revision is the
+    /// fencing token).
+    public func leader(_ name: String) -> String { leadership + name + "/leader" }
+    /// `leadership/<name>/candidates/`.
+    public func candidates(_ name: String) -> String { leadership + name + "/candidates/" }
+    /// `leadership/<name>/candidates/<id>`: a campaigning process's session (leased).
+    public func candidate(_ name: String, id: String) -> String { candidates(name) + id }
+    /// `leadership/<name>/data/<key>`: data written only by the holder of a valid token.
+    public func leaderData(_ name: String, key: String) -> String { leadership + name + "/data/" + key }
+    /// `groups/`.
+    public var groups: String { prefix + "groups/" }
+    /// `groups/<group>/`.
+    public func group(_ name: String) -> String { groups + name + "/" }
+    /// `groups/<group>/<member>`: a service replica in its group (leased).
+    public func groupMember(_ group: String, member: String) -> String { self.group(group) + member }
+    /// `reports/`.
+    public var reports: String { prefix + "reports/" }
+    /// `reports/<resource>/<node>`: health a service pushed (``HealthReportRecord``, on a
+    /// lease of the report's TTL).
+    public func report(_ resource: String, on node: String) -> String { reports + resource + "/" + node }
     /// `events/`.
     public var events: String { prefix + "events/" }
     /// `events/<sequence>-<node>`, the sequence zero-padded to 20 digits so keys sort by
@@ -103,6 +125,7 @@ public struct Keyspace: Sendable, Hashable {
         case ("rabbitmq", 3) where parts[2] == "joining": return .rabbitmqJoining(resource: parts[1])
         case ("rabbitmq", 4) where parts[2] == "nodes": return .rabbitmqNode(resource: parts[1], node: parts[3])
         case ("events", 2): return .event
+        case ("reports", 3): return .healthReport(resource: parts[1], node: parts[2])
         default: return nil
         }
     }
@@ -146,4 +169,6 @@ public enum KeyKind: Sendable, Hashable {
     case rabbitmqNode(resource: String, node: String)
     /// `events/<sequence>-<node>`.
     case event
+    /// `reports/<resource>/<node>`.
+    case healthReport(resource: String, node: String)
 }

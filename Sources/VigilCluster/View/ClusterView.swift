@@ -65,6 +65,9 @@ public struct ClusterView: Sendable {
     public private(set) var failcounts: [String: [String: FailcountRecord]] = [:]
     /// Resource → node → mod revision of its failcount key.
     public private(set) var failcountRevisions: [String: [String: Int64]] = [:]
+    /// Resource → node → the health a service reported there (live reports only: each
+    /// is on a lease of its TTL).
+    public private(set) var healthReports: [String: [String: HealthReportRecord]] = [:]
     /// Node → operator settings.
     public private(set) var nodeAdmin: [String: NodeAdminRecord] = [:]
     /// Node → how its last incarnation ended, when known clean.
@@ -190,6 +193,11 @@ public struct ClusterView: Sendable {
             rabbitmqJoining[resource] = decode(RabbitMQJoinRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
         case .event:
             return false
+        case .healthReport(let resource, let node):
+            healthReports[resource, default: [:]][node] = decode(HealthReportRecord.self, kv)
+            // Kept for the health endpoints, but nothing is planned from a report: it does
+            // not count as a change (a service may report every second).
+            return false
         }
         return true
     }
@@ -237,6 +245,10 @@ public struct ClusterView: Sendable {
         case .rabbitmqJoining(let resource):
             rabbitmqJoining[resource] = nil
         case .event:
+            return false
+        case .healthReport(let resource, let node):
+            healthReports[resource]?[node] = nil
+            if healthReports[resource]?.isEmpty == true { healthReports[resource] = nil }
             return false
         }
         return true

@@ -1,6 +1,6 @@
 import VigilCluster
 public import VigilModel
-public import VigilAgents
+import VigilAgents
 
 /// What a stopped Galera node's agent does when it is assigned to start.
 public enum GaleraStartDecision: Sendable, Hashable {

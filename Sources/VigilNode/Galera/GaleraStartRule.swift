@@ -1,6 +1,6 @@
 public import VigilCluster
 public import VigilModel
-public import VigilAgents
+import VigilAgents
 
 /// When and how a stopped Galera node starts (pure: a function of the view).
 ///

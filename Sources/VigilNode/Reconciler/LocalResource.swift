@@ -1,5 +1,5 @@
 public import VigilCluster
-public import VigilAgents
+import VigilAgents
 public import VigilModel
 
 /// What the reconciler knows of one resource on its node.

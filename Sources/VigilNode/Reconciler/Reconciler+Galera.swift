@@ -1,5 +1,5 @@
 import VigilCluster
-public import VigilModel
+import VigilModel
 import Foundation
 import VigilAgents
 import VigilStore
