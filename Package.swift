@@ -23,6 +23,8 @@ let package = Package(
         .executable(name: "vigil-probe-bench", targets: ["vigil-probe-bench"]),
         .executable(name: "vigil-cgexec", targets: ["vigil-cgexec"]),
         .executable(name: "vigil-config-fuzz", targets: ["vigil-config-fuzz"]),
+        .executable(name: "leader-job", targets: ["leader-job"]),
+        .executable(name: "leader-job-bare", targets: ["leader-job-bare"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -89,6 +91,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Examples/: a replicated service on VigilKit (leader-job), the same job without it
+        // (leader-job-bare, the memory baseline) and their fenced results store.
+        .target(name: "LeaderJobStore", path: "Examples/LeaderJobStore", swiftSettings: strict),
+        .executableTarget(
+            name: "leader-job", dependencies: ["VigilKit", "LeaderJobStore"], path: "Examples/LeaderJob", swiftSettings: strict),
+        .executableTarget(name: "leader-job-bare", dependencies: ["LeaderJobStore"], path: "Examples/LeaderJobBare", swiftSettings: strict),
         // The agent: the coordinator, the reconciler, the HTTP API, over the cluster runtime.
         .target(
             name: "VigilNode",
@@ -220,6 +228,7 @@ let package = Package(
             name: "VigilNodeTests",
             dependencies: [
                 "VigilCluster", "VigilNode", "VigilKit", "VigilStore", "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCommand", "vigil-cgexec",
+                "leader-job", "LeaderJobStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],

@@ -23,6 +23,7 @@ public struct Vigil: Sendable {
     public let client: ClusterClient
     let clock: any Clock<Duration>
     let logger: Logger
+    let reports = HealthReports()
 
     /// Creates a handle on `store`; prefer ``withVigil(etcd:cluster:node:identity:logger:_:)``,
     /// which also opens and closes the etcd connection.

@@ -29,6 +29,15 @@ public func withVigil<Result: Sendable>(
     try KeyName.validate(cluster, what: "the cluster name")
     return try await withEtcdStore(EtcdConfiguration(endpoints: endpoints), logger: logger) { store in
         let vigil = try Vigil(store: store, keyspace: Keyspace(cluster: cluster), node: node, identity: identity, logger: logger)
-        return try await body(vigil)
+        let result: Swift.Result<Result, any Error>
+        do {
+            result = .success(try await body(vigil))
+        } catch {
+            result = .failure(error)
+        }
+        // Withdrawn also when the task was cancelled (a cancelled task's calls fail at once).
+        let withdraw = Task { await vigil.withdrawAllReports() }
+        await withdraw.value
+        return try result.get()
     }
 }

@@ -257,7 +257,13 @@ public actor Agent {
                 var view = latest
                 for try await update in store.watch(prefix: keyspace.prefix, fromRevision: range.revision + 1, previousValues: false) {
                     guard case .events(let events, let revision) = update else { break }
-                    if view.apply(events, revision: revision) { await publish(view) }
+                    if view.apply(events, revision: revision) {
+                        await publish(view)
+                    } else {
+                        // Nothing to plan from (events, health reports): the health
+                        // endpoints still read the latest reports.
+                        latest = view
+                    }
                     if leaving { return }
                 }
             } catch is CancellationError {

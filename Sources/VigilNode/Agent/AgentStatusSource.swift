@@ -40,9 +40,26 @@ public struct AgentStatusSource: AgentStatusProvider {
     /// A RabbitMQ node: when it runs clustered with a majority of the members, with no
     /// partition and no alarm, and its last AMQP round trip on a quorum queue passed.
     public func localHealth(of resource: String) async -> LocalHealth {
-        if let health = await galeraHealth(of: resource, role: nil) { return health }
-        if let health = await rabbitmqHealth(of: resource) { return health }
-        return await localResources()[resource]?.health ?? .unknownResource
+        let managed: LocalHealth =
+            if let health = await galeraHealth(of: resource, role: nil) {
+                health
+            } else if let health = await rabbitmqHealth(of: resource) {
+                health
+            } else {
+                await localResources()[resource]?.health ?? .unknownResource
+            }
+        return Self.combine(managed, report: await agent.view.healthReports[resource]?[nodeName])
+    }
+
+    /// A service's own report (VigilKit's `reportHealth`, live while its lease lasts)
+    /// joins what the agent sees: healthy only when both are; a report alone answers for
+    /// a resource the agent does not manage.
+    static func combine(_ managed: LocalHealth, report: HealthReportRecord?) -> LocalHealth {
+        guard let report else { return managed }
+        guard report.healthy else {
+            return .unhealthy("reported unhealthy by \(report.reporter)" + (report.reason.isEmpty ? "" : ": \(report.reason)"))
+        }
+        return managed == .unknownResource ? .healthy : managed
     }
 
     /// `writer`: healthy on the recorded writer only, while this agent's lease is
