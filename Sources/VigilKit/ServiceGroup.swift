@@ -65,8 +65,7 @@ public struct ServiceGroup: Sendable {
             } catch {
                 outcome = .failure(error)
             }
-            let leave = Task { try? await session.leave() }
-            await leave.value
+            await shielded { try? await session.leave() }
             group.cancelAll()
             return try outcome.get()
         }

@@ -39,8 +39,10 @@ extension Vigil {
         var logger = self.logger
         logger[metadataKey: "leadership"] = "\(name)"
         let (fences, fenced) = AsyncStream<Int64>.makeStream()
+        // One session per call: two calls of one process campaign side by side.
         let session = Membership(
-            store: store, key: keyspace.candidate(name, id: identity), name: identity, value: Array(identity.utf8),
+            store: store, key: keyspace.candidate(name, id: "\(identity).\(sessions.take())"),
+            name: identity, value: Array(identity.utf8),
             policy: MembershipPolicy(ttl: ttl), clock: clock, logger: logger
         ) { lease in fenced.yield(lease) }
         let election = CoordinatorElection(
@@ -216,13 +218,10 @@ extension Vigil {
 
     /// Resigns and revokes the session, also when the calling task was cancelled: a
     /// graceful end lets the next candidate take over at once instead of after the TTL.
-    /// The cleanup runs in a task of its own (awaited here) because a cancelled task's
-    /// store calls fail at once.
     private static func close(election: CoordinatorElection, session: Membership) async {
-        let cleanup = Task {
+        await shielded {
             try? await election.resign()
             try? await session.leave()
         }
-        await cleanup.value
     }
 }

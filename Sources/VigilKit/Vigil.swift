@@ -24,6 +24,7 @@ public struct Vigil: Sendable {
     let clock: any Clock<Duration>
     let logger: Logger
     let reports = HealthReports()
+    let sessions = SessionNumbers()
 
     /// Creates a handle on `store`; prefer ``withVigil(etcd:cluster:node:identity:logger:_:)``,
     /// which also opens and closes the etcd connection.

@@ -35,9 +35,7 @@ public func withVigil<Result: Sendable>(
         } catch {
             result = .failure(error)
         }
-        // Withdrawn also when the task was cancelled (a cancelled task's calls fail at once).
-        let withdraw = Task { await vigil.withdrawAllReports() }
-        await withdraw.value
+        await shielded { await vigil.withdrawAllReports() }
         return try result.get()
     }
 }
