@@ -70,6 +70,11 @@ public struct Keyspace: Sendable, Hashable {
     public func rabbitmqJoining(_ resource: String) -> String { rabbitmq + resource + "/joining" }
     /// `rabbitmq/<resource>/nodes/<node>` (``RabbitMQNodeRecord``).
     public func rabbitmqNode(_ resource: String, on node: String) -> String { rabbitmq + resource + "/nodes/" + node }
+    /// `fragments/`.
+    public var fragments: String { prefix + "fragments/" }
+    /// `fragments/<owner>`: one owner's part of the configuration (``FragmentRecord``);
+    /// `config` holds them merged.
+    public func fragment(_ owner: String) -> String { fragments + owner }
     /// `leadership/`.
     public var leadership: String { prefix + "leadership/" }
     /// `leadership/<name>/leader`: a service's leader (leased; its create revision is the
@@ -126,6 +131,7 @@ public struct Keyspace: Sendable, Hashable {
         case ("rabbitmq", 4) where parts[2] == "nodes": return .rabbitmqNode(resource: parts[1], node: parts[3])
         case ("events", 2): return .event
         case ("reports", 3): return .healthReport(resource: parts[1], node: parts[2])
+        case ("fragments", 2): return .fragment(owner: parts[1])
         default: return nil
         }
     }
@@ -171,4 +177,6 @@ public enum KeyKind: Sendable, Hashable {
     case event
     /// `reports/<resource>/<node>`.
     case healthReport(resource: String, node: String)
+    /// `fragments/<owner>`.
+    case fragment(owner: String)
 }

@@ -198,6 +198,9 @@ public struct ClusterView: Sendable {
             // Kept for the health endpoints, but nothing is planned from a report: it does
             // not count as a change (a service may report every second).
             return false
+        case .fragment:
+            // What agents act on is `config`, the fragments merged.
+            return false
         }
         return true
     }
@@ -249,6 +252,8 @@ public struct ClusterView: Sendable {
         case .healthReport(let resource, let node):
             healthReports[resource]?[node] = nil
             if healthReports[resource]?.isEmpty == true { healthReports[resource] = nil }
+            return false
+        case .fragment:
             return false
         }
         return true
