@@ -31,40 +31,33 @@ struct ConfigApplyCommand: AsyncParsableCommand {
         }
         for warning in ConfigWarnings.warnings(for: config) { printError("warning: \(file): \(warning)") }
         let now = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)).description
-        let result = try await connection.withClient(defaultCluster: config.cluster.name) { client in
-            try await client.applyConfig(yaml: yaml, file: file, appliedBy: client.actor, now: now, dryRun: dryRun)
+        let result = try await reportingErrors {
+            try await connection.withClient(defaultCluster: config.cluster.name) { client in
+                try await client.applyConfig(yaml: yaml, file: file, appliedBy: client.actor, now: now, dryRun: dryRun)
+            }
         }
-        if result.transition.actions.isEmpty {
-            print("no actions")
-        }
-        for action in result.transition.actions {
-            print(action.description)
-        }
-        if !result.transition.unplaced.isEmpty {
-            print("unplaced: " + result.transition.unplaced.joined(separator: ", "))
-        }
-        if let revision = result.revision {
-            print((result.unchanged ? "applied, unchanged" : "applied") + " (revision \(revision))")
-        } else {
-            print("dry run: nothing written")
-        }
+        ApplyReport.print(result)
     }
 }
 
-/// `vigil config show`: print the applied YAML.
+/// `vigil config show`: print the applied YAML; with fragments of several owners, who
+/// owns what first (as comments).
 struct ConfigShowCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
-        abstract: "Print the configuration applied to the cluster (exit 1 when none is)."
+        abstract: "Print the configuration applied to the cluster, and who owns which part (exit 1 when none is)."
     )
 
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let record = try await connection.withClient { client in try await client.showConfig() }
+        let (record, ownership) = try await connection.withClient { client in (try await client.showConfig(), try await client.fragments()) }
         guard let record else {
             printError("no configuration has been applied to this cluster yet (vigil config apply FILE)")
             throw ExitCodeError.invalidInput
+        }
+        if ownership.fragments.count > 1 {
+            for line in ApplyReport.ownershipLines(ownership) { print("# " + line) }
         }
         print(record.yaml, terminator: record.yaml.hasSuffix("\n") ? "" : "\n")
     }

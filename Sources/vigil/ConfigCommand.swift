@@ -10,7 +10,7 @@ struct ConfigCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Validate, apply and show the cluster configuration.",
-        subcommands: [ConfigValidateCommand.self, ConfigApplyCommand.self, ConfigShowCommand.self]
+        subcommands: [ConfigValidateCommand.self, ConfigApplyCommand.self, ConfigShowCommand.self, FragmentCommand.self]
     )
 }
 

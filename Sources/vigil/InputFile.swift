@@ -55,3 +55,17 @@ func reportingErrors<T>(_ body: () throws -> T) throws -> T {
         throw ExitCodeError.invalidInput
     }
 }
+
+/// ``reportingErrors(_:)`` for async work (a fragment merged with the cluster's others is
+/// validated by the client, after the round trip).
+func reportingErrors<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> T) async throws -> T {
+    do {
+        return try await body()
+    } catch let error as VigilModelError {
+        printError(error.message)
+        throw ExitCodeError.invalidInput
+    } catch let error as CLIError {
+        printError(error.description)
+        throw ExitCodeError.invalidInput
+    }
+}

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import VigilCluster
 import VigilKit
+import VigilModel
 import VigilStore
 
 /// VigilKit in one process against a real etcd: leadership handover and stale tokens,
@@ -14,7 +15,7 @@ struct VigilKitEtcdTests {
     static func cluster() -> String { "kit-\(UInt32.random(in: 0...UInt32.max))" }
 
     @Test func aReleasedLeadershipPassesOnAndTheOldTokenIsRefused() async throws {
-        let endpoints = await try EtcdFixture.current().endpoints
+        let endpoints = try await EtcdFixture.current().endpoints
         let cluster = Self.cluster()
         try await withVigil(etcd: endpoints, cluster: cluster, node: "n1", identity: "a", logger: Self.quiet) { a in
             try await withVigil(etcd: endpoints, cluster: cluster, node: "n2", identity: "b", logger: Self.quiet) { b in
@@ -38,7 +39,7 @@ struct VigilKitEtcdTests {
     }
 
     @Test func aWaitingCandidateTakesOverWithinMillisecondsOfARelease() async throws {
-        let endpoints = await try EtcdFixture.current().endpoints
+        let endpoints = try await EtcdFixture.current().endpoints
         let cluster = Self.cluster()
         try await withVigil(etcd: endpoints, cluster: cluster, node: "n1", identity: "a", logger: Self.quiet) { a in
             try await withVigil(etcd: endpoints, cluster: cluster, node: "n2", identity: "b", logger: Self.quiet) { b in
@@ -72,7 +73,7 @@ struct VigilKitEtcdTests {
     }
 
     @Test func aGroupListsItsMembersAndForgetsOneThatLeft() async throws {
-        let endpoints = await try EtcdFixture.current().endpoints
+        let endpoints = try await EtcdFixture.current().endpoints
         let cluster = Self.cluster()
         try await withVigil(etcd: endpoints, cluster: cluster, node: "n1", identity: "p1", logger: Self.quiet) { vigil in
             let group = try vigil.members(of: "api")
@@ -93,13 +94,13 @@ struct VigilKitEtcdTests {
     }
 
     @Test func statusUpdatesFollowTheConfiguration() async throws {
-        let endpoints = await try EtcdFixture.current().endpoints
+        let endpoints = try await EtcdFixture.current().endpoints
         let cluster = Self.cluster()
         try await withVigil(etcd: endpoints, cluster: cluster, node: "n1", identity: "p1", logger: Self.quiet) { vigil in
             var updates = vigil.watchStatus().makeAsyncIterator()
             #expect(try await updates.next()?.configured == false)
             let yaml = "cluster: {name: \(cluster)}\nnodes:\n  - {name: n1, address: 127.0.0.1}\nresources:\n  - {name: web, agent: process, params: {command: [/bin/sleep, '1000']}}\n"
-            try await vigil.client.applyConfig(yaml: yaml, file: "test.yaml", appliedBy: "test", now: "2026-12-07T00:00:00Z", dryRun: false)
+            _ = try await vigil.client.applyConfig(yaml: yaml, file: "test.yaml", appliedBy: "test", now: "2026-12-07T00:00:00Z", dryRun: false)
             let next = try #require(try await updates.next())
             #expect(next.configured)
             #expect(next.resourceOrder == ["web"])
@@ -108,7 +109,7 @@ struct VigilKitEtcdTests {
     }
 
     @Test func anAgentServesAReportedHealthUntilTheReportExpires() async throws {
-        let endpoints = await try EtcdFixture.current().endpoints
+        let endpoints = try await EtcdFixture.current().endpoints
         let cluster = Self.cluster()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-kit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -118,7 +119,7 @@ struct VigilKitEtcdTests {
         do {
             try await withVigil(etcd: endpoints, cluster: cluster, node: "n1", identity: "keystone-1", logger: Self.quiet) { vigil in
                 let yaml = "cluster: {name: \(cluster), fencing: disabled}\nnodes:\n  - {name: n1, address: 127.0.0.1}\nresources: []\n"
-                try await vigil.client.applyConfig(yaml: yaml, file: "test.yaml", appliedBy: "test", now: "2026-12-07T00:00:00Z", dryRun: false)
+                _ = try await vigil.client.applyConfig(yaml: yaml, file: "test.yaml", appliedBy: "test", now: "2026-12-07T00:00:00Z", dryRun: false)
                 try await nodes.start("n1")
                 let port = try #require(nodes.apiPorts["n1"])
                 try await eventually("the agent serves", timeout: .seconds(30)) { httpStatus(port: port, path: "/health/keystone-api") == 404 }
@@ -144,5 +145,43 @@ struct VigilKitEtcdTests {
             throw TestFailure("\(error)\n\(nodes.logs())")
         }
         await nodes.stop()
+    }
+
+    @Test func ownersApplyTheirFragmentsSideBySide() async throws {
+        let endpoints = try await EtcdFixture.current().endpoints
+        let cluster = Self.cluster()
+        try await withVigil(etcd: endpoints, cluster: cluster, node: "n1", identity: "keystone-charm", logger: Self.quiet) { keystone in
+            try await withVigil(etcd: endpoints, cluster: cluster, node: "n2", identity: "glance-charm", logger: Self.quiet) { glance in
+                let base = "cluster: {name: \(cluster)}\nnodes:\n  - {name: n1, address: 127.0.0.1}\n  - {name: n2, address: 127.0.0.2}\nresources:\n  - {name: db, agent: process, params: {command: [/bin/sleep, '1000']}}\n"
+                _ = try await keystone.client.applyConfig(yaml: base, file: "cluster.yaml", appliedBy: "op", now: "2026-12-07T00:00:00Z", dryRun: false)
+                let typed = Fragment(
+                    resources: [Fragment.Resource(name: "keystone-api", agent: "process", params: ["command": ["/bin/sleep", "1000"]], settings: ["migration-threshold": 3])],
+                    constraints: [.order(first: "db", then: "keystone-api", kind: "mandatory")],
+                    nodes: [Fragment.NodeAttributes(name: "n1", attributes: ["keystone": "yes"])])
+                let yaml = "resources:\n  - {name: glance-api, agent: process, params: {command: [/bin/sleep, '1000']}}\n"
+                for _ in 0..<5 {
+                    async let one = keystone.applyFragment(owner: "keystone", typed)
+                    async let two = glance.applyFragment(owner: "glance", yaml: yaml)
+                    _ = try await (one, two)
+                    _ = try await keystone.removeFragment(owner: "keystone")
+                    _ = try await glance.removeFragment(owner: "glance")
+                }
+                async let one = keystone.applyFragment(owner: "keystone", typed)
+                async let two = glance.applyFragment(owner: "glance", yaml: yaml)
+                _ = try await (one, two)
+                let config = try #require(try await keystone.client.view().config)
+                #expect(config.resources.map(\.name) == ["db", "glance-api", "keystone-api"])
+                #expect(config.resources.last?.migrationThreshold?.description == "3")
+                #expect(config.nodes.first?.attributes == ["keystone": "yes"])
+                #expect(try await glance.fragments().namesByOwner == ["operator": ["db"], "keystone": ["keystone-api"], "glance": ["glance-api"]])
+                // A broken fragment is named, and nothing changes.
+                let before = try #require(try await keystone.client.showConfig())
+                let error = try await #require(throws: VigilModelError.self) {
+                    try await glance.applyFragment(owner: "glance", yaml: "resources:\n  - {name: glance-api, agent: process, params: {command: []}, monitor: {interval: never}}\n")
+                }
+                #expect(error.diagnostics.allSatisfy { $0.file == "fragment glance" && $0.line == 2 }, "\(error)")
+                #expect(try await keystone.client.showConfig() == before)
+            }
+        }
     }
 }
