@@ -102,6 +102,39 @@ struct AgentCommand: AsyncParsableCommand {
             discussion: "Clean pages of the vigil binary and its shared libraries; see docs/benchmarks.md."))
     var releaseStartupPagesAfter: Int = 20
 
+    @Option(
+        name: .customLong("api-token-file"),
+        help: ArgumentHelp(
+            "A file holding the bearer token every write to the HTTP API must carry (mode 600, at least 16 characters).",
+            discussion: "Without it the API is read-only. On a listener that is not loopback, /v1/ reads need it too."))
+    var apiTokenFile: String?
+
+    @Option(name: .customLong("tls-cert"), help: "The certificate chain (PEM) the HTTP API serves HTTPS with (with --tls-key).")
+    var tlsCert: String?
+
+    @Option(name: .customLong("tls-key"), help: "The private key (PEM) of --tls-cert.")
+    var tlsKey: String?
+
+    @Flag(name: .customLong("insecure-api"), help: "Serve plain HTTP on an address that is not loopback (tokens and cluster state travel in clear).")
+    var insecureAPI = false
+
+    /// The API's access rules and TLS, checked before anything starts.
+    func apiSettings(listen: ListenAddress, store: any ClusterStore, keyspace: Keyspace, node: String) throws -> APISettings {
+        let tls: TLSFiles?
+        switch (tlsCert, tlsKey) {
+        case (let cert?, let key?): tls = TLSFiles(certificate: cert, key: key)
+        case (nil, nil): tls = nil
+        default: throw CLIError("--tls-cert and --tls-key go together")
+        }
+        try tls?.check()
+        if !listen.isLoopback, tls == nil, !insecureAPI {
+            throw CLIError(
+                "--listen \(listen): the HTTP API would serve plain HTTP beyond this host; give --tls-cert and --tls-key, or --insecure-api")
+        }
+        let token = try apiTokenFile.map { try APIAccess.readToken(path: $0) }
+        return APISettings(store: store, keyspace: keyspace, node: node, access: APIAccess(token: token, loopback: listen.isLoopback), tls: tls)
+    }
+
     func run() async throws {
         if let mismatch = ProcMount.mismatch() { throw CLIError(mismatch) }
         let redaction = RedactionSet()
@@ -229,6 +262,7 @@ struct AgentCommand: AsyncParsableCommand {
             throw CLIError("--listen: \(error)")
         }
         let limits = try httpLimits()
+        let api = try apiSettings(listen: listenAddress, store: store, keyspace: keyspace, node: name)
         DescriptorLimit.raise(toAtLeast: limits.requiredDescriptors, logger: logger)
         let metrics = AgentMetrics()
         let watchdogKeeper = try makeWatchdog(logger: logger)
@@ -256,7 +290,8 @@ struct AgentCommand: AsyncParsableCommand {
                 watchdog: watchdogKeeper, logger: logger)
             let source = AgentStatusSource(agent: agent, metrics: metrics)
             let server = AgentHTTPServer(
-                host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, limits: limits, logger: logger)
+                host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, limits: limits, api: api,
+                logger: logger)
             let serverTask = Task {
                 do {
                     try await server.run()

@@ -214,7 +214,7 @@ class Lab:
             services.append({"name": "etcd", "argv": self.etcd_argv(host), "log": os.path.join(directory, "etcd.log"), "nice": -10})
         agent = [
             self.state["vigil"], "agent", "--node", host["name"], "--etcd", ",".join(self.endpoints), "--cluster", self.state["cluster"],
-            "--listen", f"{host['address']}:{AGENT_PORT}", "--address", f"{host['address']}:{AGENT_PORT}",
+            "--listen", f"{host['address']}:{AGENT_PORT}", "--insecure-api", "--address", f"{host['address']}:{AGENT_PORT}",
             "--runtime-dir", "/run/vigil", "--watchdog", os.path.join(directory, "watchdog"), "--watchdog-timeout", "1s",
             "--log-level", os.environ.get("VIGIL_LAB_LOG_LEVEL", "info"),
         ]

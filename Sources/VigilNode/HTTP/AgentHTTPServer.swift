@@ -4,6 +4,7 @@ import HummingbirdCore
 public import Logging
 import NIOCore
 import NIOPosix
+import HummingbirdTLS
 public import ServiceLifecycle
 
 /// The agent's HTTP API: `GET /v1/status`, `GET /health/<resource>` and `GET /metrics`
@@ -30,6 +31,7 @@ public struct AgentHTTPServer: Service {
     /// What clients are allowed.
     public let limits: HTTPLimits
     private let routes: AgentRoutes
+    private let api: APISettings?
     private let logger: Logger
     private let onServerRunning: @Sendable (_ port: Int) async -> Void
 
@@ -41,6 +43,8 @@ public struct AgentHTTPServer: Service {
     ///   - provider: Answers the status and health questions.
     ///   - metrics: The metrics `GET /metrics` serves.
     ///   - limits: What clients are allowed.
+    ///   - api: The cluster operations, their access rules and TLS (nil: only the status,
+    ///     health and metrics reads, open to all).
     ///   - logger: Where the server logs (startup, failed answers, request errors).
     ///   - onServerRunning: Called once the socket listens, with the port bound.
     public init(
@@ -49,9 +53,11 @@ public struct AgentHTTPServer: Service {
         provider: any AgentStatusProvider,
         metrics: AgentMetrics,
         limits: HTTPLimits = HTTPLimits(),
+        api: APISettings? = nil,
         logger: Logger,
         onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) {
+        self.api = api
         self.host = host
         self.port = port
         var logger = logger
@@ -65,8 +71,14 @@ public struct AgentHTTPServer: Service {
     /// Serves until the task is cancelled or the enclosing `ServiceGroup` shuts down
     /// gracefully. Throws when the address cannot be bound.
     public func run() async throws {
-        let router = Router()
-        routes.register(on: router)
+        let router = Router(context: APIRequestContext.self)
+        let access = api?.access ?? APIAccess(token: nil, loopback: true)
+        routes.register(on: router, access: access)
+        if let api {
+            APIRoutes(store: api.store, keyspace: api.keyspace, node: api.node, access: access, logger: logger).register(on: router)
+        }
+        let http1 = HTTPServerBuilder.http1(configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout)))
+        let server = try api?.tls.map { try HTTPServerBuilder.tls(http1, tlsConfiguration: try $0.serverConfiguration()) } ?? http1
         let logger = self.logger
         let requestedPort = port
         let onServerRunning = self.onServerRunning
@@ -74,7 +86,7 @@ public struct AgentHTTPServer: Service {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let app = Application(
             router: router,
-            server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: TimeAmount(limits.idleTimeout))),
+            server: server,
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: port), serverName: "vigil", backlog: min(limits.maxConnections, 4096),
                 availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections, logger: logger)),

@@ -18,8 +18,16 @@ struct AgentRoutes: Sendable {
         self.statusCache = RenderedStatusCache(lifetime: statusCacheLifetime)
     }
 
-    func register(on router: Router<BasicRequestContext>) {
-        router.get("/v1/status") { _, _ in await cachedStatus() }
+    func register(on router: Router<APIRequestContext>, access: APIAccess) {
+        router.get("/v1/status") { request, context in
+            guard access.decide(write: false, path: "/v1/status", authorization: request.headers[.authorization]) == .allowed else {
+                logger.warning(
+                    "API request refused: missing or wrong bearer token",
+                    metadata: ["source": "\(context.remoteAddress?.description ?? "unknown")", "path": "/v1/status"])
+                return Self.json(.unauthorized, ["error": .string("unauthorized"), "message": .string("a valid bearer token is required")])
+            }
+            return await cachedStatus()
+        }
         router.get("/health/:resource") { request, context in
             await health(of: context.parameters.get("resource") ?? "", role: request.uri.queryParameters.get("role"))
         }

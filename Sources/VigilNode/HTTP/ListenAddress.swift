@@ -49,4 +49,10 @@ public struct ListenAddress: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
     }
+
+    /// Whether the address is loopback only (`127.0.0.0/8`, `::1`, `localhost`): no other
+    /// host can reach it.
+    public var isLoopback: Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
 }
