@@ -277,8 +277,15 @@ public actor Reconciler {
     func evaluate() async {
         guard !shuttingDown, let config = view.config else { return }
         if config != configSeen { syncResources(config) }
+        let configured = Set(config.resources.map(\.name))
         for name in locals.keys.sorted() {
             guard let local = locals[name], local.busy == nil else { continue }
+            guard configured.contains(name) else {
+                // No longer configured: its stop began when the configuration changed; once
+                // stopped it is forgotten. Never started again, whatever assignment is left.
+                if !local.isActive { locals[name] = nil }
+                continue
+            }
             let entry = identity.flatMap { identity in view.liveEntry(name, on: node).flatMap { $0.member == identity.incarnation ? $0 : nil } }
             let situation = ResourceLifecycle.Situation(
                 state: local.state, stale: local.stale, member: identity != nil, assigned: entry?.role,
