@@ -21,14 +21,7 @@ struct FragmentMerger {
 
     /// Adds the operator's configuration: every section of it.
     mutating func add(base fragment: ConfigFragment) {
-        files[fragment.owner] = fragment.file
-        guard let root = compose(fragment) else { return }
-        guard let mapping = root.mapping else {
-            report(fragment, root, "", "expected a mapping of sections (cluster, nodes, resources, ...)")
-            return
-        }
-        for (key, value) in mapping {
-            guard let name = key.string else { continue }
+        for (key, name, value) in sections(of: fragment, expected: "a mapping of sections (cluster, nodes, resources, ...)") {
             switch name {
             case "resources", "groups", "constraints":
                 take(name, value, from: fragment)
@@ -50,14 +43,7 @@ struct FragmentMerger {
 
     /// Adds another owner's fragment: its resources, groups, constraints and node attributes.
     mutating func add(_ fragment: ConfigFragment) {
-        files[fragment.owner] = fragment.file
-        guard let root = compose(fragment) else { return }
-        guard let mapping = root.mapping else {
-            report(fragment, root, "", "expected a mapping with resources, groups, constraints or nodes")
-            return
-        }
-        for (key, value) in mapping {
-            guard let name = key.string else { continue }
+        for (key, name, value) in sections(of: fragment, expected: "a mapping with resources, groups, constraints or nodes") {
             switch name {
             case "resources", "groups", "constraints":
                 take(name, value, from: fragment)
@@ -69,6 +55,18 @@ struct FragmentMerger {
                     "only the operator's configuration sets '\(name)'; a fragment holds resources, groups, constraints and node attributes")
             }
         }
+    }
+
+    /// The fragment's top-level sections in file order (none when it does not parse or is
+    /// not a mapping: reported).
+    private mutating func sections(of fragment: ConfigFragment, expected: String) -> [(key: Node, name: String, value: Node)] {
+        files[fragment.owner] = fragment.file
+        guard let root = compose(fragment) else { return [] }
+        guard let mapping = root.mapping else {
+            report(fragment, root, "", "expected \(expected)")
+            return []
+        }
+        return mapping.compactMap { key, value in key.string.map { (key, $0, value) } }
     }
 
     /// The merged tree.
