@@ -176,4 +176,36 @@ struct EtcdCLITests {
             #expect(result.stderr.split(separator: "\n").count == 1)
         }
     }
+
+    @Test
+    func fragmentsAreAppliedListedShownAndRemovedByOwner() async throws {
+        try await withFixture { f in
+            let base = try f.write("cluster.yaml", f.yaml())
+            #expect(try f.vigil("config", "apply", base).status == 0)
+            let fragment = try f.write(
+                "keystone.yaml",
+                "resources:\n  - {name: keystone-api, agent: \"ocf:pacemaker:Dummy\"}\nconstraints:\n  - order: {first: web, then: keystone-api}\n")
+            let applied = try f.vigil("config", "fragment", "apply", "keystone", fragment)
+            #expect(applied.status == 0, "\(applied.stderr)")
+            #expect(applied.stdout.contains("applied (revision"), "\(applied.stdout)")
+            let list = try f.vigil("config", "fragment", "list")
+            #expect(list.stdout.contains("operator: web") && list.stdout.contains("keystone: keystone-api"), "\(list.stdout)")
+            let show = try f.vigil("config", "show")
+            #expect(show.stdout.hasPrefix("# operator: web"), "\(show.stdout)")
+            #expect(show.stdout.contains("keystone-api"))
+            #expect(try f.vigil("config", "fragment", "show", "keystone").stdout.contains("keystone-api"))
+            // Broken: named with its file and line, nothing written.
+            let broken = try f.write("broken.yaml", "resources:\n  - {name: nova, agent: process, migration-threshold: lots}\n")
+            let refused = try f.vigil("config", "fragment", "apply", "nova", broken)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("broken.yaml:2:"), "\(refused.stderr)")
+            #expect(try f.vigil("config", "fragment", "show", "nova").status != 0)
+            // The operator's configuration cannot lose what keystone orders after.
+            let withoutWeb = try f.write("cluster2.yaml", f.yaml().replacingOccurrences(of: "  - {name: web, agent: \"ocf:pacemaker:Dummy\"}", with: "  []").replacingOccurrences(of: "resources:\n  []", with: "resources: []"))
+            let removal = try f.vigil("config", "apply", withoutWeb)
+            #expect(removal.status == 1 && removal.stderr.contains("fragment keystone:4:"), "\(removal.stderr)")
+            #expect(try f.vigil("config", "fragment", "remove", "keystone").status == 0)
+            #expect(!(try f.vigil("config", "show").stdout.contains("keystone")))
+        }
+    }
 }
