@@ -7,8 +7,8 @@ import Testing
 /// of faults to the leader (SIGKILL, SIGSTOP past its deadline, a short SIGSTOP, SIGTERM)
 /// or to a standby. Checked from the replicas' own logs (CLOCK_MONOTONIC times): the
 /// leaders' terms never overlap — a term ends when its body stopped, or when its process
-/// was killed or stopped —, every result the fenced store accepted came from the newest
-/// term begun, and every write a deposed leader tried after it woke was refused.
+/// was killed or stopped —, and the fenced store's results are in token order (a deposed
+/// leader that woke after its successor had written was refused).
 @Suite("VigilKit leader-job replicas on real etcd", .etcd(members: 1), .serialized)
 struct LeaderJobEtcdTests {
     enum Fault: CaseIterable {
@@ -110,13 +110,10 @@ struct LeaderJobEtcdTests {
                 earlier.ended < later.began,
                 "term \(earlier.token) on \(earlier.replica) ran until \(earlier.ended), after term \(later.token) on \(later.replica) began at \(later.began)")
         }
-        // Accepted writes: only by the newest term begun at that time.
-        for write in lines where write.kind == "wrote" {
-            guard let token = write.token else { continue }
-            let newer = terms.first { $0.token > token && $0.began < write.at }
-            #expect(newer == nil, "\(write.replica) wrote with token \(token) at \(write.at), after term \(newer?.token ?? 0) began")
-        }
-        // The store's own record agrees: results in token order, refusals only of stale tokens.
+        // The store's own order: every result it accepted is in token order — a deposed
+        // leader that woke after its successor had written was refused. (One that woke
+        // before its successor's first write may still write: its result then precedes
+        // every newer one in the store, which is what a fencing token promises.)
         let results = (try? String(contentsOf: store.appendingPathComponent("results.log"), encoding: .utf8)) ?? ""
         let tokens = results.split(separator: "\n").compactMap { $0.split(separator: " ").first.flatMap { Int64($0) } }
         #expect(tokens == tokens.sorted(), "results.log is not in token order")

@@ -38,7 +38,7 @@ def test_https_with_the_operators_certificate(cluster):
         secure = VigilClient(f"https://127.0.0.1:{port}", token_file=cluster.token_file, cafile=cert)
         wait_for(lambda: secure.status()["node"] == "ntls", 30, "the agent over HTTPS")
         secure.report_health("tls-api", True, "ok", ttl=5)
-        assert secure.health("tls-api")[0] == 200
+        wait_for(lambda: secure.health("tls-api")[0] == 200, 10, "the report served over HTTPS")
         secure.withdraw_health("tls-api")
         with pytest.raises(Unavailable):
             VigilClient(f"http://127.0.0.1:{port}", timeout=2).status()
