@@ -51,8 +51,9 @@ struct SelfFenceEscalationTests {
             }
         }
 
-        /// Host PIDs of live instances of this test's workload (zombies excluded).
-        func daemons() -> [pid_t] { ProcessTable.live(containing: marker) }
+        /// Host PIDs of live instances of this test's workload (zombies excluded; a daemon's
+        /// child that has not yet exec'd its `sleep` is the same instance).
+        func daemons() -> [pid_t] { ProcessTable.instances(containing: marker) }
 
         func view() async throws -> ClusterView {
             ClusterView(keyspace: keyspace, range: try await store.range(.prefix(keyspace.prefix)))
@@ -108,10 +109,10 @@ struct SelfFenceEscalationTests {
     }
 
     /// Runs `body` with the cluster up and Stubborn running on n1; counts daemons all along
-    /// and returns the most seen at once. Resumes the etcd member and removes everything.
+    /// and returns the sampler (the most seen at once, and which). Resumes the etcd member and removes everything.
     static func withScenario(
         _ name: String, workload: Workload, watchdog: Duration?, _ body: (Scenario) async throws -> Void
-    ) async throws -> Int {
+    ) async throws -> ProcessTable.Peak {
         let etcd = try EtcdFixture.current()
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-stubborn-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory.appendingPathComponent("stubborn"), withIntermediateDirectories: true)
@@ -130,8 +131,7 @@ struct SelfFenceEscalationTests {
                 mariadbPort: mariadbPort)
             let counting = Task {
                 while !Task.isCancelled {
-                    let count = scenario.daemons().count
-                    peak.see(count)
+                    peak.see(scenario.daemons())
                     try? await Task.sleep(for: .milliseconds(20))
                 }
             }
@@ -155,7 +155,7 @@ struct SelfFenceEscalationTests {
             counting.cancel()
             await counting.value
             await nodes.stop()
-            return peak.most
+            return peak
         }
     }
 
@@ -202,7 +202,7 @@ struct SelfFenceEscalationTests {
     /// instance runs.
     @Test(arguments: Workload.allCases)
     func withAWatchdogTheResourceMovesOnlyOnceTheNodeIsKnownStopped(workload: Workload) async throws {
-        let most = try await Self.withScenario("esc-wd-\(workload.rawValue)", workload: workload, watchdog: .seconds(1)) { scenario in
+        let peak = try await Self.withScenario("esc-wd-\(workload.rawValue)", workload: workload, watchdog: .seconds(1)) { scenario in
             let clock = ContinuousClock()
             let start = clock.now
             await (try EtcdFixture.current()).pause(0)
@@ -232,14 +232,14 @@ struct SelfFenceEscalationTests {
             }
             print("\(workload) (watchdog): \(workload.confirmable ? "" : "n1 reset \(stoppedAfter) after the SIGSTOP, ")moved after \(movedAfter)")
         }
-        #expect(most == 1, "two instances of \(workload) ran at once")
+        #expect(peak.most == 1, "two instances of \(workload) ran at once:\n\(peak.detail)")
     }
 
     /// Without a watchdog or fence device, nobody can tell that n1 stopped: the resource
     /// waits, n1 shown UNCLEAN, until an operator confirms n1 down.
     @Test(arguments: Workload.allCases)
     func withoutAWatchdogTheResourceWaitsUncleanUntilConfirmDown(workload: Workload) async throws {
-        let most = try await Self.withScenario("esc-cd-\(workload.rawValue)", workload: workload, watchdog: nil) { scenario in
+        let peak = try await Self.withScenario("esc-cd-\(workload.rawValue)", workload: workload, watchdog: nil) { scenario in
             let clock = ContinuousClock()
             let etcd = try EtcdFixture.current()
             let live = Array(await etcd.endpoints[1...])
@@ -271,6 +271,6 @@ struct SelfFenceEscalationTests {
             let refused = try scenario.cli(["node", "confirm-down", "n2"], endpoints: live)
             #expect(refused.status != 0)
         }
-        #expect(most == 1, "two instances of \(workload) ran at once")
+        #expect(peak.most == 1, "two instances of \(workload) ran at once:\n\(peak.detail)")
     }
 }
