@@ -17,15 +17,17 @@ public struct OCFExecutor: ResourceExecutor {
     private let runtimeDirectory: String
     private let runner: CommandRunner
     private let logger: Logger
+    private let shim: AttributeShim?
 
-    /// Creates an executor; installs the promotion-score shim under
-    /// `runtimeDirectory/bin` (created if needed).
+    /// Creates an executor; installs the Pacemaker tools under `runtimeDirectory/bin`
+    /// (created if needed): links to `shim`'s multi-call binary when given
+    /// (``AttributeShim``), else the promotion-score script alone (``PromotionShim``).
     ///
     /// - Throws: `AgentsError` (`fileError`) when the runtime directory cannot be
     ///   written, (`invalidParameter`) for a malformed parameter name.
     public init(
         spec: OCFAgentSpec, runtimeDirectory: String = "/run/vigil",
-        runner: CommandRunner = CommandRunner(), logger: Logger = Logger(label: "vigil.ocf")
+        runner: CommandRunner = CommandRunner(), shim: AttributeShim? = nil, logger: Logger = Logger(label: "vigil.ocf")
     ) throws {
         if let problem = spec.parameterNameProblems().first {
             throw AgentsError(.invalidParameter, problem)
@@ -34,7 +36,12 @@ public struct OCFExecutor: ResourceExecutor {
         self.runtimeDirectory = runtimeDirectory
         self.runner = runner
         self.logger = logger
-        try Self.installShim(in: runtimeDirectory + "/bin")
+        self.shim = shim
+        if let shim {
+            try Self.linkTools(in: runtimeDirectory + "/bin", to: shim.executable)
+        } else {
+            try Self.installShim(in: runtimeDirectory + "/bin")
+        }
     }
 
     /// Performs one action; see `ResourceExecutor`.
@@ -135,7 +142,9 @@ public struct OCFExecutor: ResourceExecutor {
 
     func environment(for request: ActionRequest, promotionFile: String) -> [String: String] {
         var env: [String: String] = [
-            "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            // The tools Vigil answers first: agents such as ocf:pacemaker:ping call
+            // attrd_updater by name, not through HA_SBIN_DIR.
+            "PATH": runtimeDirectory + "/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG": "C",
             "OCF_ROOT": spec.ocfRoot,
             "OCF_FUNCTIONS_DIR": "\(spec.ocfRoot)/lib/heartbeat",
@@ -157,6 +166,7 @@ public struct OCFExecutor: ResourceExecutor {
         }
         env["OCF_RESOURCE_INSTANCE"] = instance
         for (key, value) in request.notification { env["OCF_RESKEY_CRM_meta_notify_\(key)"] = value }
+        for (key, value) in shim?.environment ?? [:] { env[key] = value }
         for (key, value) in spec.parameters { env["OCF_RESKEY_\(key)"] = value }
         for (key, value) in spec.environment { env[key] = value }
         return env
@@ -177,6 +187,29 @@ public struct OCFExecutor: ResourceExecutor {
         if text.uppercased() == "INFINITY" { return 1_000_000 }
         if text.uppercased() == "-INFINITY" { return -1_000_000 }
         return Int(text)
+    }
+
+    /// Links each of ``AttributeShim/names`` in `directory` to `executable` (replacing
+    /// whatever is there, atomically).
+    static func linkTools(in directory: String, to executable: String) throws {
+        let fm = FileManager.default
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            for name in AttributeShim.names {
+                let path = directory + "/" + name
+                if (try? fm.destinationOfSymbolicLink(atPath: path)) == executable { continue }
+                let temp = path + ".tmp-\(UUID().uuidString)"
+                try fm.createSymbolicLink(atPath: temp, withDestinationPath: executable)
+                guard rename(temp, path) == 0 else {
+                    _ = try? fm.removeItem(atPath: temp)
+                    throw AgentsError(.fileError, "cannot install \(path): errno \(errno)")
+                }
+            }
+        } catch let error as AgentsError {
+            throw error
+        } catch {
+            throw AgentsError(.fileError, "cannot link the Pacemaker tools in \(directory) to \(executable): \(error)")
+        }
     }
 
     static func installShim(in directory: String) throws {

@@ -9,6 +9,10 @@ extension ClusterState {
             if status.unclean { fields.append("unclean: true") } else { fields.append("online: \(status.online)") }
             if status.standby { fields.append("standby: true") }
             if status.maintenance { fields.append("maintenance: true") }
+            if !status.attributes.isEmpty {
+                let pairs = status.attributes.sorted { $0.key < $1.key }.map { "\(JSONText.string($0.key)): \(JSONText.string($0.value))" }
+                fields.append("attributes: {\(pairs.joined(separator: ", "))}")
+            }
             out += "  \(node): {\(fields.joined(separator: ", "))}\n"
         }
         func section<T>(_ name: String, _ values: [String: [String: T]], _ render: (T) -> String) {

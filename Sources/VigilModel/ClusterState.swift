@@ -25,13 +25,20 @@ public struct NodeStatus: Sendable, Hashable {
     public var maintenance: Bool
     /// Lost and not known to be stopped: must be fenced before its resources are recovered.
     public var unclean: Bool
+    /// Attributes set at run time (permanent ones, with transient ones of the same name in
+    /// their place), read by location rules before the configured `attributes:`.
+    public var attributes: [String: String]
 
     /// Creates a node status.
-    public init(online: Bool = true, standby: Bool = false, maintenance: Bool = false, unclean: Bool = false) {
+    public init(
+        online: Bool = true, standby: Bool = false, maintenance: Bool = false, unclean: Bool = false,
+        attributes: [String: String] = [:]
+    ) {
         self.online = online
         self.standby = standby
         self.maintenance = maintenance
         self.unclean = unclean
+        self.attributes = attributes
     }
 
     /// A node that is offline and known stopped.

@@ -88,10 +88,25 @@ public struct Rule: Sendable, Hashable, CustomStringConvertible {
 
     /// Whether `node` matches.
     public func matches(_ node: NodeConfig) -> Bool {
+        matches { node.attribute($0) }
+    }
+
+    /// Evaluates the rule with `value` giving each attribute's value on the node (nil:
+    /// undefined).
+    public func matches(_ value: (String) -> String?) -> Bool {
         switch join {
-        case .and: expressions.allSatisfy { $0.matches(node) }
-        case .or: expressions.contains { $0.matches(node) }
+        case .and: expressions.allSatisfy { $0.matches(value) }
+        case .or: expressions.contains { $0.matches(value) }
         }
+    }
+
+    /// The attributes the rule reads (`#uname` included when used).
+    public var attributes: Set<String> {
+        Set(expressions.map { expression in
+            switch expression {
+            case .compare(let attribute, _, _), .defined(let attribute), .notDefined(let attribute): attribute
+            }
+        })
     }
 }
 
@@ -106,11 +121,16 @@ extension Rule.Expression {
     /// case-insensitively; numbers compare as numbers; an undefined attribute makes `ne`
     /// true and every other comparison false).
     public func matches(_ node: NodeConfig) -> Bool {
+        matches { node.attribute($0) }
+    }
+
+    /// Evaluates the expression with `lookup` giving each attribute's value (nil: undefined).
+    public func matches(_ lookup: (String) -> String?) -> Bool {
         switch self {
-        case .defined(let attribute): return node.attribute(attribute) != nil
-        case .notDefined(let attribute): return node.attribute(attribute) == nil
+        case .defined(let attribute): return lookup(attribute) != nil
+        case .notDefined(let attribute): return lookup(attribute) == nil
         case .compare(let attribute, let op, let value):
-            guard let actual = node.attribute(attribute) else { return op == .ne }
+            guard let actual = lookup(attribute) else { return op == .ne }
             switch op {
             case .eq: return actual.lowercased() == value.lowercased()
             case .ne: return actual.lowercased() != value.lowercased()

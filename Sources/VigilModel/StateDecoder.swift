@@ -100,13 +100,21 @@ struct StateSectionDecoder {
         guard let fields = reader.mapping(node, path, allowed: config.nodes.map(\.name)) else { return result }
         for entry in fields.entries {
             let p = fields.childPath(entry.key)
-            guard let status = reader.mapping(entry.value, p, allowed: ["online", "standby", "maintenance", "unclean"]) else { continue }
+            guard let status = reader.mapping(entry.value, p, allowed: ["online", "standby", "maintenance", "unclean", "attributes"]) else {
+                continue
+            }
             var value = NodeStatus()
             let unclean = status["unclean"].flatMap { reader.bool($0, status.childPath("unclean")) } ?? false
             value.unclean = unclean
             value.online = status["online"].flatMap { reader.bool($0, status.childPath("online")) } ?? !unclean
             value.standby = status["standby"].flatMap { reader.bool($0, status.childPath("standby")) } ?? false
             value.maintenance = status["maintenance"].flatMap { reader.bool($0, status.childPath("maintenance")) } ?? false
+            if let attributes = status["attributes"], let map = reader.stringMap(attributes, status.childPath("attributes")) {
+                if map.keys.contains(where: { $0.hasPrefix("#") }) {
+                    reader.error(attributes, status.childPath("attributes"), "attribute names starting with '#' are reserved (#uname is the node's name)")
+                }
+                value.attributes = map
+            }
             if value.unclean && value.online {
                 reader.error(status["online"], status.childPath("online"), "an unclean node is lost, so it cannot be online")
             }

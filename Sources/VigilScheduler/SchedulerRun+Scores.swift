@@ -44,7 +44,12 @@ extension SchedulerRun {
             let nodes: [Int]
             switch location.target {
             case .node(let name): nodes = nodeIndex[name].map { [$0] } ?? []
-            case .rule(let rule): nodes = (0..<nodeCount).filter { rule.matches(config.nodes[$0]) }
+            case .rule(let rule):
+                nodes = (0..<nodeCount).filter { n in
+                    let node = config.nodes[n]
+                    let runtime = state.nodes[node.name]?.attributes ?? [:]
+                    return rule.matches { ClusterConfig.attribute($0, of: node, runtime: runtime) }
+                }
             }
             if location.role == .promoted, let r = resourceIndex[location.resource] {
                 if promotedLocation[r].isEmpty { promotedLocation[r] = Array(repeating: .zero, count: nodeCount) }

@@ -185,6 +185,11 @@ struct AgentCommand: AsyncParsableCommand {
         return root
     }
 
+    /// This binary: what the Pacemaker tools' names link to (``AttributeShim``).
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+    }
+
     /// This boot of this machine (the kernel's boot id) and the agent's place on it: what a
     /// restarted agent recognises its crashed predecessor by. Nil without a boot id.
     static func hostIdentity(place: String) -> String? {
@@ -266,7 +271,12 @@ struct AgentCommand: AsyncParsableCommand {
         DescriptorLimit.raise(toAtLeast: limits.requiredDescriptors, logger: logger)
         let metrics = AgentMetrics()
         let watchdogKeeper = try makeWatchdog(logger: logger)
-        try await withHealthChecker(logger: logger) { checker in
+        // OCF agents' crm_attribute, attrd_updater and crm_node: links to this binary, which
+        // reaches this agent through its attribute socket.
+        let attributeSocket = runtimeDir + "/attributes.sock"
+        var factory = factory
+        factory.shim = AttributeShim(executable: Self.executablePath, socket: attributeSocket, node: name)
+        try await withHealthChecker(logger: logger) { [factory] checker in
             var options = AgentOptions(
                 node: name, address: address ?? listenAddress.description,
                 hostIdentity: Self.hostIdentity(place: factory.cgroupRoot ?? factory.runtimeDirectory))
@@ -288,6 +298,21 @@ struct AgentCommand: AsyncParsableCommand {
                 fencer: DeviceFencer(
                     runner: FenceAgentRunner(logger: logger), searchPath: fenceAgentPath.split(separator: ":").map(String.init)),
                 watchdog: watchdogKeeper, logger: logger)
+            let attributes = NodeAttributeService(store: store, keyspace: keyspace, node: name, view: { await agent.view }, logger: logger)
+            let attributeServer = AttributeSocketServer(
+                path: attributeSocket, service: attributes, node: name, view: { await agent.view }, logger: logger)
+            let attributeTask = Task {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await attributes.run() }
+                    group.addTask {
+                        do {
+                            try await attributeServer.run()
+                        } catch {
+                            logger.error("attribute socket stopped", metadata: ["socket": "\(attributeSocket)", "error": "\(error)"])
+                        }
+                    }
+                }
+            }
             let source = AgentStatusSource(agent: agent, metrics: metrics)
             let server = AgentHTTPServer(
                 host: listenAddress.host, port: listenAddress.port, provider: source, metrics: metrics, limits: limits, api: api,
@@ -354,9 +379,11 @@ struct AgentCommand: AsyncParsableCommand {
             notifyTask.cancel()
             await notifyTask.value
             serverTask.cancel()
+            attributeTask.cancel()
             releaseTask.cancel()
             signals.cancel()
             await serverTask.value
+            await attributeTask.value
             await releaseTask.value
         }
     }

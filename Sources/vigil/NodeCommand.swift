@@ -6,8 +6,11 @@ import VigilCluster
 struct NodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "node",
-        abstract: "Put a node in standby, back online, or in maintenance; confirm a lost node down.",
-        subcommands: [NodeStandbyCommand.self, NodeOnlineCommand.self, NodeMaintenanceCommand.self, NodeConfirmDownCommand.self]
+        abstract: "Put a node in standby, back online, or in maintenance; confirm a lost node down; read and set its attributes.",
+        subcommands: [
+            NodeStandbyCommand.self, NodeOnlineCommand.self, NodeMaintenanceCommand.self, NodeConfirmDownCommand.self,
+            NodeAttributeCommand.self,
+        ]
     )
 }
 

@@ -49,7 +49,8 @@ struct ResourceRunCommand: AsyncParsableCommand {
         let executor: any ResourceExecutor
         do {
             executor = try reportingErrors {
-                try ResourceMapping.executor(for: resource, nodeCount: clusterConfig.nodes.count, runtimeDirectory: runtimeDirectory, logger: CLILogger.standardError)
+                try ResourceMapping.executor(for: resource, nodeCount: clusterConfig.nodes.count, runtimeDirectory: runtimeDirectory,
+                    shim: AttributeShim(executable: AgentCommand.executablePath), logger: CLILogger.standardError)
             }
         } catch let error as AgentsError {
             printError(error.message)

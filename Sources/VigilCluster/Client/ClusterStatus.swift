@@ -16,13 +16,31 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         /// (Pacemaker's UNCLEAN) for a fence (`fencing: devices`), or for its watchdog
         /// timeout, its own report or an operator's `confirm-down` (`fencing: self`).
         public var unclean: Bool
+        /// The node's values of the attributes location rules read (configured, permanent or
+        /// transient: the one the rules see); empty when no rule reads any.
+        public var attributes: [String: String]
 
         /// Creates a node line.
-        public init(online: Bool, standby: Bool, maintenance: Bool, unclean: Bool = false) {
+        public init(online: Bool, standby: Bool, maintenance: Bool, unclean: Bool = false, attributes: [String: String] = [:]) {
             self.online = online
             self.standby = standby
             self.maintenance = maintenance
             self.unclean = unclean
+            self.attributes = attributes
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case online, standby, maintenance, unclean, attributes
+        }
+
+        /// `attributes` only when a rule reads some, so other clusters' JSON is as before.
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(online, forKey: .online)
+            try container.encode(standby, forKey: .standby)
+            try container.encode(maintenance, forKey: .maintenance)
+            try container.encode(unclean, forKey: .unclean)
+            if !attributes.isEmpty { try container.encode(attributes, forKey: .attributes) }
         }
     }
 
@@ -69,11 +87,19 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
             view.config?.cluster.fencing == .devices
             ? "fence pending" : "not known stopped: waits for its watchdog timeout, its own report, or vigil node confirm-down"
         var nodes: [String: Node] = [:]
+        let ruleAttributes = view.config?.ruleAttributes ?? []
         for name in nodeOrder {
             let admin = view.nodeAdmin[name] ?? NodeAdminRecord()
+            var attributes: [String: String] = [:]
+            if let config = view.config, let node = config.nodes.first(where: { $0.name == name }) {
+                let runtime = view.attributes(of: name)
+                for attribute in ruleAttributes {
+                    attributes[attribute] = ClusterConfig.attribute(attribute, of: node, runtime: runtime)
+                }
+            }
             nodes[name] = Node(
                 online: view.members[name] != nil, standby: admin.standby, maintenance: admin.maintenance,
-                unclean: lost[name] != nil)
+                unclean: lost[name] != nil, attributes: attributes)
         }
         var uncleanHolders: [String: [String]] = [:]
         for (node, lostNode) in lost {
@@ -148,7 +174,11 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
             if node.unclean { flags.append("UNCLEAN (\(uncleanWaitsFor))") }
             if node.standby { flags.append("standby") }
             if node.maintenance { flags.append("maintenance") }
-            lines.append("  " + name.padded(to: nodeWidth) + "  " + flags.joined(separator: ", "))
+            var line = "  " + name.padded(to: nodeWidth) + "  " + flags.joined(separator: ", ")
+            if !node.attributes.isEmpty {
+                line += "   (" + node.attributes.keys.sorted().map { "\($0)=\(node.attributes[$0] ?? "")" }.joined(separator: ", ") + ")"
+            }
+            lines.append(line)
         }
         let resourceWidth = max(8, resourceOrder.map(\.count).max() ?? 0)
         lines.append("Resources:")

@@ -46,6 +46,12 @@ public struct Keyspace: Sendable, Hashable {
     /// `nodes/<node>/watchdog`: the watchdog of the node's incarnation that wrote it
     /// (``NodeWatchdogRecord``, written in the same transaction as its member key).
     public func nodeWatchdog(_ node: String) -> String { nodes + node + "/watchdog" }
+    /// `nodes/<node>/attributes/<name>` (permanent, no lease) or
+    /// `nodes/<node>/transient/<name>` (on the node's member lease): a node attribute set at
+    /// run time (``NodeAttributeRecord``).
+    public func nodeAttribute(_ name: String, on node: String, transient: Bool) -> String {
+        nodes + node + (transient ? "/transient/" : "/attributes/") + name
+    }
     /// `resources/`.
     public var resources: String { prefix + "resources/" }
     /// `resources/<resource>/admin`: operator overrides (move, ban, stop for restart).
@@ -121,6 +127,8 @@ public struct Keyspace: Sendable, Hashable {
         case ("nodes", 3) where parts[2] == "admin": return .nodeAdmin(node: parts[1])
         case ("nodes", 3) where parts[2] == "down": return .nodeDown(node: parts[1])
         case ("nodes", 3) where parts[2] == "watchdog": return .nodeWatchdog(node: parts[1])
+        case ("nodes", 4) where parts[2] == "attributes" || parts[2] == "transient":
+            return .nodeAttribute(node: parts[1], name: parts[3], transient: parts[2] == "transient")
         case ("resources", 3) where parts[2] == "admin": return .resourceAdmin(resource: parts[1])
         case ("galera", 3) where parts[2] == "bootstrap": return .galeraBootstrap(resource: parts[1])
         case ("galera", 3) where parts[2] == "last-bootstrap": return .galeraLastBootstrap(resource: parts[1])
@@ -157,6 +165,8 @@ public enum KeyKind: Sendable, Hashable {
     case nodeDown(node: String)
     /// `nodes/<node>/watchdog`.
     case nodeWatchdog(node: String)
+    /// `nodes/<node>/attributes/<name>` or `nodes/<node>/transient/<name>`.
+    case nodeAttribute(node: String, name: String, transient: Bool)
     /// `resources/<resource>/admin`.
     case resourceAdmin(resource: String)
     /// `galera/<resource>/bootstrap`.

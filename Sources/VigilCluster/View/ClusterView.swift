@@ -99,6 +99,16 @@ public struct ClusterView: Sendable {
     public private(set) var rabbitmqBoot: [String: Revisioned<RabbitMQBootRecord>] = [:]
     /// RabbitMQ resource → the node now joining its running cluster.
     public private(set) var rabbitmqJoining: [String: Revisioned<RabbitMQJoinRecord>] = [:]
+    /// Node → attribute → its permanent value set at run time (`nodes/<node>/attributes/`).
+    public private(set) var permanentAttributes: [String: [String: Revisioned<NodeAttributeRecord>]] = [:]
+    /// Node → attribute → its transient value (`nodes/<node>/transient/`, on the node's member
+    /// lease: gone when its membership ends).
+    public private(set) var transientAttributes: [String: [String: Revisioned<NodeAttributeRecord>]] = [:]
+    /// The attributes the scheduler reads with ``config``: those its location rules read,
+    /// and `master-<resource>` of each promotable resource (a promotion score an agent set
+    /// for another node). A change of another attribute is not a change of the view:
+    /// nothing is planned from it.
+    public private(set) var plannedAttributes: Set<String> = []
     /// Keys whose values could not be read, with why (latest per key).
     public private(set) var problems: [String: String] = [:]
 
@@ -147,6 +157,9 @@ public struct ClusterView: Sendable {
                 config = nil
                 problems[kv.key] = "\(error)"
             }
+            plannedAttributes = config.map { config in
+                config.ruleAttributes.union(config.resources.filter(\.isPromotable).map { "master-" + $0.name })
+            } ?? []
         case .coordinator:
             coordinator = Coordinator(node: kv.stringValue, term: kv.createRevision)
         case .member(let node):
@@ -173,6 +186,15 @@ public struct ClusterView: Sendable {
             }
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = decode(ResourceAdminRecord.self, kv)
+        case .nodeAttribute(let node, let name, let transient):
+            let record = decode(NodeAttributeRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
+            let before = attributes(of: node)[name]
+            if transient {
+                transientAttributes[node, default: [:]][name] = record
+            } else {
+                permanentAttributes[node, default: [:]][name] = record
+            }
+            return plannedAttributes.contains(name) && attributes(of: node)[name] != before
         case .galeraPosition(let resource, let node):
             galeraPositions[resource, default: [:]][node] = decode(GaleraPositionRecord.self, kv).map {
                 Revisioned(record: $0, modRevision: kv.modRevision)
@@ -213,6 +235,7 @@ public struct ClusterView: Sendable {
             configRecord = nil
             config = nil
             configRevision = 0
+            plannedAttributes = []
         case .coordinator:
             coordinator = nil
         case .member(let node):
@@ -233,6 +256,16 @@ public struct ClusterView: Sendable {
             nodeWatchdog[node] = nil
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = nil
+        case .nodeAttribute(let node, let name, let transient):
+            let before = attributes(of: node)[name]
+            if transient {
+                transientAttributes[node]?[name] = nil
+                if transientAttributes[node]?.isEmpty == true { transientAttributes[node] = nil }
+            } else {
+                permanentAttributes[node]?[name] = nil
+                if permanentAttributes[node]?.isEmpty == true { permanentAttributes[node] = nil }
+            }
+            return plannedAttributes.contains(name) && attributes(of: node)[name] != before
         case .galeraPosition(let resource, let node):
             galeraPositions[resource]?[node] = nil
         case .galeraBootstrap(let resource):
@@ -266,6 +299,15 @@ public struct ClusterView: Sendable {
             problems[kv.key] = "not a valid \(T.self): \(error)"
             return nil
         }
+    }
+
+    /// The attributes set at run time on `node`: its permanent ones, with its transient ones
+    /// in their place where both are set (as Pacemaker's status section overrides its nodes
+    /// section). The configured `attributes:` are not included.
+    public func attributes(of node: String) -> [String: String] {
+        var values = (permanentAttributes[node] ?? [:]).mapValues(\.record.value)
+        for (name, entry) in transientAttributes[node] ?? [:] { values[name] = entry.record.value }
+        return values
     }
 
     /// The incarnation of `node`'s live member, if it is a member.

@@ -19,10 +19,14 @@ public enum StateBuilder {
     ///   resources only. `starting` and `stopping` count as running (`started`; for a
     ///   promotable `unpromoted`); a promotable reporting `started` counts as `unpromoted`;
     ///   `stopped` is absent.
-    /// - Promotion scores come from the status records' `promotion-score`; failcounts and
+    /// - Promotion scores come from the status records' `promotion-score`, else from the
+    ///   node's transient attribute `master-<resource>` (as another node's agent may set it,
+    ///   `crm_attribute -N NODE --promotion`); failcounts and
     ///   last-failure times from `failcounts/<resource>/<node>` of configured resources and
     ///   nodes (a `last-failure` that does not parse is left out, so that failure never
     ///   expires).
+    /// - A node's `attributes` are those set at run time (``ClusterView/attributes(of:)``);
+    ///   the configured ones stay in the configuration, where rules find them after these.
     /// - `quorum` is true: a view exists only when the store answered.
     public static func state(from view: ClusterView, config: ClusterConfig, now: Timestamp?) -> ClusterState {
         let nodeNames = Set(config.nodes.map(\.name))
@@ -32,7 +36,7 @@ public enum StateBuilder {
             let admin = view.nodeAdmin[node.name] ?? NodeAdminRecord()
             state.nodes[node.name] = NodeStatus(
                 online: view.members[node.name] != nil, standby: admin.standby, maintenance: admin.maintenance,
-                unclean: lost[node.name] != nil)
+                unclean: lost[node.name] != nil, attributes: view.attributes(of: node.name))
         }
         for (node, lostNode) in lost {
             for (resource, role) in lostNode.resources {
@@ -48,6 +52,8 @@ public enum StateBuilder {
                 guard let record = view.status[node.name]?[resource.name] else { continue }
                 if let score = record.promotionScore {
                     state.promotionScores[resource.name, default: [:]][node.name] = Score(score)
+                } else if promotable, let score = view.transientAttributes[node.name]?["master-" + resource.name].flatMap({ Score.parse($0.record.value) }) {
+                    state.promotionScores[resource.name, default: [:]][node.name] = score
                 }
                 guard let instance = instanceState(record.state, promotable: promotable) else { continue }
                 state.resources[resource.name, default: [:]][node.name, default: []].append(instance)

@@ -1,6 +1,6 @@
 public import VigilCluster
 public import Logging
-import VigilAgents
+public import VigilAgents
 import VigilCommand
 public import VigilModel
 
@@ -16,6 +16,9 @@ public struct HostResourceFactory: ResourceHandleFactory {
     public var cgroupRoot: String?
     /// The OCF root (`<root>/resource.d/<provider>/<type>`).
     public var ocfRoot: String
+    /// How OCF agents reach Vigil's `crm_attribute`, `attrd_updater` and `crm_node`
+    /// (nil: the promotion-score script alone).
+    public var shim: AttributeShim?
 
     /// Creates a factory.
     public init(runtimeDirectory: String, cgroupRoot: String? = nil, ocfRoot: String = "/usr/lib/ocf", logger: Logger) {
@@ -31,7 +34,8 @@ public struct HostResourceFactory: ResourceHandleFactory {
             ResourceMapping.runsProcesses(resource) ? ResourceCgroup(path: root + "/" + CgroupHierarchy.sanitized(resource.name)) : nil
         }
         let executor = try ResourceMapping.executor(
-            for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtimeDirectory, cgroup: cgroup, ocfRoot: ocfRoot, logger: logger)
+            for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtimeDirectory, cgroup: cgroup, ocfRoot: ocfRoot, shim: shim,
+            logger: logger)
         let galera = executor as? GaleraExecutor
         let rabbitmq = executor as? RabbitMQExecutor
         let events = (executor as? ProcessExecutor)?.events ?? galera?.events ?? rabbitmq?.events

@@ -10,7 +10,7 @@ public enum ResourceMapping {
     /// The executor for `resource` on this host.
     public static func executor(
         for resource: ResourceConfig, nodeCount: Int, runtimeDirectory: String, cgroup: ResourceCgroup? = nil,
-        ocfRoot: String = "/usr/lib/ocf", logger: Logger
+        ocfRoot: String = "/usr/lib/ocf", shim: AttributeShim? = nil, logger: Logger
     ) throws(VigilClusterError) -> any ResourceExecutor {
         switch (resource.agent, resource.params) {
         case (.ocf, _):
@@ -18,7 +18,7 @@ public enum ResourceMapping {
             spec.cgroup = cgroup
             spec.ocfRoot = ocfRoot
             do {
-                return try OCFExecutor(spec: spec, runtimeDirectory: runtimeDirectory, logger: logger)
+                return try OCFExecutor(spec: spec, runtimeDirectory: runtimeDirectory, shim: shim, logger: logger)
             } catch {
                 throw VigilClusterError(.unsupported, "\(resource.name): \(error)")
             }
