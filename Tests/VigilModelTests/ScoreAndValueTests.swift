@@ -43,6 +43,29 @@ struct ScoreAndValueTests {
         #expect(try !rule("zone eq a and rack eq b").matches(node))
     }
 
+    /// Issue 15: a rule reads an attribute set at run time before the configured one, names
+    /// the attributes it reads, and a configuration knows every attribute its rules read.
+    @Test func rulesReadRuntimeAttributesFirst() throws {
+        let node = NodeConfig(name: "n1", attributes: ["rack": "a"])
+        let rule = try Rule.parse("rack eq b or pingd lte 0").get()
+        #expect(!rule.matches(node))
+        #expect(rule.matches { ClusterConfig.attribute($0, of: node, runtime: ["rack": "b"]) })
+        #expect(rule.matches { ClusterConfig.attribute($0, of: node, runtime: ["pingd": "0"]) })
+        #expect(!rule.matches { ClusterConfig.attribute($0, of: node, runtime: ["pingd": "100"]) })
+        #expect(rule.attributes == ["rack", "pingd"])
+        #expect(ClusterConfig.attribute("#uname", of: node, runtime: ["#uname": "x"]) == "n1")
+        let config = try ConfigDecoder.decode(yaml: """
+            cluster: {name: t}
+            nodes: [{name: n1}]
+            resources: [{name: web, agent: process, params: {command: [/bin/true]}}]
+            constraints:
+              - location: {resource: web, rule: "not_defined pingd or pingd lte 0", score: -INFINITY}
+              - location: {resource: web, rule: "#uname eq n1 and rack ne a", score: 10}
+              - location: {resource: web, node: n1, score: 5}
+            """, file: "c.yaml")
+        #expect(config.ruleAttributes == ["pingd", "rack"])
+    }
+
     @Test func timestampsRoundTrip() {
         let time = Timestamp.parse("2026-11-25T10:00:00Z")
         #expect(time?.millisecondsSinceEpoch == 1_795_600_800_000)

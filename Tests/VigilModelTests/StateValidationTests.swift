@@ -36,6 +36,27 @@ struct StateValidationTests {
         #expect(state.lastFailure["web"]?["n1"].map { state.now!.since($0) } == .milliseconds(-3_539_500))
     }
 
+    /// Node attributes set at run time (issue 15): decoded as strings (numbers too), written
+    /// back by `yaml(nodeOrder:)` so that a state round-trips; `#` names are reserved.
+    @Test func nodeAttributesDecodeAndRoundTrip() throws {
+        let state = try StateDecoder.decode(yaml: """
+        nodes: {n1: {online: true, attributes: {pingd: 0, "galera-last-committed": "1234"}}, n2: {online: true}}
+        """, file: "s.yaml", config: config)
+        #expect(state.status(of: "n1").attributes == ["pingd": "0", "galera-last-committed": "1234"])
+        #expect(state.status(of: "n2").attributes.isEmpty)
+        let again = try StateDecoder.decode(yaml: state.yaml(nodeOrder: ["n1", "n2"]), file: "again.yaml", config: config)
+        #expect(again == state)
+        #expect(state.yaml(nodeOrder: ["n1", "n2"]).contains(#"n1: {online: true, attributes: {"galera-last-committed": "1234", "pingd": "0"}}"#))
+        do {
+            _ = try StateDecoder.decode(yaml: "nodes:\n  n1: {online: true, attributes: {\"#uname\": x}}\n", file: "s.yaml", config: config)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.map(\.description) == [
+                "s.yaml:2:34: nodes.n1.attributes: attribute names starting with '#' are reserved (#uname is the node's name)"
+            ])
+        }
+    }
+
     @Test func stateErrorsNameFileLineAndField() {
         do {
             _ = try StateDecoder.decode(yaml: """
