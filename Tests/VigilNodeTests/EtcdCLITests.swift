@@ -208,4 +208,34 @@ struct EtcdCLITests {
             #expect(!(try f.vigil("config", "show").stdout.contains("keystone")))
         }
     }
+
+    /// `vigil node attribute` (issue 15): permanent values set, read, listed with where they
+    /// come from, deleted; a transient one refused for a node that is not a member; status
+    /// shows the attributes a rule reads; a bad name is refused with a reason.
+    @Test
+    func nodeAttributesAreSetReadAndShown() async throws {
+        try await withFixture { f in
+            let yaml = f.yaml().replacingOccurrences(of: "nodes: [{name: n1}, {name: n2}]", with: "nodes: [{name: n1, attributes: {rack: a}}, {name: n2}]")
+                + "\nconstraints:\n  - location: {resource: web, rule: \"rack eq b\", score: -INFINITY}\n"
+            #expect(try f.vigil("config", "apply", try f.write("c.yaml", yaml)).status == 0)
+            #expect(try f.vigil("node", "attribute", "get", "n1", "rack").stdout == "a\n")
+            let set = try f.vigil("node", "attribute", "set", "n1", "rack", "b")
+            #expect(set.status == 0 && set.stdout == "n1: rack=b\n", "\(set.stderr)")
+            #expect(try f.vigil("node", "attribute", "get", "n1", "rack").stdout == "b\n")
+            #expect(try f.vigil("node", "attribute", "list", "n1").stdout == "rack=b (permanent)\n")
+            let status = try f.vigil("status")
+            #expect(status.stdout.contains("(rack=b)"), "\(status.stdout)")
+            let json = try f.vigil("status", "--json").stdout
+            #expect(json.contains(#""attributes":{"rack":"b"}"#), "\(json)")
+            let transient = try f.vigil("node", "attribute", "set", "n2", "pingd", "1", "--transient")
+            #expect(transient.status != 0 && transient.stderr.contains("not a member"), "\(transient.stderr)")
+            let bad = try f.vigil("node", "attribute", "set", "n1", "#uname", "x")
+            #expect(bad.status != 0 && bad.stderr.contains("reserved"), "\(bad.stderr)")
+            #expect(try f.vigil("node", "attribute", "delete", "n1", "rack").stdout == "n1: rack deleted\n")
+            #expect(try f.vigil("node", "attribute", "get", "n1", "rack", "--permanent").status != 0)
+            #expect(try f.vigil("node", "attribute", "get", "n1", "rack").stdout == "a\n")
+            let events = try f.vigil("events").stdout
+            #expect(events.contains("attribute rack set to b"), "\(events)")
+        }
+    }
 }

@@ -25,10 +25,10 @@ extension ClusterClient {
     ///
     /// - Throws: ``VigilClusterError`` `invalidArgument`.
     public static func validateAttributeName(_ name: String) throws {
-        try validateSegment(name, what: "an attribute name")
         guard !name.hasPrefix("#") else {
             throw VigilClusterError(.invalidArgument, "attribute names starting with '#' are reserved (#uname is the node's name)")
         }
+        try validateSegment(name, what: "an attribute name")
     }
 
     /// The operations that set (`value` non-nil) or delete the attribute `name` on `node`,
