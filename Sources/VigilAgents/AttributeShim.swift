@@ -1,5 +1,5 @@
 /// Pacemaker's command-line tools as OCF agents call them (`crm_attribute`, `crm_master`,
-/// `attrd_updater`, `crm_node`), answered by Vigil: the executor links each name in
+/// `attrd_updater`, `crm_node`, `crm_mon`, `cibadmin`; `pacemakerd --version`), answered by Vigil: the executor links each name in
 /// `HA_SBIN_DIR` (first on the agent's `PATH`) to one multi-call binary — `vigil`, which
 /// acts by the name it was called by — and tells it where the local agent listens.
 ///
@@ -16,7 +16,7 @@ public struct AttributeShim: Sendable, Hashable {
     public var node: String?
 
     /// The tool names linked to ``executable``.
-    public static let names = ["crm_attribute", "crm_master", "attrd_updater", "crm_node"]
+    public static let names = ["crm_attribute", "crm_master", "attrd_updater", "crm_node", "crm_mon", "cibadmin", "pacemakerd"]
 
     /// Creates the settings.
     public init(executable: String, socket: String? = nil, node: String? = nil) {
@@ -29,7 +29,11 @@ public struct AttributeShim: Sendable, Hashable {
     var environment: [String: String] {
         var env: [String: String] = [:]
         if let socket { env["VIGIL_ATTRIBUTES_SOCKET"] = socket }
-        if let node { env["VIGIL_NODE"] = node }
+        if let node {
+            env["VIGIL_NODE"] = node
+            // What Pacemaker's executor sets, and ocf_attribute_target reads.
+            env["OCF_RESKEY_CRM_meta_on_node"] = node
+        }
         return env
     }
 }

@@ -146,6 +146,9 @@ public struct OCFExecutor: ResourceExecutor {
             // attrd_updater by name, not through HA_SBIN_DIR.
             "PATH": runtimeDirectory + "/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "LANG": "C",
+            // ocf-shellfuncs' crm_mon_no_validation runs "$SHELL -c" with a bash process
+            // substitution.
+            "SHELL": "/bin/bash",
             "OCF_ROOT": spec.ocfRoot,
             "OCF_FUNCTIONS_DIR": "\(spec.ocfRoot)/lib/heartbeat",
             "OCF_RA_VERSION_MAJOR": "1",

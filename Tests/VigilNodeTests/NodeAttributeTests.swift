@@ -214,6 +214,70 @@ struct NodeAttributeTests {
         #expect(!FileManager.default.fileExists(atPath: socket), "the socket is removed when the server ends")
     }
 
+    /// The exact pipelines of Debian's resource agents, in bash with ocf-shellfuncs sourced
+    /// and the tools linked to the built `vigil` as the OCF executor links them:
+    /// rabbitmq-cluster's `cibadmin -Q --xpath … | grep | sed` for its peers' node names and
+    /// `crm_mon -r --as-xml | xmllint --xpath` for the online nodes; galera's
+    /// `crm_mon_no_validation --output-as=xml | grep` for a running promoted instance.
+    @Test func resourceAgentsPipelinesReadTheCIBAndCrmMon() async throws {
+        let (store, _) = try await cluster()
+        let keyspace = self.keyspace
+        _ = try await store.put(keyspace.status("st", on: "n1"), #"{"state": "promoted", "since": "2026-12-07T10:00:00Z"}"#)
+        _ = try await store.put(keyspace.status("st", on: "n2"), #"{"state": "unpromoted", "since": "2026-12-07T10:00:00Z"}"#)
+        _ = try await client(store).setNode("n2", standby: true)
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vigil-cib-\(UUID().uuidString.prefix(8))")
+        let bin = directory.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for tool in ["cibadmin", "crm_mon", "crm_attribute", "crm_node", "pacemakerd"] {
+            try FileManager.default.createSymbolicLink(atPath: bin.appendingPathComponent(tool).path, withDestinationPath: AgentNodes.vigil.path)
+        }
+        let socket = directory.appendingPathComponent("attributes.sock").path
+        let viewBox = ViewBox(try await client(store).view())
+        let view: @Sendable () async -> ClusterView = { await viewBox.refresh(store, keyspace) }
+        let service = NodeAttributeService(store: store, keyspace: keyspace, node: "n1", view: view, logger: .init(label: "t"))
+        let server = AttributeSocketServer(path: socket, service: service, node: "n1", view: view, logger: .init(label: "t"))
+        func bash(_ script: String) throws -> (status: Int32, output: String) {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/bash")
+            process.arguments = ["-c", ". /usr/lib/ocf/lib/heartbeat/ocf-shellfuncs; " + script]
+            process.environment = [
+                "PATH": bin.path + ":/usr/sbin:/usr/bin:/sbin:/bin", "HA_SBIN_DIR": bin.path, "SHELL": "/bin/bash", "OCF_ROOT": "/usr/lib/ocf",
+                "VIGIL_ATTRIBUTES_SOCKET": socket, "VIGIL_NODE": "n1", "OCF_RESKEY_crm_feature_set": "3.16.2",
+            ]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await service.run() }
+            group.addTask { try await server.run() }
+            try await eventually("the socket", timeout: .seconds(10)) { FileManager.default.fileExists(atPath: socket) }
+            try await service.set("rmq-node-attr-rabbitmq", to: "rabbit@n1", on: "n1", transient: true)
+            try await service.set("rmq-node-attr-rabbitmq", to: "rabbit@n2", on: "n2", transient: true)
+            try await eventually("both written", timeout: .seconds(5)) {
+                try await store.range(prefix: keyspace.nodes).kvs.filter { $0.key.hasSuffix("/transient/rmq-node-attr-rabbitmq") }.count == 2
+            }
+            let peers = try bash(#"cibadmin -Q --xpath "//node_state[@crmd='online']//nvpair[@name='rmq-node-attr-rabbitmq']" | grep "rmq-node-attr-rabbitmq" | sed -n -e "s/^.*value=.\(.*\)\".*$/\1/p""#)
+            #expect(peers.output == "rabbit@n1\nrabbit@n2\n", "\(peers)")
+            let online = try bash(#"crm_mon_no_validation -r --as-xml | xmllint --format --xpath "//nodes//node[@online='true' and @standby='false']/@name" -"#)
+            #expect(online.output.trimmingCharacters(in: .whitespacesAndNewlines) == #"name="n1""#, "n2 is in standby: \(online)")
+            let promoted = try bash(#"crm_mon_no_validation -1 --output-as=xml | grep -q -i -E "resource.*id=\"st\".*role=\"(Promoted|Master)\".*active=\"true\".*orphaned=\"false\".*failed=\"false\"""#)
+            #expect(promoted.status == 0, "\(promoted)")
+            let members = try bash(#"crm_mon_no_validation -1X | xmllint --xpath "count(//nodes/node[@type='member'])" -"#)
+            #expect(members.output == "2\n", "\(members)")
+            let none = try bash(#"cibadmin -Q --xpath "//nvpair[@name='absent']""#)
+            #expect(none.status == 105)
+            #expect(try bash("cibadmin -R -X '<cib/>'").status == 3)
+            #expect(try bash("ocf_local_nodename").output == "n1\n")
+            group.cancelAll()
+        }
+    }
+
     @Test func toolArgumentsParseLikeGLib() async throws {
         let outside = await PacemakerTool.run(tool: "crm_attribute", arguments: ["-N", "n1", "-n", "x", "-G"], environment: [:])
         #expect(outside.status == 69 && outside.error.contains("VIGIL_ATTRIBUTES_SOCKET"))

@@ -145,17 +145,51 @@ public struct AttributeSocketServer: Sendable {
         let node = self.node
         let view = self.view
         router.get("/v1/cluster") { _, _ in
-            let current = await view()
-            let names = current.config?.nodes.map(\.name) ?? [node]
-            return AgentRoutes.json(
-                .ok,
-                [
-                    "node": .string(node),
-                    // An agent that answers has its view from etcd: a quorate partition.
-                    "quorum": .bool(current.members[node] != nil),
-                    "nodes": .array(names.map { .object(["name": .string($0), "member": .bool(current.members[$0] != nil)]) }),
-                ])
+            AgentRoutes.json(.ok, Self.clusterDocument(await view(), node: node))
         }
+    }
+
+    /// What `GET /v1/cluster` answers: this node, quorum, every configured node (member or
+    /// not, standby, maintenance, unclean, its permanent and transient attributes) and every
+    /// resource (agent, clone or promotable, each node's reported state): what `crm_node`,
+    /// `crm_mon` and `cibadmin` render.
+    static func clusterDocument(_ view: ClusterView, node: String) -> [String: JSONValue] {
+        let names = view.config?.nodes.map(\.name) ?? [node]
+        let lost = view.config.map { StateBuilder.lostNodes(view: view, config: $0) } ?? [:]
+        let nodes: [JSONValue] = names.map { name in
+            let admin = view.nodeAdmin[name] ?? NodeAdminRecord()
+            return .object([
+                "name": .string(name),
+                "member": .bool(view.members[name] != nil),
+                "standby": .bool(admin.standby),
+                "maintenance": .bool(admin.maintenance),
+                "unclean": .bool(lost[name] != nil),
+                "attributes": .object((view.permanentAttributes[name] ?? [:]).mapValues { .string($0.record.value) }),
+                "transient": .object((view.transientAttributes[name] ?? [:]).mapValues { .string($0.record.value) }),
+            ])
+        }
+        let resources: [JSONValue] = (view.config?.resources ?? []).map { resource in
+            var states: [String: JSONValue] = [:]
+            for (member, statuses) in view.status where view.members[member] != nil {
+                if let state = statuses[resource.name]?.state { states[member] = .string(state.rawValue) }
+            }
+            return .object([
+                "name": .string(resource.name),
+                "agent": .string(resource.agent.description),
+                "clone": .bool(resource.isClone),
+                "promotable": .bool(resource.isPromotable),
+                "states": .object(states),
+            ])
+        }
+        return [
+            "node": .string(node),
+            // An agent that answers has its view from etcd: a quorate partition, while it is
+            // a member.
+            "quorum": .bool(view.members[node] != nil),
+            "coordinator": view.coordinator.map { .string($0.node) } ?? .null,
+            "nodes": .array(nodes),
+            "resources": .array(resources),
+        ]
     }
 
     static func write(_ request: Request, _ context: BasicRequestContext, value: String?, service: NodeAttributeService) async throws {

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Pacemaker's `crm_attribute`, `crm_master`, `attrd_updater` and `crm_node`, as OCF agents
+/// Pacemaker's `crm_attribute`, `crm_master`, `attrd_updater`, `crm_node`, `crm_mon` and
+/// `cibadmin` (queries only), as OCF agents
 /// call them, answered by Vigil (``AttributeShim`` links the names to the `vigil` binary,
 /// which runs ``run(tool:arguments:environment:)`` when called by one of them).
 ///
@@ -54,11 +55,11 @@ public enum PacemakerTool {
         }
     }
 
-    /// The tool a program name is, if it is one (`crm_attribute`, `crm_master`,
-    /// `attrd_updater`, `crm_node`; a path's last component counts).
+    /// The tool a program name is, if it is one (``AttributeShim/names``; a path's last
+    /// component counts).
     public static func tool(invokedAs programName: String) -> String? {
         let name = programName.split(separator: "/").last.map(String.init) ?? programName
-        return ["crm_attribute", "crm_master", "attrd_updater", "crm_node"].contains(name) ? name : nil
+        return ["crm_attribute", "crm_master", "attrd_updater", "crm_node", "crm_mon", "cibadmin", "pacemakerd"].contains(name) ? name : nil
     }
 
     /// Runs `tool` with `arguments` (without the program name).
@@ -71,6 +72,15 @@ public enum PacemakerTool {
             case "crm_master": output = try await CrmAttributeTool.run(arguments, context: context, master: true)
             case "attrd_updater": output = try await AttrdUpdaterTool.run(arguments, context: context)
             case "crm_node": output = try await CrmNodeTool.run(arguments, context: context)
+            case "crm_mon": output = try await CrmMonTool.run(arguments, context: context)
+            case "cibadmin": output = try await CibadminTool.run(arguments, context: context)
+            case "pacemakerd":
+                // Only its version: ocf_local_nodename asks crm_node -n only when pacemakerd
+                // says it is newer than 1.1.8 (else it takes uname -n, not the node name).
+                guard arguments.contains(where: { ["-$", "--version"].contains($0) }) else {
+                    throw PacemakerToolError.unsupported("Vigil runs no pacemakerd; only --version is answered")
+                }
+                output = "Pacemaker 2.1.5 (answered by Vigil)\n"
             default: throw PacemakerToolError(usage: "\(tool) is not a tool Vigil answers")
             }
             return Outcome(status: 0, output: output, error: "")
