@@ -11,6 +11,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "VigilModel", targets: ["VigilModel"]),
+        .library(name: "VigilImport", targets: ["VigilImport"]),
         .library(name: "VigilScheduler", targets: ["VigilScheduler"]),
         .library(name: "VigilStore", targets: ["VigilStore"]),
         .library(name: "VigilCluster", targets: ["VigilCluster"]),
@@ -47,6 +48,12 @@ let package = Package(
         .target(
             name: "VigilModel",
             dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
+        // `vigil import`: a Pacemaker CIB translated into a Vigil configuration.
+        .target(
+            name: "VigilImport",
+            dependencies: ["VigilModel"],
             swiftSettings: strict
         ),
         .target(
@@ -122,7 +129,7 @@ let package = Package(
             name: "vigil",
             dependencies: [
                 "VigilModel", "VigilScheduler", "VigilAgents", "VigilHealth", "VigilCluster", "VigilNode", "VigilStore", "VigilCommand",
-                "vigil-cgexec",
+                "VigilImport", "vigil-cgexec",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
@@ -216,6 +223,12 @@ let package = Package(
         .testTarget(
             name: "VigilModelTests",
             dependencies: ["VigilModel"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "VigilImportTests",
+            dependencies: ["VigilImport", "VigilModel", "VigilScheduler"],
+            exclude: ["CIBs"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import VigilImport
+import VigilModel
+import VigilScheduler
+
+/// `vigil import` (issue 15): CIBs written after the hacluster charm and the OpenStack HA
+/// guide, Pacemaker's "Clusters from Scratch" and "Pacemaker Explained" (each file says where
+/// it comes from) are translated; what cannot be is reported with its element and line; the
+/// output passes validation and is placed as Pacemaker would place it.
+@Suite("vigil import: CIBs")
+struct CIBImportTests {
+    static func load(_ name: String) throws -> (CIBElement, String) {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("CIBs/\(name)")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        return (try CIBParser.parse(text, file: name), text)
+    }
+
+    /// The line of the first line of `text` containing `needle`.
+    static func line(of needle: String, in text: String) -> Int {
+        (text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(needle) } ?? -1) + 1
+    }
+
+    @Test func anOpenStackControlPlaneFromTheHaclusterCharm() throws {
+        let (cib, text) = try Self.load("openstack-hacluster.xml")
+        let result = CIBImporter.translate(cib)
+        // The one thing not translated: rabbitmq-cluster's notifications.
+        #expect(result.errors.count == 1, "\(result.problems)")
+        let notify = try #require(result.errors.first)
+        #expect(notify.line == Self.line(of: "rabbitmq-clone-meta_attributes-notify", in: text))
+        #expect(notify.element == #"<nvpair id="rabbitmq-clone-meta_attributes-notify">"# && notify.message.contains("notifications"))
+        #expect(result.problems.contains { $0.severity == .note && $0.message.contains("systemd:haproxy becomes a process resource") })
+        #expect(result.problems.contains { $0.severity == .note && $0.message.contains("the Promoted monitor is not translated") })
+
+        let config = try ConfigDecoder.decode(yaml: result.yaml, file: "imported.yaml")
+        #expect(config.cluster.name == "debian")
+        #expect(config.cluster.fencing == .disabled)
+        #expect(config.cluster.noQuorumPolicy == .stop)
+        #expect(config.cluster.stickiness == Score(100))
+        #expect(config.nodes.map(\.name) == ["juju-ctl-0", "juju-ctl-1", "juju-ctl-2"])
+        #expect(config.nodes[2].attributes == ["rack": "b"])
+        #expect(config.resources.map(\.name) == ["res_ks_eth0_vip", "cl_ks_haproxy", "cl_ping", "galera-clone", "rabbitmq-clone"])
+        let vip = try #require(config.resource(named: "res_ks_eth0_vip"))
+        #expect(vip.agent.description == "ocf:heartbeat:IPaddr2")
+        #expect(vip.failureTimeout == .seconds(180), "rsc_defaults failure-timeout on every resource")
+        let galera = try #require(config.resource(named: "galera-clone"))
+        #expect(galera.isPromotable && galera.agent.description == "ocf:heartbeat:galera")
+        #expect(config.resource(named: "cl_ks_haproxy")?.agent == .process)
+        #expect(config.groups.map(\.name) == ["grp_ks_vips"])
+        #expect(config.constraints.count == 4, "\(config.constraints)")
+        #expect(config.constraints.contains { constraint in
+            guard case .location(let location) = constraint, case .rule(let rule) = location.target else { return false }
+            return location.resource == "grp_ks_vips" && rule.description == "not_defined pingd or pingd lte 0" && location.score.isMinusInfinity
+        })
+        #expect(config.constraints.contains { constraint in
+            guard case .location(let location) = constraint, case .node(let node) = location.target else { return false }
+            return location.resource == "galera-clone" && node == "juju-ctl-2" && location.score == Score(-50)
+        }, "a constraint naming the clone's child names the clone")
+
+        // Placed as Pacemaker places it (crm_simulate on this CIB with the same node
+        // attributes): the VIP goes to the one node whose ping sees its target.
+        var state = ClusterState(quorum: true)
+        for (node, pingd) in [("juju-ctl-0", "0"), ("juju-ctl-1", "100"), ("juju-ctl-2", "0")] {
+            state.nodes[node] = NodeStatus(online: true, attributes: ["pingd": pingd])
+        }
+        let plan = Scheduler.plan(config: config, state: state)
+        #expect(plan.placements["res_ks_eth0_vip"]?.allNodes == ["juju-ctl-1"], "\(plan.placements)")
+        #expect(plan.placements["cl_ks_haproxy"]?.allNodes.contains("juju-ctl-1") == true)
+    }
+
+    @Test func clustersFromScratch() throws {
+        let (cib, text) = try Self.load("clusters-from-scratch.xml")
+        let result = CIBImporter.translate(cib, cluster: "scratch")
+        let errors = result.errors.map { ($0.line, $0.message) }
+        #expect(errors.count == 2, "\(result.problems)")
+        #expect(errors.contains { $0.0 == Self.line(of: "instance_attributes-password", in: text) && $0.1.contains("password-file") })
+        #expect(errors.contains { $0.0 == Self.line(of: "WebData-clone-meta_attributes-notify", in: text) })
+        let config = try ConfigDecoder.decode(yaml: result.yaml, file: "imported.yaml")
+        #expect(config.cluster.name == "scratch", "--cluster wins over cluster-name")
+        #expect(config.cluster.fencing == .devices)
+        let device = try #require(config.fenceDevices.first)
+        #expect(device.name == "ipmi-fencing" && device.agent == "fence_ipmilan" && device.nodes == ["pcmk-1", "pcmk-2"])
+        #expect(device.params["password"] == nil && device.params["username"] == "testuser")
+        let data = try #require(config.resource(named: "WebData-clone"))
+        #expect(data.isPromotable)
+        #expect(config.resource(named: "WebSite")?.monitor.interval == .seconds(60))
+        #expect(config.resource(named: "WebSite")?.monitor.timeout == .seconds(240), "op_defaults timeout")
+        #expect(config.resource(named: "WebSite")?.stopTimeout == .seconds(60))
+        #expect(config.constraints.contains { constraint in
+            guard case .colocation(let colocation) = constraint else { return false }
+            return colocation.resource == "WebFS" && colocation.with == "WebData-clone" && colocation.withRole == .promoted
+        })
+        #expect(config.constraints.contains { constraint in
+            guard case .order(let order) = constraint else { return false }
+            return order.first == "WebData-clone" && order.firstAction == .promote && order.then == "WebFS"
+        })
+
+        // The guide's end state: everything on one node, the file system where DRBD is
+        // promoted, the web site with them, preferring pcmk-1.
+        var state = ClusterState(quorum: true)
+        state.nodes = ["pcmk-1": NodeStatus(online: true), "pcmk-2": NodeStatus(online: true)]
+        state.promotionScores = ["WebData-clone": ["pcmk-1": Score(10000), "pcmk-2": Score(10000)]]
+        state.resources = ["WebData-clone": ["pcmk-1": [.unpromoted], "pcmk-2": [.unpromoted]]]
+        let plan = Scheduler.plan(config: config, state: state)
+        guard case .roles(let promoted, _)? = plan.placements["WebData-clone"] else {
+            Issue.record("WebData-clone: \(String(describing: plan.placements["WebData-clone"]))")
+            return
+        }
+        #expect(promoted.count == 1)
+        #expect(plan.placements["WebFS"]?.allNodes == promoted)
+        #expect(plan.placements["WebSite"]?.allNodes == promoted)
+        #expect(plan.placements["ClusterIP"]?.allNodes == promoted)
+    }
+
+    @Test func pacemakerExplainedConstructs() throws {
+        let (cib, text) = try Self.load("pacemaker-explained.xml")
+        let result = CIBImporter.translate(cib)
+        let errors = result.errors
+        #expect(errors.count == 2, "\(result.problems)")
+        #expect(errors.contains { $0.line == Self.line(of: "business-hours-date", in: text) && $0.message.contains("date rules") })
+        #expect(errors.contains { $0.line == Self.line(of: "rsc_ticket", in: text) && $0.message.contains("tickets") })
+        let config = try ConfigDecoder.decode(yaml: result.yaml, file: "imported.yaml")
+        #expect(config.resource(named: "ms-state")?.isPromotable == true, "a 1.x master is a promotable named by its id")
+        let descriptions = "\(config.constraints)"
+        func has(_ predicate: (Constraint) -> Bool) -> Bool { config.constraints.contains(where: predicate) }
+        #expect(has {
+            guard case .location(let l) = $0, case .rule(let rule) = l.target else { return false }
+            return l.resource == "A" && rule.description == "cpu_mips gte 2000" && l.score == Score(100)
+        }, "\(descriptions)")
+        #expect(has { if case .location(let l) = $0, case .node("node1") = l.target { l.resource == "web-1" && l.score.isMinusInfinity } else { false } })
+        #expect(has { if case .location(let l) = $0, case .node("node1") = l.target { l.resource == "web-2" } else { false } })
+        #expect(has { if case .location(let l) = $0 { l.resource == "ms-state" && l.role == .promoted } else { false } })
+        #expect(has { if case .order(let o) = $0 { o.first == "A" && o.then == "B" } else { false } })
+        #expect(has { if case .order(let o) = $0 { o.first == "B" && o.then == "C" } else { false } })
+        #expect(has { if case .colocation(let c) = $0 { c.resource == "web-2" && c.with == "web-1" } else { false } })
+        #expect(has { if case .order(let o) = $0 { o.first == "C" && o.then == "web-1" && o.kind == .optional } else { false } })
+        #expect(has { if case .colocation(let c) = $0 { c.resource == "C" && c.with == "ms-state" && c.withRole == .promoted } else { false } })
+
+        var state = ClusterState(quorum: true)
+        state.nodes = ["node1": NodeStatus(online: true), "node2": NodeStatus(online: true)]
+        let plan = Scheduler.plan(config: config, state: state)
+        #expect(plan.placements["A"]?.allNodes == ["node2"], "cpu_mips gte 2000 scores node2 only")
+        #expect(plan.placements["web-1"]?.allNodes == ["node2"] && plan.placements["web-2"]?.allNodes == ["node2"])
+    }
+
+    @Test func notACIBIsRefusedWithItsLine() {
+        #expect(throws: VigilImportError.self) { try CIBParser.parse("<cib>\n  <configuration>\n</cib>\n", file: "bad.xml") }
+        do {
+            _ = try CIBParser.parse("<cluster/>\n", file: "x.xml")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.message == "x.xml:1: expected a <cib> document, found <cluster>")
+        }
+    }
+
+    @Test func durationsAndScores() {
+        let cases: [(String, String?)] = [("10", "10s"), ("10s", "10s"), ("1min", "1m"), ("500ms", "500ms"), ("2h", "120m"), ("P1D", nil)]
+        for (text, expected) in cases {
+            let cib = try? CIBParser.parse("""
+                <cib><configuration><nodes><node id="1" uname="n1"/></nodes><resources>
+                <primitive id="r" class="ocf" provider="pacemaker" type="Dummy"><operations>
+                <op id="m" name="monitor" interval="\(text)"/></operations></primitive></resources></configuration></cib>
+                """, file: "d.xml")
+            guard let cib else { Issue.record("parse"); continue }
+            let result = CIBImporter.translate(cib)
+            if let expected {
+                #expect(result.yaml.contains("monitor: {interval: \(expected)}"), "\(text): \(result.yaml)")
+            } else {
+                #expect(result.errors.contains { $0.message.contains("interval \(text)") })
+            }
+        }
+    }
+}
