@@ -74,7 +74,7 @@ struct CleanEnvironmentTests {
         #expect(inherited.output.contains("\(Canary.name)="), "\(inherited.output)")
     }
 
-    @Test("an OCF agent sees the OCF variables and the fixed PATH and LANG only")
+    @Test("an OCF agent sees the OCF variables and the fixed PATH, LANG and SHELL only")
     func ocfAgent() async throws {
         #expect(getenv(Canary.name) != nil)
         let dir = try TempDir()
@@ -88,7 +88,10 @@ struct CleanEnvironmentTests {
         #expect(variables[Canary.name] == nil, "\(variables)")
         #expect(variables["OCF_ROOT"] == dir.file("ocf") && variables["OCF_RESKEY_a"] == "1", "\(variables)")
         #expect(variables["LANG"] == "C", "\(variables)")
-        let allowed: Set<String> = ["PATH", "LANG", "HA_SBIN_DIR", "VIGIL_PROMOTION_FILE"]
+        // SHELL: ocf-shellfuncs runs crm_mon through "$SHELL -c" with a bash process substitution.
+        #expect(variables["SHELL"] == "/bin/bash", "\(variables)")
+        #expect(variables["PATH"]?.hasPrefix(dir.file("run") + "/bin:") == true, "Vigil's Pacemaker tools first: \(variables)")
+        let allowed: Set<String> = ["PATH", "LANG", "SHELL", "HA_SBIN_DIR", "VIGIL_PROMOTION_FILE"]
         let unexpected = variables.keys.filter { !$0.hasPrefix("OCF_") && !allowed.contains($0) }
         #expect(unexpected.isEmpty, "unexpected variables: \(unexpected.sorted())")
     }
