@@ -8,7 +8,8 @@ import VigilModel
 /// colocation and order constraints with simple resource sets.
 ///
 /// Names carry over: a primitive, group, clone or promotable is named by its CIB id, a clone
-/// by the clone's id (constraints naming its child are rewritten to the clone). What cannot
+/// by the clone's id (a constraint naming its child is reported: Pacemaker ignores it, as
+/// `crm_verify` says). What cannot
 /// be translated is an error naming the element and its line; a difference worth knowing is
 /// a note. The YAML is then validated as `vigil config validate` would: what Vigil refuses
 /// and Pacemaker accepts is reported as an error on the element it came from, if known.
@@ -55,9 +56,10 @@ struct Translation {
     var groups: [(name: String, members: [String])] = []
     var fenceDevices: [FenceEntry] = []
     var constraints: [String] = []
-    /// Every CIB id that names a Vigil resource or group → that name (a clone's child → the
-    /// clone).
+    /// Every CIB id that names a Vigil resource or group → that name.
     var resourceNames: [String: String] = [:]
+    /// A clone's child primitive → the clone (constraints may not name the child).
+    var cloneChildren: [String: String] = [:]
     /// Names of promotable resources.
     var promotables: Set<String> = []
 

@@ -18,6 +18,10 @@ extension Translation {
             error(element, "no resource named")
             return nil
         }
+        if let clone = cloneChildren[id] {
+            error(element, "Pacemaker ignores this constraint (crm_verify: \(id) is not a valid resource): \(id) is inside \(clone); name \(clone)")
+            return nil
+        }
         guard let name = resourceNames[id] else {
             error(element, "\(id) is not a translated resource or group")
             return nil

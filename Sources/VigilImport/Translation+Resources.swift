@@ -91,7 +91,7 @@ extension Translation {
             }
         }
         guard var resource = primitiveEntry(child) else { return }
-        resourceNames[child["id"] ?? id] = id
+        if let childID = child["id"] { cloneChildren[childID] = id }
         resourceNames[id] = id
         resource.name = id
         if promotable {

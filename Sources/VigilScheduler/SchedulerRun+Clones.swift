@@ -12,13 +12,16 @@ extension SchedulerRun {
     func assignClone(_ r: Int, unit: Int) {
         let limits = cloneLimits(r)
         let scores = scoresForPlacement(r, unit: unit)
+        let own = ownScores(r, unit: unit)
 
         var placed: [Int] = []
         // Instances on maintenance nodes stay as they are and count toward max.
         for n in maintenanceNodes(r) {
             for _ in current[r][n] ?? [] { placed.append(n) }
         }
-        let eligible = (0..<nodeCount).filter { canRun[$0] && scores[$0].allowsRunning }
+        // Where instances may run: the clone's own scores. Its dependents' preferences (in
+        // `scores`) only rank those nodes.
+        let eligible = (0..<nodeCount).filter { canRun[$0] && own[$0].allowsRunning }
         let toPlace = min(max(0, limits.max - placed.count), eligible.count * limits.perNode)
         if toPlace > 0 {
             let balanced = (toPlace + eligible.count - 1) / eligible.count

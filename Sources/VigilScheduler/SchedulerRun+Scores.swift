@@ -209,15 +209,24 @@ extension SchedulerRun {
     /// A resource's scores when choosing its node (with stickiness) and the same without
     /// stickiness, both with its colocations as a dependent and its dependents' preferences.
     func scoresForPlacement(_ r: Int, unit: Int) -> [Score] {
-        var scores = (0..<nodeCount).map { placementScore(r, $0) }
+        var scores = ownScores(r, unit: unit)
         var staticScores = (0..<nodeCount).map { baseScore(r, $0) }
         if let extra = colocationScores(unit: unit, resource: r) {
-            for n in 0..<nodeCount {
-                scores[n] += extra[n]
-                staticScores[n] += extra[n]
-            }
+            for n in 0..<nodeCount { staticScores[n] += extra[n] }
         }
         mergeDependents(into: &scores, staticScores: staticScores, unit: unit)
+        return scores
+    }
+
+    /// A resource's scores with stickiness and its colocations as a dependent, without its
+    /// dependents' preferences: where a clone's instances may run (its dependents only
+    /// rank the nodes, as in Pacemaker, where a primitive colocated with a clone does not
+    /// keep the clone's other instances off the nodes it cannot use).
+    func ownScores(_ r: Int, unit: Int) -> [Score] {
+        var scores = (0..<nodeCount).map { placementScore(r, $0) }
+        if let extra = colocationScores(unit: unit, resource: r) {
+            for n in 0..<nodeCount { scores[n] += extra[n] }
+        }
         return scores
     }
 }
