@@ -10,15 +10,23 @@ public enum CIBParser {
     ///
     /// - Throws: ``VigilImportError`` `invalidXML` with the line of the error.
     public static func parse(_ text: String, file: String) throws(VigilImportError) -> CIBElement {
+        let root = try element(text, file: file)
+        guard root.name == "cib" else {
+            throw VigilImportError(.invalidXML, "\(file):\(root.line): expected a <cib> document, found <\(root.name)>")
+        }
+        return root
+    }
+
+    /// Parses any XML document (such as `crm_simulate --output-as=xml`'s) into its root.
+    ///
+    /// - Throws: ``VigilImportError`` `invalidXML` with the line of the error.
+    public static func element(_ text: String, file: String) throws(VigilImportError) -> CIBElement {
         let delegate = TreeBuilder()
         let parser = XMLParser(data: Data(text.utf8))
         parser.delegate = delegate
         guard parser.parse(), let root = delegate.root else {
             let message = parser.parserError.map { "\($0.localizedDescription)" } ?? "not an XML document"
             throw VigilImportError(.invalidXML, "\(file):\(parser.lineNumber): \(message)")
-        }
-        guard root.name == "cib" else {
-            throw VigilImportError(.invalidXML, "\(file):\(root.line): expected a <cib> document, found <\(root.name)>")
         }
         return root
     }

@@ -12,15 +12,15 @@ extension SchedulerRun {
     func assignClone(_ r: Int, unit: Int) {
         let limits = cloneLimits(r)
         let scores = scoresForPlacement(r, unit: unit)
-        let own = ownScores(r, unit: unit)
+        let own = allowanceScores(r, unit: unit)
 
         var placed: [Int] = []
         // Instances on maintenance nodes stay as they are and count toward max.
         for n in maintenanceNodes(r) {
             for _ in current[r][n] ?? [] { placed.append(n) }
         }
-        // Where instances may run: the clone's own scores. Its dependents' preferences (in
-        // `scores`) only rank those nodes.
+        // Where instances may run: the clone's own scores without stickiness. Stickiness and
+        // its dependents' preferences (in `scores`) only rank those nodes.
         let eligible = (0..<nodeCount).filter { canRun[$0] && own[$0].allowsRunning }
         let toPlace = min(max(0, limits.max - placed.count), eligible.count * limits.perNode)
         if toPlace > 0 {

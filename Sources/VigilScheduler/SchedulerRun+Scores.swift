@@ -209,21 +209,22 @@ extension SchedulerRun {
     /// A resource's scores when choosing its node (with stickiness) and the same without
     /// stickiness, both with its colocations as a dependent and its dependents' preferences.
     func scoresForPlacement(_ r: Int, unit: Int) -> [Score] {
-        var scores = ownScores(r, unit: unit)
-        var staticScores = (0..<nodeCount).map { baseScore(r, $0) }
+        var scores = (0..<nodeCount).map { placementScore(r, $0) }
+        let staticScores = allowanceScores(r, unit: unit)
         if let extra = colocationScores(unit: unit, resource: r) {
-            for n in 0..<nodeCount { staticScores[n] += extra[n] }
+            for n in 0..<nodeCount { scores[n] += extra[n] }
         }
         mergeDependents(into: &scores, staticScores: staticScores, unit: unit)
         return scores
     }
 
-    /// A resource's scores with stickiness and its colocations as a dependent, without its
-    /// dependents' preferences: where a clone's instances may run (its dependents only
-    /// rank the nodes, as in Pacemaker, where a primitive colocated with a clone does not
-    /// keep the clone's other instances off the nodes it cannot use).
-    func ownScores(_ r: Int, unit: Int) -> [Score] {
-        var scores = (0..<nodeCount).map { placementScore(r, $0) }
+    /// A resource's scores without stickiness and without its dependents' preferences, with
+    /// its colocations as a dependent: where a clone's instances may run, as in Pacemaker —
+    /// a node the clone's own constraints score negative takes no instance, however sticky
+    /// one running there is, and a primitive colocated with the clone only ranks the clone's
+    /// nodes (it does not keep the other instances off the nodes it cannot use).
+    func allowanceScores(_ r: Int, unit: Int) -> [Score] {
+        var scores = (0..<nodeCount).map { baseScore(r, $0) }
         if let extra = colocationScores(unit: unit, resource: r) {
             for n in 0..<nodeCount { scores[n] += extra[n] }
         }

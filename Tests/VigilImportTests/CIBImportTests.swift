@@ -173,3 +173,85 @@ struct CIBImportTests {
         }
     }
 }
+
+/// Imported CIBs that carry a status section are placed as Pacemaker places them: Vigil's
+/// plan on `--state-out`'s state against `crm_simulate -R` (Debian's pacemaker-cli-utils) on
+/// the same CIB, resource by resource (nodes, and promoted nodes for promotables).
+@Suite("vigil import: placed as crm_simulate places them")
+struct CrmSimulateComparisonTests {
+    /// Where each resource runs, and where it is promoted, after `crm_simulate`'s actions are
+    /// applied to `state` (clone instances `name:N` are the clone's).
+    static func pacemakerPlacement(cib path: String, state: ClusterState, config: ClusterConfig, clones: [String: String])
+        throws -> [String: (nodes: Set<String>, promoted: Set<String>)]
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/sbin/crm_simulate")
+        process.arguments = ["-x", path, "-R", "--output-as=xml"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let root = try CIBParser.element(String(decoding: data, as: UTF8.self), file: "crm_simulate")
+        var placement: [String: (nodes: Set<String>, promoted: Set<String>)] = [:]
+        for resource in config.resources {
+            var nodes: Set<String> = []
+            var promoted: Set<String> = []
+            for (node, instances) in state.resources[resource.name] ?? [:] where instances.contains(where: { $0 != .stopped }) {
+                nodes.insert(node)
+                if instances.contains(.promoted) { promoted.insert(node) }
+            }
+            placement[resource.name] = (nodes, promoted)
+        }
+        let actions = try #require(root.child("actions"), "crm_simulate printed no actions: \(String(decoding: data, as: UTF8.self).prefix(2000))")
+        for action in actions.children("rsc_action") {
+            let id = String((action["resource"] ?? "").split(separator: ":").first ?? "")
+            let name = clones[id] ?? id
+            guard var entry = placement[name] else { continue }
+            switch action["action"] ?? "" {
+            case "start":
+                if let node = action["node"] { entry.nodes.insert(node) }
+            case "stop":
+                if let node = action["node"] { entry.nodes.remove(node); entry.promoted.remove(node) }
+            case "move", "migrate":
+                if let source = action["source"], let destination = action["dest"] {
+                    entry.nodes.remove(source)
+                    entry.nodes.insert(destination)
+                    if entry.promoted.remove(source) != nil { entry.promoted.insert(destination) }
+                }
+            case "promote":
+                if let node = action["node"] { entry.promoted.insert(node) }
+            case "demote":
+                if let node = action["node"] { entry.promoted.remove(node) }
+            default:
+                break  // restart, recover, reload: in place
+            }
+            placement[name] = entry
+        }
+        return placement
+    }
+
+    @Test(arguments: ["openstack-hacluster-running.xml"])
+    func vigilPlacesAsPacemakerDoes(_ name: String) throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("CIBs/\(name)").path
+        let (cib, _) = try CIBImportTests.load(name)
+        let result = CIBImporter.translate(cib)
+        let config = try ConfigDecoder.decode(yaml: result.yaml, file: "imported.yaml")
+        let (state, _) = CIBStatus.state(cib, config: config)
+        var clones: [String: String] = [:]
+        for element in cib.descendant("configuration", "resources")?.children ?? [] where element.name == "clone" || element.name == "master" {
+            for child in element.children("primitive") { clones[child["id"] ?? ""] = element["id"] }
+        }
+        let pacemaker = try Self.pacemakerPlacement(cib: path, state: state, config: config, clones: clones)
+        let plan = Scheduler.plan(config: config, state: state)
+        for resource in config.resources {
+            let expected = try #require(pacemaker[resource.name])
+            let placement = plan.placements[resource.name]
+            #expect(Set(placement?.allNodes ?? []) == expected.nodes, "\(resource.name): Vigil \(String(describing: placement)), Pacemaker \(expected.nodes.sorted())")
+            if resource.isPromotable, case .roles(let promoted, _)? = placement {
+                #expect(Set(promoted) == expected.promoted, "\(resource.name) promoted: Vigil \(promoted), Pacemaker \(expected.promoted.sorted())")
+            }
+        }
+    }
+}
