@@ -11,7 +11,7 @@ public enum CIBStatus {
     /// instances (`galera:0`, or the child's id) count as the clone's.
     public static func state(_ cib: CIBElement, config: ClusterConfig) -> (state: ClusterState, problems: [ImportProblem]) {
         var problems: [ImportProblem] = []
-        var state = ClusterState(quorum: ["1", "true"].contains((cib["have-quorum"] ?? "1").lowercased()))
+        var state = ClusterState(quorum: ["1", "true"].contains((cib["have-quorum"] ?? "0").lowercased()))
         let nodeNames = Set(config.nodes.map(\.name))
         var children: [String: String] = [:]
         for element in cib.descendant("configuration", "resources")?.children ?? [] where element.name == "clone" || element.name == "master" {

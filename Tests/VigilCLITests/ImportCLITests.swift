@@ -60,4 +60,42 @@ struct ImportCLITests {
             #expect(broken.status == 1 && broken.stderr.contains("does not exist"))
         }
     }
+
+    /// `--state-out` then `vigil simulate`: what Vigil would do with the imported cluster now
+    /// (a CIB whose status has the VIP on n1, n1 in standby: it moves to n2).
+    @Test func theStatusSectionBecomesASimulateState() throws {
+        try CLIRunner.withTemporaryDirectory { directory in
+            let input = directory.appendingPathComponent("cib.xml").path
+            let config = directory.appendingPathComponent("c.yaml").path
+            let state = directory.appendingPathComponent("s.yaml").path
+            let running = Self.cib.replacingOccurrences(of: "TICKET", with: "")
+                .replacingOccurrences(of: #"<cib validate-with"#, with: #"<cib have-quorum="1" validate-with"#)
+                .replacingOccurrences(of: "</configuration>", with: """
+                    </configuration>
+                    <status>
+                      <node_state id="1" uname="n1" in_ccm="true" crmd="online" join="member" expected="member">
+                        <transient_attributes id="1"><instance_attributes id="s1">
+                          <nvpair id="s1-standby" name="standby" value="on"/>
+                          <nvpair id="s1-fc" name="fail-count-vip#monitor_10000" value="2"/>
+                        </instance_attributes></transient_attributes>
+                        <lrm id="1"><lrm_resources>
+                          <lrm_resource id="vip" class="ocf" provider="heartbeat" type="IPaddr2">
+                            <lrm_rsc_op id="vip_last_0" operation_key="vip_start_0" operation="start" call-id="5" rc-code="0" op-status="0" interval="0"/>
+                          </lrm_resource>
+                        </lrm_resources></lrm>
+                      </node_state>
+                      <node_state id="2" uname="n2" in_ccm="true" crmd="online" join="member" expected="member"/>
+                    </status>
+                    """)
+            try running.write(toFile: input, atomically: true, encoding: .utf8)
+            let imported = try CLIRunner.run(["import", input, "-o", config, "--state-out", state])
+            #expect(imported.status == 0, "\(imported.stderr)")
+            let text = try String(contentsOfFile: state, encoding: .utf8)
+            #expect(text.contains("n1: {online: true, standby: true}"), "\(text)")
+            #expect(text.contains("vip: {n1: started}") && text.contains("vip: {n1: 2}"), "\(text)")
+            let simulated = try CLIRunner.run(["simulate", "--config", config, "--state", state, "--json"])
+            #expect(simulated.status == 0, "\(simulated.stderr)")
+            #expect(simulated.stdout.contains(#""placements": {"vip": ["n2"]}"#), "\(simulated.stdout)")
+        }
+    }
 }

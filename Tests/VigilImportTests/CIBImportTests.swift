@@ -227,12 +227,20 @@ struct CrmSimulateComparisonTests {
             default:
                 break  // restart, recover, reload: in place
             }
+            // A role change rides on other actions ("restart … next-role=Promoted").
+            if let node = action["node"] ?? action["dest"] ?? action["source"] {
+                switch action["next-role"] {
+                case "Promoted", "Master": entry.promoted.insert(node)
+                case "Unpromoted", "Slave", "Started": entry.promoted.remove(node)
+                default: break
+                }
+            }
             placement[name] = entry
         }
         return placement
     }
 
-    @Test(arguments: ["openstack-hacluster-running.xml"])
+    @Test(arguments: ["openstack-hacluster-running.xml", "clusters-from-scratch-running.xml"])
     func vigilPlacesAsPacemakerDoes(_ name: String) throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("CIBs/\(name)").path
         let (cib, _) = try CIBImportTests.load(name)
