@@ -15,6 +15,8 @@ final class GaleraLab: @unchecked Sendable {
     let names = ["n1", "n2", "n3"]
     /// Node → SQL port.
     let sqlPorts: [String: Int]
+    /// Node → Galera group port (`gmcast.listen_addr`), in node order.
+    let groupPorts: [String: Int]
     let cluster: String
 
     init(cluster: String, endpoints: [String]) throws {
@@ -63,6 +65,7 @@ final class GaleraLab: @unchecked Sendable {
             try text.write(to: directory.appendingPathComponent("\(name).cnf"), atomically: true, encoding: .utf8)
         }
         sqlPorts = sql
+        groupPorts = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($0.element, group[$0.offset]) })
     }
 
     func optionFile(_ node: String) -> URL { directory.appendingPathComponent("\(node).cnf") }
