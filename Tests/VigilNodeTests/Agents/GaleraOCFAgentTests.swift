@@ -11,7 +11,8 @@ import VigilStore
 /// 15). The agent keeps its state in node attributes (`crm_attribute -N … -l reboot`: each
 /// node's last committed seqno, the bootstrap flag), sets other nodes' promotion scores
 /// (`crm_attribute -p -N …`), and asks `crm_mon` whether a promoted instance runs — all
-/// answered by Vigil. A cold start forms one cluster of three; a node killed whole rejoins.
+/// answered by Vigil. A cold start forms one cluster of three; a node killed whole rejoins;
+/// a full restart bootstraps from the node with the highest seqno and loses no row.
 @Suite("Real agents: ocf:heartbeat:galera unchanged", .etcd(members: 3), .serialized)
 struct GaleraOCFAgentTests {
     static func config(_ lab: GaleraLab) -> String {
@@ -77,7 +78,7 @@ struct GaleraOCFAgentTests {
         return sizes
     }
 
-    @Test func coldStartFormsOneClusterAndAKilledNodeRejoins() async throws {
+    @Test func coldStartAKilledNodeRejoinsAndAFullRestartBootstrapsTheHighestSeqno() async throws {
         let etcd = try EtcdFixture.current()
         let lab = try GaleraLab(cluster: "galera-ocf", endpoints: await etcd.endpoints)
         try await withEtcdStore(EtcdConfiguration(endpoints: await etcd.endpoints)) { store in
@@ -135,6 +136,29 @@ struct GaleraOCFAgentTests {
                 print("ocf:heartbeat:galera: n2 killed and restarted → promoted and joined after \(clock.now - back)")
                 guard case .success(let rows) = await lab.sql("n2", "SELECT COUNT(*) FROM vigil.t"), rows.first?.first == "1" else {
                     throw TestFailure("n2 does not have the row written before it was killed")
+                }
+
+                // A full restart: the nodes stop one after another with writes in between, so
+                // n1, the last out, has the highest seqno; started again together, the agent
+                // must bootstrap from n1 (anything else loses rows 2 and 3).
+                try await lab.nodes.stopGracefully("n3")
+                guard case .success = await lab.sql("n1", "INSERT INTO vigil.t VALUES (2)") else { throw TestFailure("insert 2") }
+                try await lab.nodes.stopGracefully("n2")
+                guard case .success = await lab.sql("n1", "INSERT INTO vigil.t VALUES (3)") else { throw TestFailure("insert 3") }
+                try await lab.nodes.stopGracefully("n1")
+                try await lab.waitGone(store, lab.names)
+                let restart = clock.now
+                for node in lab.names { try await lab.nodes.start(node) }
+                try await eventually("galera promoted on the three nodes again, one cluster of three", timeout: .seconds(150), every: .seconds(1)) {
+                    let promoted = try await Self.promoted(lab, store)
+                    let sizes = await Self.sizes(lab)
+                    return promoted == lab.names && sizes.count == 3 && sizes.values.allSatisfy { $0 == 3 }
+                }
+                print("ocf:heartbeat:galera: full restart → 3 promoted, cluster size 3, after \(clock.now - restart)")
+                for node in lab.names {
+                    guard case .success(let rows) = await lab.sql(node, "SELECT COUNT(*) FROM vigil.t"), rows.first?.first == "3" else {
+                        throw TestFailure("\(node) lost rows in the full restart: \(await lab.sql(node, "SELECT id FROM vigil.t"))")
+                    }
                 }
             } catch {
                 let summary = "\(error)\n\(lab.nodes.logs(last: 30))\n--- n1 error log\n\(lab.errorLog("n1").suffix(3000))"
