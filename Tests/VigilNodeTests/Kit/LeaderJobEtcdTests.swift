@@ -117,7 +117,13 @@ struct LeaderJobEtcdTests {
         let results = (try? String(contentsOf: store.appendingPathComponent("results.log"), encoding: .utf8)) ?? ""
         let tokens = results.split(separator: "\n").compactMap { $0.split(separator: " ").first.flatMap { Int64($0) } }
         #expect(tokens == tokens.sorted(), "results.log is not in token order")
-        #expect(Set(tokens).count >= terms.count - 2)
+        // Liveness: a leader that led undisturbed for 2 s (twenty job intervals) wrote. A
+        // term cut by a fault soon after it began may have written nothing, and how many
+        // are depends on the machine's load (CI runs other suites beside this one).
+        let written = Set(tokens)
+        let silent = terms.filter { !written.contains($0.token) && $0.ended != Int64.max && $0.ended - $0.began >= 2_000_000_000 }
+        #expect(silent.isEmpty, "terms that led 2 s or more without a result: \(silent.map { "\($0.token) on \($0.replica) for \(Double($0.ended - $0.began) / 1e9) s" })")
+        #expect(written.count * 2 >= terms.count, "\(written.count) of \(terms.count) terms wrote a result")
         let refused = lines.filter { $0.kind == "refused" }
         print("leader-job: \(terms.count) terms, \(tokens.count) results, \(refused.count) stale writes refused")
     }
