@@ -78,7 +78,11 @@ extension Translation {
                 if value != "1" { error(pair, "\(property)=\(value) is not translated: Vigil promotes one instance per node") }
             case "notify":
                 if ["true", "yes", "1", "on"].contains(value.lowercased()) {
-                    error(pair, "clone notifications are not sent by Vigil yet: an agent that needs them (notify=true) may misbehave")
+                    if child["class"] == "ocf" {
+                        clone.append(("notify", "true"))
+                    } else {
+                        note(pair, "notify=true: only OCF agents get notify actions; dropped for class \(child["class"] ?? "?")")
+                    }
                 }
             case "interleave":
                 note(pair, "interleave=\(value): Vigil orders clone instances node by node where an order joins two clones")

@@ -33,6 +33,14 @@ struct ConfigValidator {
                 reader.error(atPath: paths.resources[index] + ".promotable.promoted-max",
                              "expected at most \(config.nodes.count * options.perNode) (nodes × per-node), got \(options.promotedMax)")
             }
+            if resource.notifies, case .ocf = resource.agent {
+            } else if resource.notifies {
+                // Only an OCF agent has a `notify` action; the native kinds coordinate themselves.
+                let key = resource.isPromotable ? "promotable" : "clone"
+                reader.error(
+                    atPath: paths.resources[index] + ".\(key).notify",
+                    "notify applies only to OCF agents (ocf:...), not to agent \(resource.agent)")
+            }
             validateGalera(resource, path: paths.resources[index], into: &reader)
             validateRabbitMQ(resource, path: paths.resources[index], into: &reader)
         }

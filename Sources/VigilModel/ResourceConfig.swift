@@ -8,20 +8,24 @@ public enum ResourceVariant: Sendable, Hashable {
     case promotable(PromotableOptions)
 }
 
-/// `clone: {max, per-node}`.
+/// `clone: {max, per-node, notify}`.
 public struct CloneOptions: Sendable, Hashable {
     /// Instances in the cluster; nil means the number of nodes.
     public var max: Int?
     /// Instances per node. Default 1.
     public var perNode: Int
+    /// Whether the instances get `notify` actions before and after each start and stop
+    /// (Pacemaker's `notify=true`; OCF agents only). Default false.
+    public var notify: Bool
     /// Creates clone options.
-    public init(max: Int? = nil, perNode: Int = 1) {
+    public init(max: Int? = nil, perNode: Int = 1, notify: Bool = false) {
         self.max = max
         self.perNode = perNode
+        self.notify = notify
     }
 }
 
-/// `promotable: {max, per-node, promoted-max}`.
+/// `promotable: {max, per-node, promoted-max, notify}`.
 public struct PromotableOptions: Sendable, Hashable {
     /// Instances in the cluster; nil means the number of nodes.
     public var max: Int?
@@ -29,11 +33,15 @@ public struct PromotableOptions: Sendable, Hashable {
     public var perNode: Int
     /// Promoted instances in the cluster. Default 1.
     public var promotedMax: Int
+    /// Whether the instances get `notify` actions before and after each start, stop,
+    /// promote and demote (Pacemaker's `notify=true`; OCF agents only). Default false.
+    public var notify: Bool
     /// Creates promotable options.
-    public init(max: Int? = nil, perNode: Int = 1, promotedMax: Int = 1) {
+    public init(max: Int? = nil, perNode: Int = 1, promotedMax: Int = 1, notify: Bool = false) {
         self.max = max
         self.perNode = perNode
         self.promotedMax = promotedMax
+        self.notify = notify
     }
 }
 
@@ -107,6 +115,15 @@ public struct ResourceConfig: Sendable, Hashable {
     public var isPromotable: Bool {
         if case .promotable = variant { return true }
         return false
+    }
+
+    /// Whether its instances get `notify` actions (`notify: true` on a clone or promotable).
+    public var notifies: Bool {
+        switch variant {
+        case .primitive: false
+        case .clone(let options): options.notify
+        case .promotable(let options): options.notify
+        }
     }
 
     /// Whether the resource has several instances.

@@ -24,11 +24,8 @@ struct CIBImportTests {
     @Test func anOpenStackControlPlaneFromTheHaclusterCharm() throws {
         let (cib, text) = try Self.load("openstack-hacluster.xml")
         let result = CIBImporter.translate(cib)
-        // The one thing not translated: rabbitmq-cluster's notifications.
-        #expect(result.errors.count == 1, "\(result.problems)")
-        let notify = try #require(result.errors.first)
-        #expect(notify.line == Self.line(of: "rabbitmq-clone-meta_attributes-notify", in: text))
-        #expect(notify.element == #"<nvpair id="rabbitmq-clone-meta_attributes-notify">"# && notify.message.contains("notifications"))
+        #expect(result.errors.isEmpty, "\(result.problems)")
+        #expect(text.contains("rabbitmq-clone-meta_attributes-notify"))
         #expect(result.problems.contains { $0.severity == .note && $0.message.contains("systemd:haproxy becomes a process resource") })
         #expect(result.problems.contains { $0.severity == .note && $0.message.contains("the Promoted monitor is not translated") })
 
@@ -43,6 +40,8 @@ struct CIBImportTests {
         let vip = try #require(config.resource(named: "res_ks_eth0_vip"))
         #expect(vip.agent.description == "ocf:heartbeat:IPaddr2")
         #expect(vip.failureTimeout == .seconds(180), "rsc_defaults failure-timeout on every resource")
+        #expect(config.resource(named: "rabbitmq-clone")?.notifies == true, "notify=true carries over")
+        #expect(config.resource(named: "cl_ping")?.notifies == false)
         let galera = try #require(config.resource(named: "galera-clone"))
         #expect(galera.isPromotable && galera.agent.description == "ocf:heartbeat:galera")
         #expect(config.resource(named: "cl_ks_haproxy")?.agent == .process)
@@ -73,9 +72,8 @@ struct CIBImportTests {
         let (cib, text) = try Self.load("clusters-from-scratch.xml")
         let result = CIBImporter.translate(cib, cluster: "scratch")
         let errors = result.errors.map { ($0.line, $0.message) }
-        #expect(errors.count == 2, "\(result.problems)")
+        #expect(errors.count == 1, "\(result.problems)")
         #expect(errors.contains { $0.0 == Self.line(of: "instance_attributes-password", in: text) && $0.1.contains("password-file") })
-        #expect(errors.contains { $0.0 == Self.line(of: "WebData-clone-meta_attributes-notify", in: text) })
         let config = try ConfigDecoder.decode(yaml: result.yaml, file: "imported.yaml")
         #expect(config.cluster.name == "scratch", "--cluster wins over cluster-name")
         #expect(config.cluster.fencing == .devices)
@@ -83,7 +81,7 @@ struct CIBImportTests {
         #expect(device.name == "ipmi-fencing" && device.agent == "fence_ipmilan" && device.nodes == ["pcmk-1", "pcmk-2"])
         #expect(device.params["password"] == nil && device.params["username"] == "testuser")
         let data = try #require(config.resource(named: "WebData-clone"))
-        #expect(data.isPromotable)
+        #expect(data.isPromotable && data.notifies)
         #expect(config.resource(named: "WebSite")?.monitor.interval == .seconds(60))
         #expect(config.resource(named: "WebSite")?.monitor.timeout == .seconds(240), "op_defaults timeout")
         #expect(config.resource(named: "WebSite")?.stopTimeout == .seconds(60))

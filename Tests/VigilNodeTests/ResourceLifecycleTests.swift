@@ -109,6 +109,8 @@ struct ResourceLifecycleTests {
                         #expect(outcome.state == (code == .success ? .promoted : .failed), context)
                     case .demote:
                         #expect(outcome.state == (code == .success ? .unpromoted : .failed), context)
+                    case .notify:
+                        Issue.record("a notification has no outcome of its own (Reconciler+Notify)")
                     }
                 }
             }

@@ -56,6 +56,9 @@ public struct Keyspace: Sendable, Hashable {
     public var resources: String { prefix + "resources/" }
     /// `resources/<resource>/admin`: operator overrides (move, ban, stop for restart).
     public func resourceAdmin(_ resource: String) -> String { resources + resource + "/admin" }
+    /// `resources/<resource>/notification`: the clone notification cycle in progress
+    /// (``NotificationRecord``), written by the coordinator.
+    public func notification(_ resource: String) -> String { resources + resource + "/notification" }
     /// `galera/`.
     public var galera: String { prefix + "galera/" }
     /// `galera/<resource>/bootstrap` (``GaleraBootstrapRecord``).
@@ -130,6 +133,7 @@ public struct Keyspace: Sendable, Hashable {
         case ("nodes", 4) where parts[2] == "attributes" || parts[2] == "transient":
             return .nodeAttribute(node: parts[1], name: parts[3], transient: parts[2] == "transient")
         case ("resources", 3) where parts[2] == "admin": return .resourceAdmin(resource: parts[1])
+        case ("resources", 3) where parts[2] == "notification": return .notification(resource: parts[1])
         case ("galera", 3) where parts[2] == "bootstrap": return .galeraBootstrap(resource: parts[1])
         case ("galera", 3) where parts[2] == "last-bootstrap": return .galeraLastBootstrap(resource: parts[1])
         case ("galera", 3) where parts[2] == "writer": return .galeraWriter(resource: parts[1])
@@ -169,6 +173,8 @@ public enum KeyKind: Sendable, Hashable {
     case nodeAttribute(node: String, name: String, transient: Bool)
     /// `resources/<resource>/admin`.
     case resourceAdmin(resource: String)
+    /// `resources/<resource>/notification`.
+    case notification(resource: String)
     /// `galera/<resource>/bootstrap`.
     case galeraBootstrap(resource: String)
     /// `galera/<resource>/last-bootstrap`.

@@ -18,6 +18,9 @@ public struct StatusRecord: Codable, Sendable, Hashable {
     /// RabbitMQ node that may not start yet; ``message`` says why): settled, as far as the
     /// coordinator is concerned, so that what it waits for can be assigned meanwhile.
     public var waiting: Bool?
+    /// The last clone notification this agent ran for the resource
+    /// (``NotificationRecord/acknowledgement``), whatever its exit code.
+    public var notified: String?
 
     /// Creates a record.
     public init(
@@ -33,7 +36,7 @@ public struct StatusRecord: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case state, since, health, message, galera, rabbitmq, waiting
+        case state, since, health, message, galera, rabbitmq, waiting, notified
         case promotionScore = "promotion-score"
     }
 }

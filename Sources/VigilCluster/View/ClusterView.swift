@@ -76,6 +76,8 @@ public struct ClusterView: Sendable {
     public private(set) var nodeWatchdog: [String: PublishedWatchdog] = [:]
     /// Resource → operator overrides.
     public private(set) var resourceAdmin: [String: ResourceAdminRecord] = [:]
+    /// Resource → its clone notification cycle (`notify: true` clones).
+    public private(set) var notifications: [String: Revisioned<NotificationRecord>] = [:]
     /// A record with the revision it was last written at.
     public struct Revisioned<Record: Sendable & Hashable>: Sendable, Hashable {
         /// The record.
@@ -186,6 +188,8 @@ public struct ClusterView: Sendable {
             }
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = decode(ResourceAdminRecord.self, kv)
+        case .notification(let resource):
+            notifications[resource] = decode(NotificationRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
         case .nodeAttribute(let node, let name, let transient):
             let record = decode(NodeAttributeRecord.self, kv).map { Revisioned(record: $0, modRevision: kv.modRevision) }
             let before = attributes(of: node)[name]
@@ -256,6 +260,8 @@ public struct ClusterView: Sendable {
             nodeWatchdog[node] = nil
         case .resourceAdmin(let resource):
             resourceAdmin[resource] = nil
+        case .notification(let resource):
+            notifications[resource] = nil
         case .nodeAttribute(let node, let name, let transient):
             let before = attributes(of: node)[name]
             if transient {

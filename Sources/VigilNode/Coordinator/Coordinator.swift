@@ -82,9 +82,10 @@ public actor Coordinator {
     /// What the last decision waited for (empty when it planned).
     public var waitingFor: [String] { lastWaiting }
 
-    /// Assignments written in one transaction at most (two operations each, under etcd's
-    /// default limit of 128 per transaction).
-    static let assignmentsPerTxn = 50
+    /// Resources whose assignments are written in one transaction at most (up to three
+    /// operations each: the assignment, its event, a clone's notification record; under
+    /// etcd's default limit of 128 per transaction).
+    static let assignmentsPerTxn = 40
 
     /// Decides on `view` (or the last view) and writes the assignments, when coordinator.
     /// - Returns: the number of assignments written.
@@ -117,19 +118,31 @@ public actor Coordinator {
         // and an event): the agents see a round's assignments at once — a chained step
         // together with what it waits for — and every write wakes every agent's watch once.
         var written = 0
-        let ordered = decision.writes.sorted(by: { $0.key < $1.key })
+        // A clone's notification record goes in the same transaction as the assignments it
+        // allows: an agent never sees the actions without the stage that allowed them.
+        let ordered = Set(decision.writes.keys).union(decision.notifications.keys).sorted()
         for start in stride(from: 0, to: ordered.count, by: Self.assignmentsPerTxn) {
             var compares: [Compare] = []
             var operations: [TxnOp] = []
             var summaries: [(String, String)] = []
-            for (resource, record) in ordered[start..<min(ordered.count, start + Self.assignmentsPerTxn)] {
-                guard let value = try? JSONEncoder().encode(record) else { continue }
-                let key = keyspace.assignment(resource)
-                let summary = record.nodes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.role.rawValue)" }.joined(separator: " ")
-                compares.append(.unchanged(key, since: view.assignments[resource]?.modRevision ?? 0))
-                operations.append(.put(key: key, value: Array(value), lease: nil))
-                operations.append(eventOp(resource: resource, message: "assigned \(summary)"))
-                summaries.append((resource, summary))
+            for resource in ordered[start..<min(ordered.count, start + Self.assignmentsPerTxn)] {
+                var parts: [String] = []
+                if let notification = decision.notifications[resource], let value = try? JSONEncoder().encode(notification) {
+                    let key = keyspace.notification(resource)
+                    compares.append(.unchanged(key, since: view.notifications[resource]?.modRevision ?? 0))
+                    operations.append(.put(key: key, value: Array(value), lease: nil))
+                    parts.append("notification \(notification.serial) \(notification.operation.rawValue) \(notification.stage.rawValue)")
+                }
+                if let record = decision.writes[resource], let value = try? JSONEncoder().encode(record) {
+                    let key = keyspace.assignment(resource)
+                    let summary = record.nodes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.role.rawValue)" }.joined(separator: " ")
+                    compares.append(.unchanged(key, since: view.assignments[resource]?.modRevision ?? 0))
+                    operations.append(.put(key: key, value: Array(value), lease: nil))
+                    operations.append(eventOp(resource: resource, message: "assigned \(summary)"))
+                    parts.insert(summary, at: 0)
+                }
+                guard !parts.isEmpty else { continue }
+                summaries.append((resource, parts.joined(separator: "; ")))
             }
             guard !summaries.isEmpty else { continue }
             do {

@@ -33,11 +33,17 @@ public enum CoordinatorCore {
         // a `stopped` entry the agent reports done is dropped (so that a `stopped` entry
         // that remains always means a stop not known to have happened).
         var records: [String: AssignmentRecord] = [:]
+        let notifying = Set(config.resources.filter(\.notifies).map(\.name))
+        /// Notifying clones' instances that went with their node: their stops are notified.
+        var vanished: [String: [String]] = [:]
         for (resource, assignment) in view.assignments {
             var record = assignment.record
             record.nodes = record.nodes.filter { node, entry in
                 if lost[node]?.member == entry.member { return true }
-                guard view.incarnation(of: node) == entry.member else { return false }
+                guard view.incarnation(of: node) == entry.member else {
+                    if notifying.contains(resource), entry.role != .stopped { vanished[resource, default: []].append(node) }
+                    return false
+                }
                 return entry.role != .stopped || view.status[node]?[resource]?.state != .stopped
             }
             if record.nodes != assignment.record.nodes {
@@ -64,7 +70,10 @@ public enum CoordinatorCore {
                 inFlight[resource, default: [:]][node] = entry.role
             }
         }
-        guard !probing else { return decision }
+        guard !probing else {
+            decision.notifications = NotificationGate.pendingStops(view: view, term: term, vanished: vanished)
+            return decision
+        }
         let held = tied(to: Set(inFlight.keys), in: config)
 
         // What a member found running without being told to (its probe after a restart:
@@ -124,8 +133,15 @@ public enum CoordinatorCore {
             records[resource] = record
             decision.writes[resource] = record
         }
+        // A notifying clone's actions go out only as its notifications allow.
+        let notifications = NotificationGate.decide(
+            view: view, config: config, term: term, transition: transition, vanished: vanished, held: held,
+            inFlight: Set(inFlight.keys), lost: lost)
+        decision.notifications = notifications.writes
+        decision.waitingFor += notifications.waitingFor
         for (index, action) in transition.actions.enumerated() where action.after.isEmpty {
             guard let resource = action.resource, !held.contains(resource) else { continue }
+            if notifying.contains(resource), !notifications.allowed.contains(index) { continue }
             assign(index, after: nil)
         }
         // Chains on one node go out in the same round: a start (or stop) whose every

@@ -34,8 +34,8 @@ public struct HostResourceFactory: ResourceHandleFactory {
             ResourceMapping.runsProcesses(resource) ? ResourceCgroup(path: root + "/" + CgroupHierarchy.sanitized(resource.name)) : nil
         }
         let executor = try ResourceMapping.executor(
-            for: resource, nodeCount: config.nodes.count, runtimeDirectory: runtimeDirectory, cgroup: cgroup, ocfRoot: ocfRoot, shim: shim,
-            logger: logger)
+            for: resource, nodeCount: config.nodes.count, instance: shim?.node.map(config.cloneInstance(on:)) ?? 0,
+            runtimeDirectory: runtimeDirectory, cgroup: cgroup, ocfRoot: ocfRoot, shim: shim, logger: logger)
         let galera = executor as? GaleraExecutor
         let rabbitmq = executor as? RabbitMQExecutor
         let events = (executor as? ProcessExecutor)?.events ?? galera?.events ?? rabbitmq?.events

@@ -11,6 +11,9 @@ public enum LocalOperation: String, Sendable, Hashable {
     case promote
     /// Demote it.
     case demote
+    /// Run a clone notification (`notify`): the state does not change
+    /// (``Reconciler`` finishes it apart from the other operations).
+    case notify
 
     /// What to do to bring a resource in `state` to the assigned `role`; nil when nothing
     /// is to be done now (already there, or failed: the coordinator decides the recovery).

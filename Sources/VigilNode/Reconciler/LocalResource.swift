@@ -43,6 +43,9 @@ public struct LocalResource: Sendable {
     public var rabbitmq: RabbitMQInstanceStatus?
     /// How the next RabbitMQ start goes, decided by ``RabbitMQStartRule``.
     var rabbitmqStart: RabbitMQStartMode?
+    /// The last clone notification run here (``NotificationRecord/acknowledgement``),
+    /// reported in its status.
+    var notified: String?
     /// This node holds the join turn (`rabbitmq/<resource>/joining`) for the start under
     /// way; released when the start ends, however it ends.
     var rabbitmqJoinTurn = false

@@ -33,7 +33,7 @@ extension Reconciler {
                 if theirs.busy != nil || assigned?.role == .stopped || theirs.state == .failed || theirs.stale { return false }
                 // It stays where it is (a newer plan): this stop no longer follows it.
                 logger.info("chained stop goes ahead", metadata: ["resource": "\(name)", "after": "\(other)", "reason": "\(other) is assigned to run here"])
-            case .probe, .promote, .demote:
+            case .probe, .promote, .demote, .notify:
                 continue
             }
         }

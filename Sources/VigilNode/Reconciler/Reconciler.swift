@@ -45,7 +45,7 @@ public actor Reconciler {
     var locals: [String: LocalResource] = [:]
     private var tasks: [Int: Task<Void, Never>] = [:]
     /// The task of each resource's latest operation (probe, start, stop, promote, demote).
-    private var operations: [String: Task<Void, Never>] = [:]
+    var operations: [String: Task<Void, Never>] = [:]
     private var nextTaskID = 0
     private var eventCounter = 0
     private var configSeen: ClusterConfig?
@@ -280,6 +280,12 @@ public actor Reconciler {
         let configured = Set(config.resources.map(\.name))
         for name in locals.keys.sorted() {
             guard let local = locals[name], local.busy == nil else { continue }
+            if let notification = dueNotification(name) {
+                // A clone notification first: the coordinator hands out nothing for this
+                // clone until the notified instances have answered.
+                beginNotification(name, notification)
+                continue
+            }
             guard configured.contains(name) else {
                 // No longer configured: its stop began when the configuration changed; once
                 // stopped it is forgotten. Never started again, whatever assignment is left.
@@ -401,6 +407,7 @@ public actor Reconciler {
             case .stop: .stop
             case .promote: .promote
             case .demote: .demote
+            case .notify: .notify
             }
         logger.info("\(operation.rawValue)", metadata: ["resource": "\(name)"])
         let epoch = fenceEpoch
@@ -553,7 +560,7 @@ public actor Reconciler {
 
     // MARK: - Monitoring
 
-    private func startMonitoring(_ name: String) {
+    func startMonitoring(_ name: String) {
         guard !shuttingDown, let local = locals[name] else { return }
         let generation = local.generation
         let executor = local.handle.executor
@@ -676,6 +683,7 @@ public actor Reconciler {
             galera: local.isActive ? local.galera : nil)
         record.rabbitmq = local.isActive ? local.rabbitmq : nil
         record.waiting = local.clusterWaiting && state == .stopped ? true : nil
+        record.notified = local.notified
         guard let value = try? JSONEncoder().encode(record) else { return }
         var ops: [TxnOp] = [.put(key: keyspace.status(name, on: node), value: Array(value), lease: identity.lease)]
         if let event { ops.append(eventOp(resource: name, kind: state.rawValue, message: event)) }

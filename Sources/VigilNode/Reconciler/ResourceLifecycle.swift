@@ -70,7 +70,7 @@ public enum ResourceLifecycle {
         switch operation {
         case .start, .promote: .starting
         case .stop, .demote: .stopping
-        case .probe: nil
+        case .probe, .notify: nil
         }
     }
 
@@ -111,6 +111,10 @@ public enum ResourceLifecycle {
             return Outcome(state: ok ? .promoted : .failed, failed: !ok, fatal: false, retryStop: false)
         case .demote:
             return Outcome(state: ok ? .unpromoted : .failed, failed: !ok, fatal: false, retryStop: false)
+        case .notify:
+            // Not used for the state (a notification leaves it as it is); a failed notify
+            // is not the resource's failure, as in Pacemaker.
+            return Outcome(state: running, failed: false, fatal: false, retryStop: false)
         }
     }
 

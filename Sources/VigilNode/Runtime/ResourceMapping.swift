@@ -7,14 +7,15 @@ public import VigilModel
 
 /// Maps the configuration model onto the runtime specs of VigilAgents and VigilHealth.
 public enum ResourceMapping {
-    /// The executor for `resource` on this host.
+    /// The executor for `resource` on this host; `instance` is the clone instance's number
+    /// there (``ClusterConfig/cloneInstance(on:)``).
     public static func executor(
-        for resource: ResourceConfig, nodeCount: Int, runtimeDirectory: String, cgroup: ResourceCgroup? = nil,
+        for resource: ResourceConfig, nodeCount: Int, instance: Int = 0, runtimeDirectory: String, cgroup: ResourceCgroup? = nil,
         ocfRoot: String = "/usr/lib/ocf", shim: AttributeShim? = nil, logger: Logger
     ) throws(VigilClusterError) -> any ResourceExecutor {
         switch (resource.agent, resource.params) {
         case (.ocf, _):
-            var spec = try ocfSpec(for: resource, nodeCount: nodeCount)
+            var spec = try ocfSpec(for: resource, nodeCount: nodeCount, instance: instance)
             spec.cgroup = cgroup
             spec.ocfRoot = ocfRoot
             do {
@@ -77,8 +78,9 @@ public enum ResourceMapping {
         }
     }
 
-    /// `ocf:*` resources: params as `OCF_RESKEY_*`, clone meta from the variant.
-    public static func ocfSpec(for resource: ResourceConfig, nodeCount: Int) throws(VigilClusterError) -> OCFAgentSpec {
+    /// `ocf:*` resources: params as `OCF_RESKEY_*`, clone meta from the variant (`instance`:
+    /// the clone instance's number on this host).
+    public static func ocfSpec(for resource: ResourceConfig, nodeCount: Int, instance: Int = 0) throws(VigilClusterError) -> OCFAgentSpec {
         guard case .ocf(let provider, let type) = resource.agent else {
             throw VigilClusterError(.unsupported, "\(resource.name): not an OCF resource")
         }
@@ -98,11 +100,11 @@ public enum ResourceMapping {
         case .primitive:
             break
         case .clone(let options):
-            spec.clone = CloneMeta(cloneMax: options.max ?? nodeCount, cloneNodeMax: options.perNode)
+            spec.clone = CloneMeta(instance: instance, cloneMax: options.max ?? nodeCount, cloneNodeMax: options.perNode, notify: options.notify)
         case .promotable(let options):
             spec.clone = CloneMeta(
-                cloneMax: options.max ?? nodeCount, cloneNodeMax: options.perNode, promotable: true,
-                promotedMax: options.promotedMax)
+                instance: instance, cloneMax: options.max ?? nodeCount, cloneNodeMax: options.perNode, promotable: true,
+                promotedMax: options.promotedMax, notify: options.notify)
         }
         return spec
     }
