@@ -68,6 +68,7 @@ extension Translation {
         var clone: [(String, String)] = []
         var promoted: String?
         var metas: [(String, String, CIBElement)] = []
+        var ordered: CIBElement?
         for (property, value, pair) in element.nvpairs(in: "meta_attributes") {
             switch property {
             case "promotable": promotable = ["true", "yes", "1", "on"].contains(value.lowercased())
@@ -87,12 +88,17 @@ extension Translation {
             case "interleave":
                 note(pair, "interleave=\(value): Vigil orders clone instances node by node where an order joins two clones")
             case "ordered":
-                if ["true", "yes", "1", "on"].contains(value.lowercased()) { note(pair, "ordered=true: Vigil starts clone instances in parallel") }
+                if ["true", "yes", "1", "on"].contains(value.lowercased()) { ordered = pair }
             case "globally-unique":
                 if ["true", "yes", "1", "on"].contains(value.lowercased()) { error(pair, "globally unique clones are not translated") }
             default:
                 metas.append((property, value, pair))
             }
+        }
+        if let ordered, promotable {
+            note(ordered, "ordered=true: Vigil starts a promotable's instances in parallel")
+        } else if ordered != nil {
+            clone.append(("ordered", "true"))
         }
         guard var resource = primitiveEntry(child) else { return }
         if let childID = child["id"] { cloneChildren[childID] = id }

@@ -84,8 +84,9 @@ extension ConfigSectionDecoder {
     }
 
     mutating func decodeClone(_ node: Node, _ path: String) -> CloneOptions? {
-        guard let fields = reader.mapping(node, path, allowed: ["max", "per-node", "notify"]) else { return nil }
+        guard let fields = reader.mapping(node, path, allowed: ["max", "per-node", "notify", "ordered"]) else { return nil }
         var options = CloneOptions()
+        if let value = fields["ordered"], let ordered = reader.bool(value, fields.childPath("ordered")) { options.ordered = ordered }
         if let value = fields["notify"], let notify = reader.bool(value, fields.childPath("notify")) { options.notify = notify }
         if let value = fields["max"] { options.max = reader.int(value, fields.childPath("max"), in: 1...100_000, what: "a whole number of at least 1") }
         if let value = fields["per-node"], let perNode = reader.int(value, fields.childPath("per-node"), in: 1...1000, what: "a whole number of at least 1") {

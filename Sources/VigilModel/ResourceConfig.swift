@@ -8,7 +8,7 @@ public enum ResourceVariant: Sendable, Hashable {
     case promotable(PromotableOptions)
 }
 
-/// `clone: {max, per-node, notify}`.
+/// `clone: {max, per-node, notify, ordered}`.
 public struct CloneOptions: Sendable, Hashable {
     /// Instances in the cluster; nil means the number of nodes.
     public var max: Int?
@@ -17,11 +17,15 @@ public struct CloneOptions: Sendable, Hashable {
     /// Whether the instances get `notify` actions before and after each start and stop
     /// (Pacemaker's `notify=true`; OCF agents only). Default false.
     public var notify: Bool
+    /// Whether instances start one after another (by instance number) and stop in the
+    /// reverse order, instead of all at once (Pacemaker's `ordered=true`). Default false.
+    public var ordered: Bool
     /// Creates clone options.
-    public init(max: Int? = nil, perNode: Int = 1, notify: Bool = false) {
+    public init(max: Int? = nil, perNode: Int = 1, notify: Bool = false, ordered: Bool = false) {
         self.max = max
         self.perNode = perNode
         self.notify = notify
+        self.ordered = ordered
     }
 }
 
@@ -114,6 +118,12 @@ public struct ResourceConfig: Sendable, Hashable {
     /// Whether the resource has roles.
     public var isPromotable: Bool {
         if case .promotable = variant { return true }
+        return false
+    }
+
+    /// Whether its instances start one at a time (`ordered: true` on a clone).
+    public var isOrdered: Bool {
+        if case .clone(let options) = variant { return options.ordered }
         return false
     }
 

@@ -281,3 +281,33 @@ struct CloneNotificationTests {
         }
     }
 }
+
+/// `ordered: true` (Pacemaker's `ordered=true`, which rabbitmq-cluster's clone is
+/// configured with): one instance starts at a time, by instance number.
+@Suite("Ordered clones")
+struct OrderedCloneTests {
+    @Test func instancesStartOneAfterAnotherEachWithItsNotifications() {
+        var harness = CloneNotificationTests.Harness(
+            CloneNotificationTests.clone.replacingOccurrences(of: "clone: {notify: true}", with: "clone: {notify: true, ordered: true}"))
+        let first = harness.coordinate()
+        #expect(first.writes["db"]?.nodes.keys.sorted() == ["n1"], "one start at a time")
+        harness.settle()
+        #expect(
+            harness.take() == [
+                "start@n1", "post-start@n1", "pre-start@n1", "start@n2", "post-start@n1", "post-start@n2",
+                "pre-start@n1", "pre-start@n2", "start@n3", "post-start@n1", "post-start@n2", "post-start@n3",
+            ])
+    }
+
+    @Test func withoutNotificationsToo() {
+        var harness = CloneNotificationTests.Harness(
+            CloneNotificationTests.clone.replacingOccurrences(of: "clone: {notify: true}", with: "clone: {ordered: true}"))
+        var rounds: [[String]] = []
+        for _ in 0..<10 {
+            let decision = harness.coordinate()
+            if let record = decision.writes["db"] { rounds.append(record.nodes.keys.sorted()) }
+            if !harness.agents() && decision.writes.isEmpty { break }
+        }
+        #expect(rounds == [["n1"], ["n1", "n2"], ["n1", "n2", "n3"]])
+    }
+}

@@ -133,14 +133,15 @@ public enum CoordinatorCore {
             records[resource] = record
             decision.writes[resource] = record
         }
+        let withheld = orderedWithheld(transition: transition, config: config, held: held)
         // A notifying clone's actions go out only as its notifications allow.
         let notifications = NotificationGate.decide(
             view: view, config: config, term: term, transition: transition, vanished: vanished, held: held,
-            inFlight: Set(inFlight.keys), lost: lost)
+            inFlight: Set(inFlight.keys), lost: lost, withheld: withheld)
         decision.notifications = notifications.writes
         decision.waitingFor += notifications.waitingFor
         for (index, action) in transition.actions.enumerated() where action.after.isEmpty {
-            guard let resource = action.resource, !held.contains(resource) else { continue }
+            guard let resource = action.resource, !held.contains(resource), !withheld.contains(index) else { continue }
             if notifying.contains(resource), !notifications.allowed.contains(index) { continue }
             assign(index, after: nil)
         }
@@ -165,6 +166,26 @@ public enum CoordinatorCore {
             }
         }
         return decision
+    }
+
+    /// The actions of `ordered: true` clones that wait for their turn: of the starts that
+    /// could go out now, all but the lowest instance number; of the stops, all but the
+    /// highest (Pacemaker's `ordered=true`: one instance at a time, stops in reverse). The
+    /// next goes out once the one handed out has settled (the clone is in flight until then).
+    static func orderedWithheld(transition: Transition, config: ClusterConfig, held: Set<String>) -> Set<Int> {
+        var withheld: Set<Int> = []
+        for resource in config.resources where resource.isOrdered && !held.contains(resource.name) {
+            for kind in [ActionKind.start, .stop] {
+                let due = transition.actions.indices.filter { index in
+                    let action = transition.actions[index]
+                    return action.resource == resource.name && action.kind == kind && action.after.isEmpty
+                }
+                let ranked = due.sorted { config.cloneInstance(on: transition.actions[$0].node) < config.cloneInstance(on: transition.actions[$1].node) }
+                guard let first = kind == .start ? ranked.first : ranked.last else { continue }
+                withheld.formUnion(due.filter { $0 != first })
+            }
+        }
+        return withheld
     }
 
     /// Whether a resource's steps may be chained on its node: a primitive that is not

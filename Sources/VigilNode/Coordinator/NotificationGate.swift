@@ -31,15 +31,17 @@ public struct NotificationGate: Sendable {
     ///   - held: resources that get no new action now (tied to one in flight).
     ///   - inFlight: resources with an assignment not settled yet.
     ///   - lost: nodes gone that may still run what they were assigned.
+    ///   - withheld: actions that may not go out now whatever the notifications say (an
+    ///     `ordered` clone's instances waiting for their turn).
     public static func decide(
         view: ClusterView, config: ClusterConfig, term: Int64, transition: Transition, vanished: [String: [String]],
-        held: Set<String>, inFlight: Set<String>, lost: [String: LostNode]
+        held: Set<String>, inFlight: Set<String>, lost: [String: LostNode], withheld: Set<Int> = []
     ) -> NotificationGate {
         var gate = NotificationGate()
         for resource in config.resources where resource.notifies {
             var cycle = Cycle(
                 resource: resource.name, view: view, config: config, term: term, transition: transition, lost: lost,
-                held: held.contains(resource.name), inFlight: inFlight.contains(resource.name))
+                held: held.contains(resource.name), inFlight: inFlight.contains(resource.name), withheld: withheld)
             cycle.run(vanished: vanished[resource.name] ?? [], into: &gate)
         }
         return gate
@@ -71,6 +73,7 @@ public struct NotificationGate: Sendable {
         let lost: [String: LostNode]
         let held: Bool
         let inFlight: Bool
+        let withheld: Set<Int>
 
         /// The instances running now (node → incarnation), on members that are not lost.
         func active(includingFailed: Bool) -> [String: Int64] {
@@ -157,7 +160,8 @@ public struct NotificationGate: Sendable {
             var pending = Set(record?.pendingStops ?? []).union(vanished)
             let due = transition.actions.indices.filter { index in
                 let action = transition.actions[index]
-                return action.resource == resource && action.after.isEmpty && !held && Self.operation(action.kind) != nil
+                return action.resource == resource && action.after.isEmpty && !held && !withheld.contains(index)
+                    && Self.operation(action.kind) != nil
             }
             func waiting(_ message: String) { gate.waitingFor.append("\(resource): \(message)") }
             // At most one stage change per stage (pre, acting, post, done, the next pre, …).
