@@ -35,6 +35,10 @@ final class AgentNodes: @unchecked Sendable {
     /// by one SIGKILL). Without, the agent is a plain process: it can die alone (an agent
     /// crash) while what it started runs on; a "node" is then its agent and its cgroups.
     var pidNamespace = true
+    /// Node → directories bind-mounted in its agent's mount namespace before the agent
+    /// starts (source → target): what an unchanged resource agent keeps at fixed paths
+    /// (`/var/lib/rabbitmq`, …) is the node's own, as on a host of its own.
+    var mounts: [String: [(source: String, target: String)]] = [:]
     private var watchdogs: [String: Process] = [:]
 
     init(names: [String], endpoints: [String], cluster: String, directory: URL) throws {
@@ -103,7 +107,13 @@ final class AgentNodes: @unchecked Sendable {
             // A /proc of the namespace's own: the agent refuses to start without one (the
             // dispatch runtime reads its threads there), and what it starts sees its own PIDs
             // there (Galera's SST scripts check their rsync daemon through /proc).
-            process.arguments = ["--pid", "--uts", "--fork", "--kill-child", "--mount-proc"] + agent
+            var command = agent
+            if let binds = mounts[name], !binds.isEmpty {
+                // The paths are arguments of the script, never part of it.
+                let script = #"while [ "$1" != -- ]; do mount --bind "$1" "$2" || exit 97; shift 2; done; shift; exec "$@""#
+                command = ["/bin/sh", "-c", script, "sh"] + binds.flatMap { [$0.source, $0.target] } + ["--"] + agent
+            }
+            process.arguments = ["--pid", "--uts", "--fork", "--kill-child", "--mount-proc"] + command
         } else {
             process.executableURL = URL(fileURLWithPath: agent[0])
             process.arguments = Array(agent.dropFirst())
