@@ -238,7 +238,7 @@ struct CrmSimulateComparisonTests {
         return placement
     }
 
-    @Test(arguments: ["openstack-hacluster-running.xml", "clusters-from-scratch-running.xml"])
+    @Test(arguments: ["openstack-hacluster-running.xml", "clusters-from-scratch-running.xml", "order-first-disabled-running.xml", "order-asymmetrical-first-recovered-running.xml"])
     func vigilPlacesAsPacemakerDoes(_ name: String) throws {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("CIBs/\(name)").path
         let (cib, _) = try CIBImportTests.load(name)
