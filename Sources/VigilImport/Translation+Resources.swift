@@ -13,7 +13,7 @@ extension Translation {
     mutating func readTopLevel(_ element: CIBElement) {
         switch element.name {
         case "primitive":
-            readPrimitive(element, clone: nil)
+            readPrimitive(element)
         case "group":
             readGroup(element)
         case "clone", "master":
@@ -35,7 +35,7 @@ extension Translation {
                 }
                 continue
             }
-            if let member = readPrimitive(child, clone: nil) { members.append(member) }
+            if let member = readPrimitive(child) { members.append(member) }
         }
         for (property, value, pair) in element.nvpairs(in: "meta_attributes") {
             switch property {
@@ -117,7 +117,7 @@ extension Translation {
 
     /// Reads a primitive; appends it (or a fence device) and returns its name.
     @discardableResult
-    mutating func readPrimitive(_ element: CIBElement, clone: String?) -> String? {
+    mutating func readPrimitive(_ element: CIBElement) -> String? {
         if element["class"] == "stonith" {
             readFenceDevice(element)
             return nil

@@ -226,6 +226,28 @@ struct CloneNotificationTests {
         #expect(log.starts(with: ["pre-stop@n2", "pre-stop@n3", "stop@n3"]), "\(log)")
     }
 
+    /// Found by the cluster simulation (seed 895): a start announced in its pre-notification
+    /// comes to wait for a stop of the same clone (an instance failed meanwhile; a clone's
+    /// starts wait for its stops). The announced cycle ends without its post-notification, as
+    /// an aborted Pacemaker transition does, and the stop's cycle goes first.
+    @Test func aCycleWhoseActionsNowWaitForAnotherOperationGivesWay() throws {
+        var harness = Harness(Self.clone, nodes: ["n1", "n2"])
+        harness.settle()
+        _ = harness.take()
+        harness.join("n3")
+        let announced = harness.coordinate()
+        #expect(announced.notifications["db"]?.operation == .start && announced.notifications["db"]?.stage == .pre)
+        #expect(announced.notifications["db"]?.nodes == ["n3"])
+        harness.fail("n2")
+        harness.settle()
+        let log = harness.take()
+        #expect(log.contains("stop@n2") && log.contains("start@n2") && log.contains("start@n3"), "\(log)")
+        let stop = try #require(log.firstIndex(of: "stop@n2"))
+        #expect(log.firstIndex(of: "start@n3").map { $0 > stop } == true, "the clone's starts wait for its stop: \(log)")
+        #expect(!log.prefix(stop).contains { $0.hasPrefix("post-start") }, "the abandoned cycle sends no post-start: \(log)")
+        #expect(harness.view.status.values.allSatisfy { $0["db"]?.state == .started })
+    }
+
     static let promotable = """
         cluster: {name: t, fencing: disabled}
         nodes: [{name: n1}, {name: n2}, {name: n3}]

@@ -194,6 +194,16 @@ public struct NotificationGate: Sendable {
                             && current.nodes.contains(action.node)
                     }
                     let handOut = planned.filter { due.contains($0) }
+                    if handOut.isEmpty && !planned.isEmpty && !due.isEmpty {
+                        // The plan changed: what this cycle announced now waits for other
+                        // actions of the clone (a start for a new stop of it). Like an aborted
+                        // Pacemaker transition, the cycle ends without its post-notification
+                        // and the next one announces what can go now.
+                        current.stage = .done
+                        current.targets = [:]
+                        record = current
+                        continue
+                    }
                     if handOut.isEmpty && !planned.isEmpty {
                         waiting("\(current.operation.rawValue) waits for what it is ordered after")
                         record = current

@@ -116,7 +116,7 @@ final class ClusterScenario {
           - {name: db, agent: "ocf:heartbeat:Dummy", monitor: {interval: 1s, timeout: 5s}}
           - {name: app, agent: "ocf:heartbeat:Dummy", monitor: {interval: 1s, timeout: 5s}}
           - {name: vip, agent: "ocf:heartbeat:Dummy", monitor: {interval: 1s, timeout: 5s}}
-          - {name: agentd, agent: "ocf:heartbeat:Dummy", clone: {}, monitor: {interval: 1s, timeout: 5s}}
+          - {name: agentd, agent: "ocf:heartbeat:Dummy", clone: {notify: true}, monitor: {interval: 1s, timeout: 5s}}
         constraints:
           - order: {first: db, then: app}
           - colocation: {resource: app, with: db}

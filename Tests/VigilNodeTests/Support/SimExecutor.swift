@@ -56,6 +56,15 @@ struct SimExecutor: ResourceExecutor {
             return ActionResult(code: .success)
         case .monitor:
             return ActionResult(code: ledger.isActive(resource, on: node, epoch: epoch) ? .success : .notRunning)
+        case .notify:
+            // A clone notification takes a little time (the agents' notify actions run
+            // between the coordinator's stages, interleaved with the faults).
+            do {
+                try await clock.sleep(for: .milliseconds(30))
+            } catch {
+                return ActionResult(code: .genericError, output: "cancelled")
+            }
+            return ActionResult(code: .success)
         default:
             return ActionResult(code: .unimplemented)
         }
