@@ -248,6 +248,21 @@ struct CloneNotificationTests {
         #expect(harness.view.status.values.allSatisfy { $0["db"]?.state == .started })
     }
 
+    /// Nothing runs on a node in maintenance: its instance is in the lists, but it is not
+    /// notified (and so does not hold the cycle up).
+    @Test func aNodeInMaintenanceIsNotNotified() throws {
+        var harness = Harness(Self.clone)
+        harness.settle()
+        _ = harness.take()
+        harness.put(CloneNotificationTests.keyspace.nodeAdmin("n2"), NodeAdminRecord(maintenance: true))
+        harness.fail("n3")
+        harness.settle()
+        let log = harness.take()
+        #expect(log.starts(with: ["pre-stop@n1", "pre-stop@n3", "stop@n3", "post-stop@n1"]), "\(log)")
+        #expect(!log.contains { $0.hasSuffix("@n2") && !$0.hasPrefix("start") && !$0.hasPrefix("stop") }, "\(log)")
+        #expect(harness.variables["post-stop@n1"]?["active_uname"] == "n1 n2 n3")
+    }
+
     static let promotable = """
         cluster: {name: t, fencing: disabled}
         nodes: [{name: n1}, {name: n2}, {name: n3}]

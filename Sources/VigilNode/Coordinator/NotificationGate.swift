@@ -93,11 +93,18 @@ public struct NotificationGate: Sendable {
         /// demote, every active instance; for a start, the instances already running; for
         /// a promote, every instance that runs).
         func preTargets(_ operation: NotificationRecord.Operation, nodes: [String], implied: [String]) -> [String: Int64] {
-            switch operation {
-            case .stop, .demote: active(includingFailed: true).filter { !implied.contains($0.key) }
-            case .start: active(includingFailed: false).filter { !nodes.contains($0.key) }
-            case .promote: active(includingFailed: false)
-            }
+            let targets: [String: Int64] =
+                switch operation {
+                case .stop, .demote: active(includingFailed: true).filter { !implied.contains($0.key) }
+                case .start: active(includingFailed: false).filter { !nodes.contains($0.key) }
+                case .promote: active(includingFailed: false)
+                }
+            return notifiable(targets)
+        }
+
+        /// Nothing runs on a node in maintenance, notifications neither.
+        func notifiable(_ targets: [String: Int64]) -> [String: Int64] {
+            targets.filter { view.nodeAdmin[$0.key]?.maintenance != true }
         }
 
         /// Who gets the `post` notification (Pacemaker: after stops, the instances that
@@ -106,9 +113,9 @@ public struct NotificationGate: Sendable {
             switch record.operation {
             case .stop:
                 let stopped = Set(record.nodes + (record.implied ?? []))
-                return active(includingFailed: false).filter { !stopped.contains($0.key) }
+                return notifiable(active(includingFailed: false).filter { !stopped.contains($0.key) })
             case .demote, .start, .promote:
-                return active(includingFailed: false)
+                return notifiable(active(includingFailed: false))
             }
         }
 
