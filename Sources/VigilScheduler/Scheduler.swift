@@ -10,4 +10,12 @@ public enum Scheduler {
         let run = SchedulerRun(config: config, state: state)
         return run.plan()
     }
+
+    /// Plans as ``plan(config:state:)`` does, recording why each resource is placed where
+    /// it is (`vigil explain`): the same run, with its reasoning kept.
+    public static func explain(config: ClusterConfig, state: ClusterState) -> (Transition, [String: Explanation]) {
+        let run = SchedulerRun(config: config, state: state, explaining: true)
+        let transition = run.plan()
+        return (transition, run.explanations(for: transition))
+    }
 }

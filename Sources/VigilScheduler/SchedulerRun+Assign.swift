@@ -76,6 +76,7 @@ extension SchedulerRun {
             else { continue }
             if scores == nil { scores = Array(repeating: .zero, count: nodeCount) }
             applyColocation(colocation, to: &scores!, primary: nodes)
+            recordColocation(colocation, primary: nodes)
         }
         return scores
     }
@@ -111,10 +112,13 @@ extension SchedulerRun {
             // Left as it is on its maintenance node.
             target[r] = maintenanceNodes(r)
             for n in target[r] { assignedCount[n] += 1 }
+            recordPinned(r)
             return
         }
         let scores = scoresForPlacement(r, unit: unit)
-        if let node = chooseNode(scores, current: currentNodes(r).first) {
+        let node = chooseNode(scores, current: currentNodes(r).first)
+        recordChoice(r, scores: scores, chosen: node, current: currentNodes(r).first)
+        if let node {
             target[r] = [node]
             assignedCount[node] += 1
         }
@@ -130,10 +134,13 @@ extension SchedulerRun {
             return
         }
         var groupScores = groupBase[g]
+        if let recorder { recorder.collecting = (-1, recorder.groupTerms[g]) }
         if let extra = colocationScores(unit: unit, resource: nil) {
             for n in 0..<nodeCount { groupScores[n] += extra[n] }
         }
         mergeDependents(into: &groupScores, staticScores: groupScores, unit: unit)
+        var groupTerms = recorder?.collecting?.terms ?? []
+        recorder?.collecting = nil
         var memberScores: [[Score]] = []
         for member in members {
             var row = (0..<nodeCount).map { placementScore(member, $0) }
@@ -141,6 +148,18 @@ extension SchedulerRun {
                 for n in 0..<nodeCount { row[n] += extra[n] }
             }
             memberScores.append(row)
+            if let recorder {
+                let name = resources[member].name
+                for n in 0..<nodeCount {
+                    if row[n].isMinusInfinity {
+                        for term in recorder.baseTerms[member][n] where term.score.isMinusInfinity {
+                            groupTerms[n].append(Explanation.Term(kind: .group, score: term.score, reason: "member \(name): \(term.reason)"))
+                        }
+                    } else if row[n] != .zero {
+                        groupTerms[n].append(Explanation.Term(kind: .group, score: row[n], reason: "member \(name) (its locations and stickiness)"))
+                    }
+                }
+            }
         }
         // Per node: the longest runnable prefix and its summed score.
         var prefix = Array(repeating: 0, count: nodeCount)
@@ -166,6 +185,7 @@ extension SchedulerRun {
                 best = n
             }
         }
+        recordGroupChoice(g, totals: total, terms: groupTerms, prefix: prefix, chosen: best, current: currentNode)
         guard let node = best else { return }
         for member in members.prefix(prefix[node]) {
             target[member] = [node]

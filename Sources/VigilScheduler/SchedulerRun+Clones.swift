@@ -65,6 +65,7 @@ extension SchedulerRun {
         if limits.promotedMax > 0 || resources[r].isPromotable {
             choosePromoted(r, unit: unit, promotedMax: limits.promotedMax)
         }
+        recordCloneChoice(r, scores: scores, own: own, limits: (limits.max, limits.perNode))
     }
 
     /// Chooses the promoted instances among the placed ones (docs/scheduler.md,

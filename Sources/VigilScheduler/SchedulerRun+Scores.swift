@@ -37,6 +37,13 @@ extension SchedulerRun {
             let stopped = resources[r].targetRole == .stopped
             for n in 0..<nodeCount where !canRun[n] || stopped || isBannedByFailures(r, n) {
                 base[r * nodeCount + n] = .minusInfinity
+                if let recorder {
+                    if !canRun[n] { recorder.baseTerms[r][n].append(Explanation.Term(kind: .node, score: .minusInfinity, reason: nodeReason(n))) }
+                    if stopped { recorder.baseTerms[r][n].append(Explanation.Term(kind: .targetRole, score: .minusInfinity, reason: "target-role: stopped")) }
+                    if isBannedByFailures(r, n) {
+                        recorder.baseTerms[r][n].append(Explanation.Term(kind: .failcount, score: .minusInfinity, reason: failureReason(r, n)))
+                    }
+                }
             }
         }
         for constraint in config.constraints {
@@ -51,6 +58,19 @@ extension SchedulerRun {
                     return rule.matches { ClusterConfig.attribute($0, of: node, runtime: runtime) }
                 }
             }
+            if let recorder, location.role != .promoted, location.role != .unpromoted {
+                let what: String
+                switch location.target {
+                case .node(let name): what = "location on \(name)"
+                case .rule(let rule): what = "location rule \"\(rule)\""
+                }
+                let term = Explanation.Term(kind: .location, score: location.score, reason: what)
+                if let r = resourceIndex[location.resource] {
+                    for n in nodes { recorder.baseTerms[r][n].append(term) }
+                } else if let g = groupIndex[location.resource] {
+                    for n in nodes { recorder.groupTerms[g][n].append(term) }
+                }
+            }
             if location.role == .promoted, let r = resourceIndex[location.resource] {
                 if promotedLocation[r].isEmpty { promotedLocation[r] = Array(repeating: .zero, count: nodeCount) }
                 for n in nodes { promotedLocation[r][n] += location.score }
@@ -63,6 +83,42 @@ extension SchedulerRun {
                 for n in nodes { groupBase[g][n] += location.score }
             }
         }
+    }
+
+    /// Why a node can run nothing, in words.
+    func nodeReason(_ n: Int) -> String {
+        let name = nodeNames[n]
+        switch activity[n] {
+        case .gone: return state.status(of: name).unclean ? "\(name) is unclean (fencing disabled: counted as down)" : "\(name) is offline"
+        case .fencing: return "\(name) is unclean (to be fenced)"
+        case .unknown: return "\(name) is unclean"
+        case .maintenance: return "\(name) is in maintenance"
+        case .managed: return "\(name) is in standby"
+        }
+    }
+
+    /// Why failures ban a resource from a node, in words.
+    func failureReason(_ r: Int, _ n: Int) -> String {
+        let name = resources[r].name
+        let count = effectiveFailcount(r, n)
+        var text = count.isInfinity
+            ? "banned: failcount INFINITY (a start failed there)"
+            : "banned: failcount \(count) ≥ migration-threshold \(resources[r].migrationThreshold ?? .infinity)"
+        if let last = state.lastFailure[name]?[nodeNames[n]] {
+            text += " (since \(last)"
+            if let timeout = resources[r].failureTimeout { text += ", failure-timeout \(DurationParser.format(timeout))" }
+            text += ")"
+        } else if let timeout = resources[r].failureTimeout {
+            text += " (failure-timeout \(DurationParser.format(timeout)))"
+        }
+        return text
+    }
+
+    /// The name of a constraint's end (a resource, or a group as a whole).
+    func endpointName(_ endpoint: Endpoint) -> String {
+        if let r = endpoint.resource { return resources[r].name }
+        if case .group(let g) = units[endpoint.unit] { return config.groups[g].name }
+        return "?"
     }
 
     func endpoint(_ name: String) -> Endpoint? {
@@ -203,6 +259,12 @@ extension SchedulerRun {
             guard let accepted = merged(judged, with: preferences, on: runnable) else { continue }
             judged = accepted
             for n in 0..<nodeCount { scores[n] += preferences[n] }
+            if let recorder, recorder.collecting != nil {
+                let reason = "preferred by \(endpointName(colocation.dependent)), colocated with it (\(colocation.score))"
+                for n in 0..<nodeCount where preferences[n] != .zero {
+                    recorder.add(Explanation.Term(kind: .dependents, score: preferences[n], reason: reason), node: n)
+                }
+            }
         }
     }
 
@@ -211,10 +273,21 @@ extension SchedulerRun {
     func scoresForPlacement(_ r: Int, unit: Int) -> [Score] {
         var scores = (0..<nodeCount).map { placementScore(r, $0) }
         let staticScores = allowanceScores(r, unit: unit)
+        if let recorder {
+            var terms = recorder.baseTerms[r]
+            for n in 0..<nodeCount where isActiveForPlacement(r, n) && stickiness(r) != .zero {
+                terms[n].append(Explanation.Term(kind: .stickiness, score: stickiness(r), reason: "runs here now (stickiness \(stickiness(r)))"))
+            }
+            recorder.collecting = (r, terms)
+        }
         if let extra = colocationScores(unit: unit, resource: r) {
             for n in 0..<nodeCount { scores[n] += extra[n] }
         }
         mergeDependents(into: &scores, staticScores: staticScores, unit: unit)
+        if let recorder, let collected = recorder.collecting {
+            recorder.pending[r] = collected.terms
+            recorder.collecting = nil
+        }
         return scores
     }
 

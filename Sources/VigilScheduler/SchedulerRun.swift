@@ -109,7 +109,10 @@ final class SchedulerRun {
     /// Resources blocked by a mandatory order, placed as if they ran nowhere.
     var placedAsIfStopped: Set<Int> = []
 
-    init(config: ClusterConfig, state: ClusterState) {
+    /// Collects the reasoning when explaining (``Scheduler/explain(config:state:)``).
+    var recorder: ScoreRecorder?
+
+    init(config: ClusterConfig, state: ClusterState, explaining: Bool = false) {
         self.config = config
         self.state = state
         self.nodeCount = config.nodes.count
@@ -118,6 +121,7 @@ final class SchedulerRun {
         indexNodes()
         indexResources()
         indexCurrent()
+        if explaining { recorder = ScoreRecorder(resources: resources.count, groups: config.groups.count, nodes: nodeCount) }
         computeBaseScores()
         resolveConstraints()
     }

@@ -10,7 +10,7 @@ struct Vigil: AsyncParsableCommand {
         abstract: "A high-availability cluster manager: placement, fencing and deep health checks over etcd.",
         subcommands: [
             AgentCommand.self, SimulateCommand.self, ConfigCommand.self, StatusCommand.self, NodeCommand.self, ResourceCommand.self,
-            EventsCommand.self, HealthCommand.self, GaleraCommand.self, ImportCommand.self,
+            EventsCommand.self, HealthCommand.self, GaleraCommand.self, ImportCommand.self, ExplainCommand.self,
         ]
     )
 

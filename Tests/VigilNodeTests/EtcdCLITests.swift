@@ -239,3 +239,26 @@ struct EtcdCLITests {
         }
     }
 }
+
+/// `vigil explain` against the live cluster: the view in etcd (no agent is a member, so every
+/// node is offline; an operator's standby and a resource move are taken into account as the
+/// coordinator takes them) — the same answer the coordinator's own run would give.
+extension EtcdCLITests {
+    @Test func theLiveClusterIsExplained() async throws {
+        try await withFixture { f in
+            #expect(try f.vigil("config", "apply", try f.write("c.yaml", f.yaml())).status == 0)
+            let offline = try f.vigil("explain", "web")
+            #expect(offline.status == 0, "\(offline.stderr)")
+            #expect(offline.stdout.contains("web: stopped") && offline.stdout.contains("why: can run nowhere: n1 is offline; n2 is offline"), "\(offline.stdout)")
+            #expect(try f.vigil("resource", "move", "web", "--node", "n2").status == 0)
+            let moved = try f.vigil("explain", "web", "--json")
+            #expect(moved.status == 0, "\(moved.stderr)")
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(moved.stdout.utf8)) as? [String: Any])
+            let nodes = try #require(object["nodes"] as? [[String: Any]])
+            let n2 = try #require(nodes.first { $0["node"] as? String == "n2" }?["terms"] as? [[String: Any]])
+            #expect(n2.contains { $0["kind"] as? String == "location" && $0["score"] as? Int == 1_000_000 }, "the move is a location INFINITY: \(n2)")
+            let unknown = try f.vigil("explain", "nosuch")
+            #expect(unknown.status == 1 && unknown.stderr.contains("no resource or group 'nosuch' (configured: web)"), "\(unknown.stderr)")
+        }
+    }
+}
