@@ -10,9 +10,12 @@ struct ConfigApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Validate a configuration, print what the scheduler would do with it, and apply it to the cluster.",
         discussion: """
-            The cluster (keyspace /vigil/<NAME>/) is the configuration's cluster.name unless --cluster is given. \
-            Nothing is written when the file does not validate (exit 1) or when someone else applied a \
-            configuration meanwhile.
+            The cluster (keyspace /vigil/<NAME>/) is found as by every command and by the agents: \
+            --cluster, else cluster: in the client file, else 'default'; the configuration's \
+            cluster.name must be that name (else nothing is written, exit 1, and the message says \
+            how to make them agree). Nothing is written when the file does not validate (exit 1) or \
+            when someone else applied a configuration meanwhile. After writing, it says which \
+            cluster it wrote to and which agents are its members, and warns when none is.
             """
     )
 
@@ -31,12 +34,33 @@ struct ConfigApplyCommand: AsyncParsableCommand {
         }
         for warning in ConfigWarnings.warnings(for: config) { printError("warning: \(file): \(warning)") }
         let now = Timestamp(millisecondsSinceEpoch: Int64(Date().timeIntervalSince1970 * 1000)).description
-        let result = try await reportingErrors {
-            try await connection.withClient(defaultCluster: config.cluster.name) { client in
-                try await client.applyConfig(yaml: yaml, file: file, appliedBy: client.actor, now: now, dryRun: dryRun)
+        let target = try reportingErrors { try connection.resolve().2 }
+        guard config.cluster.name == target else {
+            let source = (try? connection.clusterSource()) ?? "?"
+            // The agents find their cluster by the same rule: writing under cluster.name would
+            // print "applied" while no agent ever reads it.
+            printError(
+                "\(file): cluster.name is '\(config.cluster.name)', but this command and the agents use cluster '\(target)' "
+                    + "(\(source)); nothing applied. Give --cluster \(config.cluster.name) here and to every "
+                    + "agent (or cluster: \(config.cluster.name) in \(connection.clientConfig)), or set cluster.name to '\(target)'")
+            throw ExitCodeError.invalidInput
+        }
+        let dryRun = self.dryRun
+        let (result, members) = try await reportingErrors {
+            try await connection.withClient { client in
+                let result = try await client.applyConfig(yaml: yaml, file: file, appliedBy: client.actor, now: now, dryRun: dryRun)
+                return (result, dryRun ? [] : try await client.view().members.keys.sorted())
             }
         }
         ApplyReport.print(result)
+        guard !dryRun else { return }
+        if members.isEmpty {
+            printError(
+                "warning: no agent is a member of cluster '\(target)': nothing runs until agents start with "
+                    + "--cluster \(target) (vigil agent --node NAME --cluster \(target) …)")
+        } else {
+            print("cluster '\(target)': \(members.count) agent\(members.count == 1 ? " is a member" : "s are members") (\(members.joined(separator: ", ")))")
+        }
     }
 }
 

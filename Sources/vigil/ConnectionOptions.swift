@@ -130,6 +130,13 @@ struct ConnectionOptions: ParsableArguments {
         return (configuration, endpoints.joined(separator: ","), name)
     }
 
+    /// Where the cluster name comes from, in words (for a message about it).
+    func clusterSource() throws -> String {
+        if cluster != nil { return "from --cluster" }
+        if let named = try clientFile(required: false)?.cluster { return "cluster: \(named) in \(clientConfig)" }
+        return "the default: no --cluster, and no cluster: in \(clientConfig)"
+    }
+
     /// Runs `body` with a client of the cluster, mapping every error to one line on
     /// standard error and exit status 1.
     func withClient<T: Sendable>(

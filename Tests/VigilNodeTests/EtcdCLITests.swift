@@ -83,11 +83,12 @@ struct EtcdCLITests {
             #expect(shown.status == 0)
             #expect(shown.stdout == f.yaml() + "\n")
 
-            // Without --cluster, apply uses the configuration's cluster.name.
+            // Without --cluster, apply uses the same rule as the agents ('default' here), and
+            // refuses a configuration named otherwise, even for a dry run.
             let byName = try VigilBinary.run(
                 ["config", "apply", path, "--dry-run", "--etcd", f.endpoints.joined(separator: ","),
                  "--client-config", f.directory.appendingPathComponent("none.yaml").path], in: f.directory)
-            #expect(byName.status == 0, "\(byName.stderr)")
+            #expect(byName.status == 1 && byName.stderr.contains("use cluster 'default'"), "\(byName.stderr)")
         }
     }
 
@@ -259,6 +260,34 @@ extension EtcdCLITests {
             #expect(n2.contains { $0["kind"] as? String == "location" && $0["score"] as? Int == 1_000_000 }, "the move is a location INFINITY: \(n2)")
             let unknown = try f.vigil("explain", "nosuch")
             #expect(unknown.status == 1 && unknown.stderr.contains("no resource or group 'nosuch' (configured: web)"), "\(unknown.stderr)")
+        }
+    }
+}
+
+/// The cluster-name rule (issue 16, "no silent no-op"): `config apply` writes only where the
+/// agents look — `--cluster`, else the client file's `cluster:`, else `default` — and says
+/// who is there.
+extension EtcdCLITests {
+    @Test func applyWritesOnlyWhereTheAgentsLookAndSaysWhoIsThere() async throws {
+        try await withFixture { f in
+            let path = try f.write("c.yaml", f.yaml())
+            // No --cluster: the rule gives 'default', not the file's name.
+            let mismatched = try VigilBinary.run(
+                ["config", "apply", path, "--etcd", f.endpoints.joined(separator: ","), "--client-config", f.directory.appendingPathComponent("none.yaml").path],
+                in: f.directory)
+            #expect(mismatched.status == 1)
+            #expect(mismatched.stderr.contains("cluster.name is '\(f.cluster)', but this command and the agents use cluster 'default'"), "\(mismatched.stderr)")
+            #expect(mismatched.stderr.contains("nothing applied") && mismatched.stderr.contains("--cluster \(f.cluster)"))
+            let shown = try f.vigil("config", "show")
+            #expect(shown.status == 1, "nothing was written: \(shown.stdout)")
+            // The right name, and no agent there: applied, with a loud warning.
+            let applied = try f.vigil("config", "apply", path)
+            #expect(applied.status == 0, "\(applied.stderr)")
+            #expect(applied.stderr.contains("warning: no agent is a member of cluster '\(f.cluster)'"), "\(applied.stderr)")
+            // A client file naming the cluster is the same rule.
+            let client = try f.write("vigil.yaml", "etcd: [\(f.endpoints.joined(separator: ", "))]\ncluster: \(f.cluster)\n")
+            let viaFile = try VigilBinary.run(["config", "apply", path, "--dry-run", "--client-config", client], in: f.directory)
+            #expect(viaFile.status == 0 && viaFile.stdout.contains("dry run"), "\(viaFile.stderr)")
         }
     }
 }
