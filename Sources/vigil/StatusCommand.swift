@@ -19,24 +19,37 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print one JSON object (one per change with --watch).")
     var json = false
 
-    @Flag(name: .long, help: "Print again after every change, until interrupted.")
+    @Flag(name: .long, help: "Print again after every change, until interrupted (on a terminal: redrawn in place).")
     var watch = false
+
+    @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set; colours go to terminals only).")
+    var noColor = false
 
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
         let json = self.json
+        let terminal = isatty(STDOUT_FILENO) == 1
+        let color = terminal && !noColor && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
         try await connection.withClient { client in
             if watch {
                 try await client.watchStatus { status in
-                    let header = json ? "" : "--- \(Date())\n"
+                    let text: String
+                    if json {
+                        text = status.json
+                    } else if terminal {
+                        // Redrawn in place: home, clear, the table, and when it was drawn.
+                        text = "\u{1B}[H\u{1B}[2J" + status.text(color: color) + "\n(\(Date()), Ctrl-C to stop)"
+                    } else {
+                        text = "--- \(Date())\n" + status.text
+                    }
                     // Unbuffered, so that a reader of a pipe sees each status at once.
-                    FileHandle.standardOutput.write(Data((header + (json ? status.json : status.text) + "\n").utf8))
+                    FileHandle.standardOutput.write(Data((text + "\n").utf8))
                     return true
                 }
             } else {
                 let status = try await client.status()
-                print(json ? status.json : status.text)
+                print(json ? status.json : status.text(color: color))
             }
         }
     }

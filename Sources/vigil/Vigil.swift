@@ -8,6 +8,7 @@ struct Vigil: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vigil",
         abstract: "A high-availability cluster manager: placement, fencing and deep health checks over etcd.",
+        version: VigilVersion.string,
         subcommands: [
             AgentCommand.self, SimulateCommand.self, ConfigCommand.self, StatusCommand.self, NodeCommand.self, ResourceCommand.self,
             EventsCommand.self, HealthCommand.self, GaleraCommand.self, ImportCommand.self, ExplainCommand.self,

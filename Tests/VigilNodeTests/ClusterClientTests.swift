@@ -301,6 +301,32 @@ struct ClusterClientTests {
         #expect(try await client(store).status().coordinator == "n2")
     }
 
+    /// crm_mon's level (issue 16): a summary line, the failed actions with their time and
+    /// reason, colour only when asked for (the CLI asks on a terminal without NO_COLOR).
+    @Test
+    func statusSummarisesAndListsFailedActions() async throws {
+        let store = try await configured { b in
+            try b.member("n1")
+            try b.member("n2")
+            try b.status("web", on: "n1", .started)
+            try b.status("db", on: "n1", .promoted)
+            b.add(
+                ViewFixtures.keyspace.status("db", on: "n2"),
+                Array(try JSONEncoder().encode(StatusRecord(state: .failed, since: "2026-12-07T10:02:11Z", message: "monitor: notRunning (7) gone\nmore"))),
+                lease: 7)
+        }
+        let status = try await client(store).status()
+        #expect(status.summary == "3 nodes, 2 online; 3 resources: 2 running, 1 failed, 0 unmanaged, 1 stopped", "\(status.summary)")
+        #expect(status.failures == [ClusterStatus.Failure(resource: "db", node: "n2", since: "2026-12-07T10:02:11Z", message: "monitor: notRunning (7) gone\nmore")])
+        #expect(status.text.hasPrefix(status.summary + "\nCoordinator: none"))
+        #expect(status.text.contains("Failed actions:\n  db on n2 since 2026-12-07T10:02:11Z: monitor: notRunning (7) gone"), "\(status.text)")
+        #expect(!status.text.contains("\u{1B}["), "no colour unless asked for")
+        #expect(status.text(color: true).contains("\u{1B}[1;31mfailed\u{1B}[0m"))
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(status.json.utf8)) as? [String: Any])
+        let failures = try #require(object["failures"] as? [[String: String]])
+        #expect(failures == [["resource": "db", "node": "n2", "since": "2026-12-07T10:02:11Z", "message": "monitor: notRunning (7) gone\nmore"]])
+    }
+
     @Test
     func eventsAreOldestFirstAndLimited() async throws {
         let store = try await configured()

@@ -144,6 +144,34 @@ struct NodeAttributeTests {
         }
     }
 
+    /// An agent probes its resources while it joins: `ocf:pacemaker:ping`'s probe sets
+    /// `pingd` before the agent's own member key is in its view. The write is accepted (as
+    /// attrd accepts writes while Pacemaker starts) and written on the member lease once
+    /// the membership is there — a CI run failed the ping proof on this (the probe failed
+    /// with "not a member").
+    @Test func anAgentsOwnTransientWriteWaitsForItsMembership() async throws {
+        let (store, _) = try await cluster(members: [])
+        let keyspace = self.keyspace
+        let viewBox = ViewBox(try await client(store).view())
+        let service = NodeAttributeService(store: store, keyspace: keyspace, node: "n2", view: { await viewBox.refresh(store, keyspace) }, logger: .init(label: "t"))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await service.run() }
+            try await service.set("pingd", to: "1000", transient: true)
+            #expect(await service.value("pingd", transient: true) == "1000", "read back at once")
+            let key = keyspace.nodeAttribute("pingd", on: "n2", transient: true)
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await store.get(key) == nil, "not written without a membership to end with")
+            let lease = try await store.grantLease(ttl: .seconds(10))
+            _ = try await store.put(keyspace.member("n2"), "{}", lease: lease.id)
+            try await eventually("pingd written once n2 is a member", timeout: .seconds(5)) { try await store.get(key) != nil }
+            #expect(try await store.get(key)?.lease == lease.id, "on n2's member lease")
+            // Another node's transient value still needs that node to be a member.
+            let refused = await #expect(throws: VigilClusterError.self) { try await service.set("pingd", to: "1", on: "n1", transient: true) }
+            #expect(refused?.message.contains("n1 is not a member") == true, "\(String(describing: refused))")
+            group.cancelAll()
+        }
+    }
+
     /// crm_attribute, attrd_updater and crm_node as OCF agents call them, through a real
     /// attribute socket served by the agent's service.
     @Test func pacemakerToolsThroughTheSocket() async throws {

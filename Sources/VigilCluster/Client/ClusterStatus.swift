@@ -75,6 +75,29 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
 
     /// The status a view shows. Status records of nodes that are not live members are
     /// left out (they are leased and stale); resources not in the configuration too.
+    /// A failed instance: where, since when, and why (crm_mon's "Failed Resource Actions").
+    public struct Failure: Sendable, Hashable, Encodable {
+        /// The resource.
+        public var resource: String
+        /// The node.
+        public var node: String
+        /// When it failed (RFC 3339).
+        public var since: String
+        /// The agent's or the probe's answer.
+        public var message: String
+
+        /// Creates a failure.
+        public init(resource: String, node: String, since: String, message: String) {
+            self.resource = resource
+            self.node = node
+            self.since = since
+            self.message = message
+        }
+    }
+
+    /// The failed instances, newest first.
+    public var failures: [Failure] = []
+
     public init(view: ClusterView) {
         coordinator = view.coordinator?.node
         quorum = true
@@ -121,6 +144,14 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         }
         self.resources = resources
         self.failcounts = failcounts
+        var failures: [Failure] = []
+        for (node, statuses) in view.status where view.members[node] != nil {
+            for resource in resourceOrder {
+                guard let record = statuses[resource], record.state == .failed else { continue }
+                failures.append(Failure(resource: resource, node: node, since: record.since, message: record.message ?? "failed"))
+            }
+        }
+        self.failures = failures.sorted { $0.since != $1.since ? $0.since > $1.since : ($0.resource, $0.node) < ($1.resource, $1.node) }
         var galera: [String: GaleraResourceStatus] = [:]
         if let config = view.config {
             let lostNodes = Set(lost.keys)
@@ -139,7 +170,7 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case coordinator, quorum, nodes, resources, failcounts, galera, rabbitmq
+        case coordinator, quorum, nodes, resources, failcounts, galera, rabbitmq, failures
     }
 
     /// Encodes the DESIGN contract: `coordinator` is `null` when none is elected. `galera`
@@ -154,6 +185,7 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         try container.encode(failcounts, forKey: .failcounts)
         if !galera.isEmpty { try container.encode(galera, forKey: .galera) }
         if !rabbitmq.isEmpty { try container.encode(rabbitmq, forKey: .rabbitmq) }
+        if !failures.isEmpty { try container.encode(failures, forKey: .failures) }
     }
 
     /// One JSON object with sorted keys.
@@ -163,17 +195,54 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
 
     /// A table for people: the coordinator, one line per node, one per resource, then each
     /// Galera resource's writer, bootstrap choice and nodes.
-    public var text: String {
-        var lines = ["Coordinator: \(coordinator ?? "none")"]
+    public var text: String { text(color: false) }
+
+    /// The summary on one line (crm_mon's "Cluster Summary"): nodes online of configured,
+    /// resources running, failed, unmanaged (an instance on a node in maintenance), stopped.
+    public var summary: String {
+        let configuredNodes = nodeOrder.compactMap { nodes[$0] }
+        let online = configuredNodes.filter(\.online).count
+        var nodePart = "\(configuredNodes.count) node\(configuredNodes.count == 1 ? "" : "s"), \(online) online"
+        let standby = configuredNodes.filter { $0.online && $0.standby }.count
+        let maintenance = configuredNodes.filter(\.maintenance).count
+        let unclean = configuredNodes.filter(\.unclean).count
+        if standby > 0 { nodePart += ", \(standby) standby" }
+        if maintenance > 0 { nodePart += ", \(maintenance) in maintenance" }
+        if unclean > 0 { nodePart += ", \(unclean) UNCLEAN" }
+        let maintenanceNodes = Set(nodeOrder.filter { nodes[$0]?.maintenance == true })
+        var running = 0, failed = 0, unmanaged = 0, stopped = 0
+        for name in resourceOrder {
+            let placed = resources[name] ?? [:]
+            if placed.values.contains(.failed) { failed += 1 }
+            if placed.keys.contains(where: maintenanceNodes.contains) { unmanaged += 1 }
+            let active = placed.values.contains { [.started, .promoted, .unpromoted].contains($0) }
+            if active { running += 1 } else if !placed.values.contains(.failed) { stopped += 1 }
+        }
+        return "\(nodePart); \(resourceOrder.count) resource\(resourceOrder.count == 1 ? "" : "s"): \(running) running, \(failed) failed, "
+            + "\(unmanaged) unmanaged, \(stopped) stopped\(quorum ? "" : "; NO QUORUM")"
+    }
+
+    /// The table, coloured for a terminal when `color` (states, UNCLEAN, failures).
+    public func text(color: Bool) -> String {
+        func paint(_ text: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(text)\u{1B}[0m" : text }
+        func paintState(_ state: ResourceStatusState) -> String {
+            switch state {
+            case .started, .promoted, .unpromoted: paint(state.rawValue, "32")
+            case .failed: paint(state.rawValue, "1;31")
+            case .starting, .stopping: paint(state.rawValue, "33")
+            case .stopped: paint(state.rawValue, "2")
+            }
+        }
+        var lines = [summary, "Coordinator: \(coordinator ?? "none")"]
         if !configured { lines.append("No configuration applied (vigil config apply FILE).") }
         let nodeWidth = max(4, nodeOrder.map(\.count).max() ?? 0)
         lines.append("Nodes:")
         for name in nodeOrder {
             guard let node = nodes[name] else { continue }
-            var flags = [node.online ? "online" : "offline"]
-            if node.unclean { flags.append("UNCLEAN (\(uncleanWaitsFor))") }
-            if node.standby { flags.append("standby") }
-            if node.maintenance { flags.append("maintenance") }
+            var flags = [node.online ? paint("online", "32") : paint("offline", "2")]
+            if node.unclean { flags.append(paint("UNCLEAN", "1;31") + " (\(uncleanWaitsFor))") }
+            if node.standby { flags.append(paint("standby", "33")) }
+            if node.maintenance { flags.append(paint("maintenance", "33")) }
             var line = "  " + name.padded(to: nodeWidth) + "  " + flags.joined(separator: ", ")
             if !node.attributes.isEmpty {
                 line += "   (" + node.attributes.keys.sorted().map { "\($0)=\(node.attributes[$0] ?? "")" }.joined(separator: ", ") + ")"
@@ -184,14 +253,20 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         lines.append("Resources:")
         for name in resourceOrder {
             let placed = resources[name] ?? [:]
-            let unclean = (uncleanHolders[name] ?? []).map { "\($0): UNCLEAN" }
-            let reported = placed.keys.sorted().map { "\($0): \(placed[$0]?.rawValue ?? "?")" }
-            let where_ = placed.isEmpty && unclean.isEmpty ? "stopped" : (reported + unclean).joined(separator: ", ")
+            let unclean = (uncleanHolders[name] ?? []).map { "\($0): " + paint("UNCLEAN", "1;31") }
+            let reported = placed.keys.sorted().map { node in "\(node): " + (placed[node].map(paintState) ?? "?") }
+            let where_ = placed.isEmpty && unclean.isEmpty ? paint("stopped", "2") : (reported + unclean).joined(separator: ", ")
             var line = "  " + name.padded(to: resourceWidth) + "  " + where_
             if let counts = failcounts[name], !counts.isEmpty {
                 line += "   (failcounts: " + counts.keys.sorted().map { "\($0)=\(counts[$0] ?? 0)" }.joined(separator: ", ") + ")"
             }
             lines.append(line)
+        }
+        if !failures.isEmpty {
+            lines.append("Failed actions:")
+            for failure in failures {
+                lines.append("  " + paint("\(failure.resource) on \(failure.node)", "31") + " since \(failure.since): \(failure.message.split(separator: "\n").first ?? "")")
+            }
         }
         let galeraResources = resourceOrder.filter { galera[$0] != nil }
         if !galeraResources.isEmpty {

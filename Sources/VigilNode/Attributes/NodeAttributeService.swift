@@ -68,7 +68,10 @@ public actor NodeAttributeService {
         if let config = view.config, !config.nodes.contains(where: { $0.name == node }) {
             throw VigilClusterError(.notFound, "no node named \(node) in the applied configuration")
         }
-        if transient, value != nil, view.members[node] == nil {
+        // This node's own transient attributes are accepted before its member key is in
+        // the view (an agent's probes run while it joins, as attrd takes writes while
+        // Pacemaker starts): they are written once it is (``flushDue()``).
+        if transient, value != nil, node != self.node, view.members[node] == nil {
             throw VigilClusterError(
                 .notFound, "node \(node) is not a member: a transient attribute ends with the node's membership, so it cannot be set now")
         }
@@ -148,6 +151,11 @@ public actor NodeAttributeService {
         for key in due.keys.sorted(by: { ($0.node, $0.name) < ($1.node, $1.name) }) {
             // A newer value may have come while the store answered.
             guard let latest = pending[key], latest.due <= now else { continue }
+            if key.transient, key.node == node, view.members[node] == nil {
+                // Not a member in the view yet (joining): tried again shortly.
+                pending[key]?.due = now.advanced(by: .milliseconds(200))
+                continue
+            }
             do {
                 let (compares, operations) = try ClusterClient.nodeAttributeWrite(
                     keyspace: keyspace, name: key.name, value: latest.value, node: key.node, transient: key.transient,
