@@ -14,8 +14,14 @@ struct PingAttributeTests {
     static let subnet = 63
     static var uplink: String { "198.18.\(subnet).100" }
 
-    static func config(cluster: String) -> String {
-        """
+    /// Each host's own pidfile (the agent's state file; by default `/var/run/ping-pingd`,
+    /// which the lab's hosts would share, and which a killed run would leave behind).
+    static func config(cluster: String, directory: URL, web: String = "started") -> String {
+        let params = "host_list: \"\(uplink)\", multiplier: \"1000\", dampen: 1s, attempts: \"1\", timeout: \"1\""
+        let nodeParams = ["n1", "n2", "n3"].map { node in
+            "      \(node): {\(params), pidfile: \(directory.appendingPathComponent("ping-\(node).state").path)}"
+        }.joined(separator: "\n")
+        return """
         cluster:
           name: \(cluster)
           node-loss-timeout: 3s
@@ -25,10 +31,13 @@ struct PingAttributeTests {
           - name: ping
             agent: ocf:pacemaker:ping
             clone: {}
-            params: {host_list: "\(uplink)", multiplier: "1000", dampen: 1s, attempts: "1", timeout: "1"}
+            params: {\(params)}
+            node-params:
+        \(nodeParams)
             monitor: {interval: 1s, timeout: 10s}
           - name: web
             agent: process
+            target-role: \(web)
             params: {command: [/bin/sleep, "100000"]}
             monitor: {interval: 1s, timeout: 5s}
         constraints:
@@ -65,10 +74,18 @@ struct PingAttributeTests {
             try await eventually("etcd healthy", timeout: .seconds(60), every: .milliseconds(200)) {
                 (try? lab.runClient(["/usr/bin/etcdctl", "--endpoints", lab.endpoints.joined(separator: ","), "endpoint", "health"])) != nil
             }
+            // web starts once every host has published pingd: placed on the first host to
+            // publish it, it would stay there (stickiness 100 beats n1's 50) whichever host
+            // that happened to be.
             let file = directory.appendingPathComponent("cluster.yaml")
-            try Self.config(cluster: "ping").write(to: file, atomically: true, encoding: .utf8)
+            try Self.config(cluster: "ping", directory: lab.directory, web: "stopped").write(to: file, atomically: true, encoding: .utf8)
             try lab.vigil(["config", "apply", file.path])
             for host in lab.hosts { try lab.startAgent(host.name) }
+            try await eventually("pingd 1000 everywhere", timeout: .seconds(60), every: .milliseconds(200)) {
+                Self.snapshot(lab).pingd == ["n1": "1000", "n2": "1000", "n3": "1000"]
+            }
+            try Self.config(cluster: "ping", directory: lab.directory).write(to: file, atomically: true, encoding: .utf8)
+            try lab.vigil(["config", "apply", file.path])
 
             try await eventually("web on n1 and pingd 1000 everywhere", timeout: .seconds(90), every: .milliseconds(200)) {
                 let now = Self.snapshot(lab)
