@@ -55,7 +55,7 @@ def test_the_keystone_charm_example(tmp_path):
         base = os.path.join(work, "cluster.yaml")
         with open(base, "w") as f:
             f.write(BASE.format(name=cluster))
-        wait_for(lambda: subprocess.run(netns(name, vigil_binary(), "config", "apply", base, "--etcd", "http://127.0.0.1:2379"),
+        wait_for(lambda: subprocess.run(netns(name, vigil_binary(), "config", "apply", base, "--etcd", "http://127.0.0.1:2379", "--cluster", cluster),
                                         capture_output=True).returncode == 0, 30, "the operator's configuration")
         example = os.path.join(ROOT, "clients", "python", "examples", "keystone_charm.py")
         result = subprocess.run(netns(name, "/usr/bin/python3", example, "--url", "http://127.0.0.1:7950",
