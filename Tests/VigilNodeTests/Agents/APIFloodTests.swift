@@ -11,8 +11,9 @@ import VigilCluster
 /// new connection every 20 ms (lab/test-agents/api-flood.py). The agent must never
 /// self-fence, its lease renewals must keep their pace (its `/metrics`: the longest time
 /// between confirmed renewals, the least headroom before its self-fence deadline), the
-/// health check must answer within 100 ms at the 99th percentile, and an idle connection
-/// must be closed at the idle timeout (the default, 10 s).
+/// health check must answer within 100 ms at the 99th percentile once the burst of 2,000
+/// connects is absorbed (within 5 s: the server accepts in order, so the first check waits
+/// behind them), and an idle connection must be closed at the idle timeout (the default, 10 s).
 @Suite("Real agents: an HTTP flood does not starve the lease", .etcd(members: 3), .serialized)
 struct APIFloodTests {
     @Test func idleConnectionsAndAStatusFloodLeaveTheLeaseAndHealthChecksAlone() async throws {
@@ -29,19 +30,24 @@ struct APIFloodTests {
             flood.waitUntilExit()
             #expect(flood.terminationStatus == 0)
             let result = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: out)) as? [String: Any])
-            let health = try #require(result["health_ms"] as? [Double]).sorted()
+            let healthInOrder = try #require(result["health_ms"] as? [Double])
+            let health = healthInOrder.sorted()
             let p99 = health[min(health.count - 1, Int(Double(health.count) * 0.99))]
             let requests = result["status_requests"] as? Int ?? 0
             let closed = result["idle_closed_by_server"] as? Int ?? 0
+            // The first answer waits behind the 2,000 connects in the accept queue; then the
+            // flood runs at its steady state, measured.
+            let burst = try #require(result["burst_absorbed_ms"] as? Double, "the health check never answered after the burst of connects")
             let metrics = try #require(httpBody(port: port, path: "/metrics"))
             let gap = try #require(metricValue(metrics, "vigil_lease_renewal_longest_gap_seconds"))
             let headroom = try #require(metricValue(metrics, "vigil_lease_renewal_least_headroom_seconds"))
             let fences = try #require(metricValue(metrics, "vigil_self_fences"))
             print(
-                "API flood on \(holder): \(requests) status requests, \(health.count) health checks (p50 \(health[health.count / 2]) ms, "
-                    + "p99 \(p99) ms, max \(health.last ?? 0) ms, \(result["health_errors"] ?? 0) errors), \(closed) idle connections closed "
+                "API flood on \(holder): 2,000 connects absorbed in \(burst) ms; \(requests) status requests, \(health.count) health checks (p50 \(health[health.count / 2]) ms, "
+                    + "p99 \(p99) ms, max \(health.last ?? 0) ms (check #\(healthInOrder.firstIndex(of: health.last ?? 0) ?? -1)), \(result["health_errors"] ?? 0) errors), \(closed) idle connections closed "
                     + "by the agent; renewals: longest gap \(gap) s, least headroom \(headroom) s, self-fences \(fences)")
             #expect(requests > 500, "the flood must have flooded: \(requests) status requests")
+            #expect(burst < 5000, "the first health check answered \(burst) ms after 2,000 connects")
             #expect(result["health_errors"] as? Int == 0)
             #expect(p99 < 100, "health check p99 \(p99) ms")
             #expect(fences == 0)
