@@ -81,7 +81,9 @@ class Cluster:
                 "--cgroup-root", "off", "--log-level", "info"] + (["--api-token-file", self.token_file] if token else []) + list(extra)
         self.procs.append(subprocess.Popen(argv, stdout=log, stderr=log, stdin=subprocess.DEVNULL))
         url = f"http://127.0.0.1:{port}"
+        # Serving, then with a view of the cluster (GET /v1/status answers 503 until then).
         wait_for(lambda: VigilClient(url).health("-probe-")[0] in (404, 503), 30, f"agent {node}")
+        wait_for(lambda: VigilClient(url).status()["node"] == node, 30, f"agent {node} to have a view of the cluster")
         return url
 
     def log(self, node):
@@ -115,10 +117,14 @@ def cluster():
         c.start_etcd()
         c.url = c.start_agent("n1")
         VigilClient(c.url, token_file=c.token_file).apply_fragment("operator", BASE.format(name=c.name))
+        wait_for(lambda: "n1" in VigilClient(c.url).status()["nodes"], 30, "the agent to see the configuration")
         yield c
     finally:
         c.stop()
-        subprocess.run(["rm", "-rf", work])
+        if os.environ.get("VIGIL_PYTEST_KEEP"):
+            print(f"kept {work}")
+        else:
+            subprocess.run(["rm", "-rf", work])
 
 
 @pytest.fixture()

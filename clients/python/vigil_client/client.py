@@ -209,5 +209,7 @@ class VigilClient:
         except ValueError:
             document = {"message": text.strip() or f"HTTP {status}"}
         error = BY_STATUS.get(status, VigilError)
-        raise error(document.get("message", f"HTTP {status}"), status=status, code=document.get("error"),
+        # An error document carries "message"; the status document (503, no view yet) only "error".
+        message = document.get("message") or document.get("error") or f"HTTP {status}"
+        raise error(message, status=status, code=document.get("error"),
                     diagnostics=document.get("diagnostics"))
