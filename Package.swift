@@ -122,6 +122,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
+            // The status page, compiled into the binary (no file to install, nothing fetched).
+            resources: [.embedInCode("HTTP/Web/index.html"), .embedInCode("HTTP/Web/vigil.css"), .embedInCode("HTTP/Web/vigil.js")],
             swiftSettings: strict
         ),
         // Executables: wiring only.

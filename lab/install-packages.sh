@@ -20,6 +20,25 @@ if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
   chmod 755 /usr/sbin/policy-rc.d
 fi
-echo "installing: ${missing[*]}" >&2
-apt-get update -qq
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+# One line per step on the terminal; apt's own output goes to a log file, named (with its
+# tail) when a step fails.
+mkdir -p "${VIGIL_LOG_DIR:-/tmp}"
+log=$(mktemp "${VIGIL_LOG_DIR:-/tmp}/vigil-install.XXXXXX.log")
+step() {
+  local what=$1; shift
+  local started=$SECONDS
+  printf '  %s… ' "$what" >&2
+  if "$@" >>"$log" 2>&1; then
+    printf 'done (%ds)\n' $((SECONDS - started)) >&2
+  else
+    printf 'FAILED\n' >&2
+    echo "---- the last lines of $log:" >&2
+    tail -n 25 "$log" >&2
+    echo "---- the whole log: $log" >&2
+    exit 1
+  fi
+}
+echo "installing ${#missing[@]} Debian packages: ${missing[*]} (log: $log)" >&2
+step "reading the package lists" apt-get update
+step "downloading and installing" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+rm -f "$log"

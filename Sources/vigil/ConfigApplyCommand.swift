@@ -15,7 +15,10 @@ struct ConfigApplyCommand: AsyncParsableCommand {
             cluster.name must be that name (else nothing is written, exit 1, and the message says \
             how to make them agree). Nothing is written when the file does not validate (exit 1) or \
             when someone else applied a configuration meanwhile. After writing, it says which \
-            cluster it wrote to and which agents are its members, and warns when none is.
+            cluster it wrote to and which agents are its members, and warns when none is. With \
+            --wait it then shows what is left until the cluster has carried out the plan and ends \
+            with one line: where everything runs and how long it took, or (exit 1, after --timeout) \
+            what is still left.
             """
     )
 
@@ -24,6 +27,12 @@ struct ConfigApplyCommand: AsyncParsableCommand {
 
     @Flag(name: .customLong("dry-run"), help: "Validate and plan only; write nothing.")
     var dryRun = false
+
+    @Flag(name: .long, help: "After writing, wait until the cluster has carried out the plan (progress on standard error); exit 1 if not within --timeout.")
+    var wait = false
+
+    @Option(name: .long, help: "How long --wait waits, in seconds.")
+    var timeout: Int = 120
 
     @OptionGroup var connection: ConnectionOptions
 
@@ -60,6 +69,11 @@ struct ConfigApplyCommand: AsyncParsableCommand {
                     + "--cluster \(target) (vigil agent --node NAME --cluster \(target) …)")
         } else {
             print("cluster '\(target)': \(members.count) agent\(members.count == 1 ? " is a member" : "s are members") (\(members.joined(separator: ", ")))")
+        }
+        guard wait else { return }
+        let timeout = self.timeout
+        try await connection.withClient { client in
+            try await SettleProgress.wait(client, timeout: timeout, reached: "settled", explain: result.transition.unplaced)
         }
     }
 }

@@ -39,6 +39,12 @@ struct GaleraBootstrapCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The Galera resource. Default: the only one in the configuration.")
     var resource: String?
 
+    @Flag(name: .long, help: "Wait until NODE is Synced in a new Primary component and the cluster has settled (progress on standard error); exit 1 if not within --timeout.")
+    var wait = false
+
+    @Option(name: .long, help: "How long --wait waits, in seconds.")
+    var timeout: Int = 300
+
     @OptionGroup var connection: ConnectionOptions
 
     func validate() throws {
@@ -64,6 +70,7 @@ struct GaleraBootstrapCommand: AsyncParsableCommand {
             printError(refusal)
             throw ExitCodeError.invalidInput
         }
+        let (node, wait, timeout) = (self.node, self.wait, self.timeout)
         let result = try await connection.withClient { client in
             try await client.forceGaleraBootstrap(node, resource: resource, reason: reason)
         }
@@ -82,6 +89,21 @@ struct GaleraBootstrapCommand: AsyncParsableCommand {
                 print("    \(other)  \(line.state)  \(seqno)\(known)")
             }
         }
-        print("  recorded by \(record.by); watch it with 'vigil status' and 'vigil events'")
+        guard wait else {
+            print("  recorded by \(record.by); watch it with 'vigil status' and 'vigil events' (or give --wait)")
+            return
+        }
+        print("  recorded by \(record.by)")
+        let name = result.resource
+        try await connection.withClient { client in
+            try await SettleProgress.wait(client, timeout: timeout, reached: "\(name): \(node) bootstrapped a new cluster", resources: [name], explain: [name]) {
+                view in
+                guard let galera = ClusterStatus(view: view).galera[name] else { return "\(name) is not a Galera resource any more" }
+                let state = galera.nodes[node]?.state ?? "down"
+                if galera.bootstrapped?.pending == true { return "\(node): \(state), no Primary component yet" }
+                let synced = galera.nodeOrder.filter { galera.nodes[$0]?.state == "Synced" }
+                return state == "Synced" ? nil : "\(node): \(state) (Synced: \(synced.isEmpty ? "none" : synced.joined(separator: " ")))"
+            }
+        }
     }
 }

@@ -11,11 +11,35 @@ struct ResourceMoveCommand: AsyncParsableCommand {
 
     @Argument(help: "The resource or group.") var name: String
     @Option(name: .long, help: "The node to move it to.") var node: String?
+    @Flag(name: .long, help: "Wait until it runs there (or, without --node, elsewhere) and the cluster has settled; exit 1 if not within --timeout.")
+    var wait = false
+    @Option(name: .long, help: "How long --wait waits, in seconds.") var timeout: Int = 120
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        let admin = try await connection.withClient { client in try await client.move(name, to: node) }
-        print(ResourceAdminText.describe(name, admin))
+        let (name, node, wait, timeout) = (self.name, self.node, self.wait, self.timeout)
+        try await connection.withClient { client in
+            let before = wait ? try await client.view() : nil
+            let admin = try await client.move(name, to: node)
+            print(ResourceAdminText.describe(name, admin))
+            guard let before, let config = before.config else { return }
+            let primitives = config.group(named: name)?.members ?? [name]
+            let from = Set(primitives.flatMap { resource in
+                before.status.filter { before.members[$0.key] != nil && $0.value[resource]?.state.isActive == true }.map(\.key)
+            })
+            try await SettleProgress.wait(
+                client, timeout: timeout, reached: node.map { "\(name) moved to \($0)" } ?? "\(name) moved", resources: primitives,
+                explain: [name]
+            ) { view in
+                let running = Set(primitives.flatMap { resource in
+                    view.status.filter { view.members[$0.key] != nil && $0.value[resource]?.state.isActive == true }.map(\.key)
+                })
+                if let node {
+                    return running == [node] ? nil : "\(name) does not run on \(node) yet"
+                }
+                return !running.isEmpty && running.isDisjoint(with: from) ? nil : "\(name) still runs on \(from.sorted().joined(separator: " "))"
+            }
+        }
     }
 }
 

@@ -97,6 +97,12 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
 
     /// The failed instances, newest first.
     public var failures: [Failure] = []
+    /// The configuration's cluster name (nil before a configuration is applied).
+    public var cluster: String?
+    /// Resource → node → its probes' verdict as that node's agent last wrote it (written
+    /// when the verdict changes: `healthy`, and one line per probe). Only running
+    /// instances with probes.
+    public var health: [String: [String: HealthReport]] = [:]
 
     public init(view: ClusterView) {
         coordinator = view.coordinator?.node
@@ -151,6 +157,15 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
                 failures.append(Failure(resource: resource, node: node, since: record.since, message: record.message ?? "failed"))
             }
         }
+        var health: [String: [String: HealthReport]] = [:]
+        for (node, statuses) in view.status where view.members[node] != nil {
+            for resource in resourceOrder {
+                guard let record = statuses[resource], let report = record.health, [.started, .promoted, .unpromoted].contains(record.state) else { continue }
+                health[resource, default: [:]][node] = report
+            }
+        }
+        self.health = health
+        cluster = view.config?.cluster.name
         self.failures = failures.sorted { $0.since != $1.since ? $0.since > $1.since : ($0.resource, $0.node) < ($1.resource, $1.node) }
         var galera: [String: GaleraResourceStatus] = [:]
         if let config = view.config {
@@ -170,12 +185,20 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case coordinator, quorum, nodes, resources, failcounts, galera, rabbitmq, failures
+        case coordinator, quorum, nodes, resources, failcounts, galera, rabbitmq, failures, cluster, order, health
+    }
+
+    /// The display order: nodes and resources as the configuration lists them (JSON
+    /// objects have none).
+    struct Order: Encodable {
+        var nodes: [String]
+        var resources: [String]
     }
 
     /// Encodes the DESIGN contract: `coordinator` is `null` when none is elected. `galera`
     /// and `rabbitmq` are added only when there are such resources, so other clusters'
-    /// JSON is as before.
+    /// JSON is as before; `cluster` once configured, `order` always, `health` when some
+    /// instance has probes.
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(coordinator, forKey: .coordinator)
@@ -186,6 +209,9 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         if !galera.isEmpty { try container.encode(galera, forKey: .galera) }
         if !rabbitmq.isEmpty { try container.encode(rabbitmq, forKey: .rabbitmq) }
         if !failures.isEmpty { try container.encode(failures, forKey: .failures) }
+        try container.encodeIfPresent(cluster, forKey: .cluster)
+        try container.encode(Order(nodes: nodeOrder, resources: resourceOrder), forKey: .order)
+        if !health.isEmpty { try container.encode(health, forKey: .health) }
     }
 
     /// One JSON object with sorted keys.

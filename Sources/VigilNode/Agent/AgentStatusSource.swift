@@ -32,8 +32,15 @@ public struct AgentStatusSource: AgentStatusProvider {
             let running = state == .started || state == .promoted || state == .unpromoted
             let healthy = running && (local.health?.healthy ?? local.handle.probes.isEmpty)
             let probes = (local.health?.probes ?? []).map(agent.options.redaction.redact)
-            return LocalResourceStatus(state: state, healthy: healthy, probes: probes)
+            let checks = running ? local.checks.sorted { $0.key < $1.key }.map(\.value) : []
+            return LocalResourceStatus(state: state, healthy: healthy, probes: probes, checks: checks)
         }
+    }
+
+    /// Whether the agent's membership lease is confirmed by etcd (false: it has lost the
+    /// store, and its view may be stale).
+    public func leaseConfirmed() async -> Bool? {
+        await agent.leaseConfirmed
     }
 
     /// A Galera node: healthy when Synced in the Primary component (and its probes are up).

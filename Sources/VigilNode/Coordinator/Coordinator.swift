@@ -50,6 +50,9 @@ public actor Coordinator {
     public static let historyInterval: Duration = .seconds(5)
     private var history = HistoryRetention()
     private var lastHistoryRun: Duration?
+    /// The members at this coordinator's last decision, each with the resources it reported
+    /// active, and the term they were seen in (a new term starts from what it sees).
+    private var observedMembers: (term: Int64, members: [String: [String]])?
 
     /// Creates the coordinator runtime of `node`.
     ///
@@ -99,6 +102,7 @@ public actor Coordinator {
             }
         }
         guard let view = lastView, let term = await election.term else { return 0 }
+        await recordMembershipChanges(view: view, term: term)
         if view.config?.cluster.fencing == .self { await releaseByWatchdog(view: view, term: term) }
         // Wait until the view includes our own last writes, so no step is written twice.
         guard view.revision >= awaitingRevision else { return 0 }
@@ -293,6 +297,36 @@ public actor Coordinator {
             logger.warning("fence not recorded", metadata: ["target": "\(order.node)", "error": "\(error)"])
         }
         await update()
+    }
+
+    /// Records nodes that stopped being members (`node-lost`, with what they ran) and nodes
+    /// that became members (`node-joined`) since the last decision of this term, as events
+    /// for the timeline (`vigil events`, the status page).
+    private func recordMembershipChanges(view: ClusterView, term: Int64) async {
+        var current: [String: [String]] = [:]
+        for node in view.members.keys {
+            current[node] = (view.status[node] ?? [:]).filter { $0.value.state.isActive }.keys.sorted()
+        }
+        let previous = observedMembers?.term == term ? observedMembers?.members : nil
+        observedMembers = (term, current)
+        guard let previous, Set(previous.keys) != Set(current.keys) else { return }
+        var operations: [TxnOp] = []
+        for (node, active) in previous.sorted(by: { $0.key < $1.key }) where current[node] == nil {
+            let message =
+                active.isEmpty
+                ? "\(node) is no longer a member (its agent stopped, or its lease expired)"
+                : "\(node) lost while running \(active.joined(separator: ", ")) (its member lease ended)"
+            operations.append(eventOp(resource: nil, kind: "node-lost", message: message))
+        }
+        for node in current.keys.sorted() where previous[node] == nil {
+            operations.append(eventOp(resource: nil, kind: "node-joined", message: "\(node) joined"))
+        }
+        guard !operations.isEmpty else { return }
+        do {
+            _ = try await election.guardedTxn(Txn(success: operations))
+        } catch {
+            logger.debug("membership event not recorded", metadata: ["error": "\(error)"])
+        }
     }
 
     func eventOp(resource: String?, kind: String = "assigned", message: String) -> TxnOp {

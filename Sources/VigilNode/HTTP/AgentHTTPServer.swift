@@ -7,8 +7,8 @@ import NIOPosix
 import HummingbirdTLS
 public import ServiceLifecycle
 
-/// The agent's HTTP API: `GET /v1/status`, `GET /health/<resource>` and `GET /metrics`
-/// (docs/operator-guide.md, "HTTP API").
+/// The agent's HTTP API: `GET /v1/status`, `GET /health/<resource>`, `GET /metrics` and
+/// the status page at `/` (docs/operator-guide.md, "HTTP API", "The status page").
 ///
 /// A `Service`: ``run()`` serves until its task is cancelled or, inside a `ServiceGroup`,
 /// until graceful shutdown (cancellation is handled as a graceful shutdown too); then it
@@ -64,7 +64,9 @@ public struct AgentHTTPServer: Service {
         logger[metadataKey: "http.host"] = "\(host)"
         self.logger = logger
         self.limits = limits
-        self.routes = AgentRoutes(provider: provider, metrics: metrics, logger: logger, statusCacheLifetime: limits.statusCacheLifetime)
+        self.routes = AgentRoutes(
+            provider: provider, metrics: metrics, logger: logger, statusCacheLifetime: limits.statusCacheLifetime,
+            writes: api?.access.token != nil)
         self.onServerRunning = onServerRunning
     }
 

@@ -10,12 +10,16 @@ struct AgentRoutes: Sendable {
     let metrics: AgentMetrics
     let logger: Logger
     let statusCache: RenderedStatusCache
+    /// Whether the API takes writes (a token file is configured): the `api.writes` field
+    /// of the status, which the status page reads to offer its actions or not.
+    let writes: Bool
 
-    init(provider: any AgentStatusProvider, metrics: AgentMetrics, logger: Logger, statusCacheLifetime: Duration) {
+    init(provider: any AgentStatusProvider, metrics: AgentMetrics, logger: Logger, statusCacheLifetime: Duration, writes: Bool = false) {
         self.provider = provider
         self.metrics = metrics
         self.logger = logger
         self.statusCache = RenderedStatusCache(lifetime: statusCacheLifetime)
+        self.writes = writes
     }
 
     func register(on router: Router<APIRequestContext>, access: APIAccess) {
@@ -31,6 +35,7 @@ struct AgentRoutes: Sendable {
         router.get("/health/:resource") { request, context in
             await health(of: context.parameters.get("resource") ?? "", role: request.uri.queryParameters.get("role"))
         }
+        StatusPage.register(on: router)
         router.get("/metrics") { _, _ in
             await provider.refreshGauges()
             return Self.response(.ok, contentType: "text/plain; version=0.0.4; charset=utf-8", metrics.exposition())
@@ -56,7 +61,11 @@ struct AgentRoutes: Sendable {
         var document: [String: JSONValue] = [
             "node": .string(node),
             "local": .object(local.mapValues(Self.json)),
+            "api": .object(["writes": .bool(writes)]),
         ]
+        if let confirmed = await provider.leaseConfirmed() {
+            document["agent"] = .object(["lease_confirmed": .bool(confirmed)])
+        }
         guard let cluster = await provider.clusterStatusJSON() else {
             document["error"] = .string("no view of the cluster yet")
             return .init(status: HTTPResponse.Status.serviceUnavailable.code, body: Self.encode(document))
@@ -91,11 +100,21 @@ struct AgentRoutes: Sendable {
     }
 
     static func json(_ status: LocalResourceStatus) -> JSONValue {
-        .object([
+        var fields: [String: JSONValue] = [
             "state": .string(status.state.rawValue),
             "healthy": .bool(status.healthy),
             "probes": .array(status.probes.map(JSONValue.string)),
-        ])
+        ]
+        if !status.checks.isEmpty {
+            fields["checks"] = .array(
+                status.checks.map { check in
+                    .object([
+                        "probe": .string(check.probe), "state": .string(check.state), "result": .string(check.result),
+                        "latency_ms": .number(check.latencyMs), "at": .string(check.at),
+                    ])
+                })
+        }
+        return .object(fields)
     }
 
     static func json(_ status: HTTPResponse.Status, _ document: [String: JSONValue]) -> Response {

@@ -28,6 +28,11 @@ public protocol AgentStatusProvider: Sendable {
     /// The default answers unhealthy for any role.
     func localHealth(of resource: String, role: String) async -> LocalHealth
 
+    /// Whether this agent's membership lease is confirmed by the store: the `agent` field of
+    /// `GET /v1/status` (`false`: it has lost etcd and its view may be stale). The default,
+    /// `nil`, reports nothing.
+    func leaseConfirmed() async -> Bool?
+
     /// Brings gauges that are read off the provider's state up to date; called before every
     /// `GET /metrics` is answered (so nothing refreshes them while nobody scrapes). The
     /// default does nothing.
@@ -44,6 +49,9 @@ extension AgentStatusProvider {
 
     /// Nothing to refresh.
     public func refreshGauges() async {}
+
+    /// Not reported.
+    public func leaseConfirmed() async -> Bool? { nil }
 
     /// Unhealthy for every role (only Galera resources have roles).
     public func localHealth(of resource: String, role: String) async -> LocalHealth {

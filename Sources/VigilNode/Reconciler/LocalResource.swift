@@ -16,6 +16,9 @@ public struct LocalResource: Sendable {
     public var busy: LocalOperation?
     /// Its probes' verdict while it runs.
     public var health: HealthReport?
+    /// Each probe's latest check, by the probe's position (for the status page; never
+    /// written to etcd).
+    public var checks: [Int: LocalProbeCheck] = [:]
     /// Why it failed.
     public var message: String?
     /// The promotion score its agent last set.
@@ -56,6 +59,9 @@ public struct LocalResource: Sendable {
     var galeraRetryAt: Duration?
     /// The bootstrap choice (its revision) this node last ran `pc.bootstrap` for.
     var galeraPrimaryRecovered: Int64?
+    /// Since when (the reconciler's clock) this Galera node has been a Donor in the Primary
+    /// component while every other node of it reports Synced: no one receives a transfer.
+    var galeraIdleDonorSince: Duration?
 
     /// Whether it may be running.
     public var isActive: Bool { state.map(\.isActive) ?? false }

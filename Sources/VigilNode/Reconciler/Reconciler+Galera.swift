@@ -144,17 +144,49 @@ extension Reconciler {
                 || before.size != observed.size || before.uuid != observed.uuid || (!observed.primary && before.seqno != observed.seqno)
         }
         local.galera = observed
+        // A donor whose joiner finished while the group changed views stays Donor/Desynced
+        // for good (Galera logs the transfer as "from -1.-1 (left the group)"): it takes no
+        // writer role and drops out of `?role=reader`. Once no node of its component is
+        // receiving a transfer for `idleDonorLimit`, it is restarted as a failed instance
+        // (it rejoins by IST).
+        if observed.donor && observed.primary && Self.nobodyJoins(view: view, resource: name, besides: node, size: observed.size) {
+            if local.galeraIdleDonorSince == nil { local.galeraIdleDonorSince = clock.now() }
+        } else {
+            local.galeraIdleDonorSince = nil
+        }
+        let idleDonor = local.galeraIdleDonorSince.map { clock.now() - $0 >= Self.idleDonorLimit } ?? false
         locals[name] = local
         if changed {
             logger.info(
                 "galera state", metadata: ["resource": "\(name)", "state": "\(observed.state)", "size": "\(observed.size)", "seqno": "\(observed.seqno)"])
             await writeStatus(name, event: nil)
         }
+        if idleDonor {
+            locals[name]?.galeraIdleDonorSince = nil
+            await monitorFailed(
+                name, generation,
+                "galera: Donor/Desynced for \(Self.idleDonorLimit) while every other node of its Primary component is Synced "
+                    + "(a state transfer that ended across a view change); restarting it to rejoin")
+            return nil
+        }
         guard !observed.primary, state != nil, let bootstrap = view.galeraBootstrap[name], bootstrap.record.node == node,
             bootstrap.record.mode == .pcBootstrap, locals[name]?.galeraPrimaryRecovered != bootstrap.modRevision
         else { return nil }
         locals[name]?.galeraPrimaryRecovered = bootstrap.modRevision
         return bootstrap.modRevision
+    }
+
+    /// How long a donor may stay Donor while no one receives a transfer.
+    static let idleDonorLimit: Duration = .seconds(20)
+
+    /// Whether every other member of a component of `size` nodes reports Synced in the
+    /// Primary component (so no node is receiving a state transfer from anyone).
+    static func nobodyJoins(view: ClusterView, resource: String, besides node: String, size: Int) -> Bool {
+        let synced = view.status.filter { other, statuses in
+            other != node && view.members[other] != nil && statuses[resource]?.galera?.synced == true
+                && statuses[resource]?.galera?.primary == true
+        }
+        return size > 1 && synced.count == size - 1
     }
 
     private func primaryRecovered(_ name: String, revision: Int64, _ outcome: Result<Void, AgentsError>) async {

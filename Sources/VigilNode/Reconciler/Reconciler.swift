@@ -167,6 +167,7 @@ public actor Reconciler {
             let outcome = confirmed[name]
             locals[name]?.since = wallClock().description
             locals[name]?.health = nil
+            locals[name]?.checks = [:]
             let state = ResourceLifecycle.afterSelfFence(confirmed: outcome?.confirmed == true)
             locals[name]?.state = state
             if state != .stopped {
@@ -506,6 +507,7 @@ public actor Reconciler {
             } else {
                 local.retryAfter = nil
                 local.health = nil
+                local.checks = [:]
             }
         }
         if local.state != previous { local.since = wallClock().description }
@@ -629,6 +631,10 @@ public actor Reconciler {
         let healthy = probes.allSatisfy { $0.contains(": healthy") }
         let before = local.health
         local.health = HealthReport(healthy: healthy, probes: probes)
+        let nanoseconds = Double(update.result.duration.components.seconds) * 1e9 + Double(update.result.duration.components.attoseconds) / 1e9
+        local.checks[update.index] = LocalProbeCheck(
+            probe: update.name, state: update.state.rawValue, result: redaction.redact(update.result.message),
+            latencyMs: (nanoseconds / 1e5).rounded() / 10, at: wallClock().description)
         locals[name] = local
         if update.changed && update.state == .unhealthy {
             await monitorFailed(name, generation, "health: \(update.name): \(update.result.message)")
