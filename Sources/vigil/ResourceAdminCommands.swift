@@ -29,7 +29,7 @@ struct ResourceMoveCommand: AsyncParsableCommand {
             })
             try await SettleProgress.wait(
                 client, timeout: timeout, reached: node.map { "\(name) moved to \($0)" } ?? "\(name) moved", resources: primitives,
-                explain: [name]
+                explain: [name], target: node
             ) { view in
                 let running = Set(primitives.flatMap { resource in
                     view.status.filter { view.members[$0.key] != nil && $0.value[resource]?.state.isActive == true }.map(\.key)

@@ -74,7 +74,7 @@ extension SettleProgress {
     /// ask `vigil explain` about).
     static func wait(
         _ client: ClusterClient, timeout: Int, reached: String, resources: [String]? = nil, explain: [String] = [],
-        condition: (@Sendable (ClusterView) -> String?)? = nil
+        target: String? = nil, condition: (@Sendable (ClusterView) -> String?)? = nil
     ) async throws {
         let progress = SettleProgress()
         let settlement = try await client.waitUntilSettled(
@@ -91,7 +91,16 @@ extension SettleProgress {
             let now = SettleProgress.now()
             let (_, explanations) = Scheduler.explain(
                 config: StateBuilder.effectiveConfig(config, view: view), state: StateBuilder.state(from: view, config: config, now: now))
-            for name in explain { if let explanation = explanations[name] { line += "; \(name): \(explanation.decision)" } }
+            for name in explain {
+                guard let explanation = explanations[name] else { continue }
+                if let target, let score = explanation.nodes.first(where: { $0.node == target }) {
+                    // Why not where it was sent: that node's terms.
+                    let terms = score.terms.map { "\($0.reason) (\($0.score))" }.joined(separator: ", ")
+                    line += "; \(name) on \(target): score \(score.score)\(terms.isEmpty ? "" : ": \(terms)")"
+                } else {
+                    line += "; \(name): \(explanation.decision)"
+                }
+            }
         }
         printError(line)
         if !explain.isEmpty { printError("(vigil explain \(explain[0]) shows every node's score)") }
