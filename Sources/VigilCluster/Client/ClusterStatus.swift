@@ -97,7 +97,8 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
 
     /// The failed instances, newest first.
     public var failures: [Failure] = []
-    /// The configuration's cluster name (nil before a configuration is applied).
+    /// The configuration's cluster name (nil before a configuration is applied; not in the
+    /// JSON).
     public var cluster: String?
     /// Resource → node → its probes' verdict as that node's agent last wrote it (written
     /// when the verdict changes: `healthy`, and one line per probe). Only running
@@ -185,7 +186,7 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case coordinator, quorum, nodes, resources, failcounts, galera, rabbitmq, failures, cluster, order, health
+        case coordinator, quorum, nodes, resources, failcounts, galera, rabbitmq, failures, order, health
     }
 
     /// The display order: nodes and resources as the configuration lists them (JSON
@@ -197,8 +198,9 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
 
     /// Encodes the DESIGN contract: `coordinator` is `null` when none is elected. `galera`
     /// and `rabbitmq` are added only when there are such resources, so other clusters'
-    /// JSON is as before; `cluster` once configured, `order` always, `health` when some
-    /// instance has probes.
+    /// JSON is as before; `order` always, `health` when some instance has probes. (`cluster`
+    /// is not encoded: the contract's JSON starts with `coordinator`; the agent's status
+    /// document adds it.)
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(coordinator, forKey: .coordinator)
@@ -209,7 +211,6 @@ public struct ClusterStatus: Sendable, Hashable, Encodable {
         if !galera.isEmpty { try container.encode(galera, forKey: .galera) }
         if !rabbitmq.isEmpty { try container.encode(rabbitmq, forKey: .rabbitmq) }
         if !failures.isEmpty { try container.encode(failures, forKey: .failures) }
-        try container.encodeIfPresent(cluster, forKey: .cluster)
         try container.encode(Order(nodes: nodeOrder, resources: resourceOrder), forKey: .order)
         if !health.isEmpty { try container.encode(health, forKey: .health) }
     }

@@ -43,6 +43,11 @@ public struct AgentStatusSource: AgentStatusProvider {
         await agent.leaseConfirmed
     }
 
+    /// The applied configuration's `cluster.name`.
+    public func clusterName() async -> String? {
+        await agent.view.config?.cluster.name
+    }
+
     /// A Galera node: healthy when Synced in the Primary component (and its probes are up).
     /// A RabbitMQ node: when it runs clustered with a majority of the members, with no
     /// partition and no alarm, and its last AMQP round trip on a quorum queue passed.

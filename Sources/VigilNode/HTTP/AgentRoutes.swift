@@ -63,6 +63,7 @@ struct AgentRoutes: Sendable {
             "local": .object(local.mapValues(Self.json)),
             "api": .object(["writes": .bool(writes)]),
         ]
+        if let name = await provider.clusterName() { document["cluster"] = .string(name) }
         if let confirmed = await provider.leaseConfirmed() {
             document["agent"] = .object(["lease_confirmed": .bool(confirmed)])
         }

@@ -33,6 +33,10 @@ public protocol AgentStatusProvider: Sendable {
     /// `nil`, reports nothing.
     func leaseConfirmed() async -> Bool?
 
+    /// The applied configuration's cluster name: the `cluster` field of `GET /v1/status`.
+    /// The default, `nil`, reports nothing.
+    func clusterName() async -> String?
+
     /// Brings gauges that are read off the provider's state up to date; called before every
     /// `GET /metrics` is answered (so nothing refreshes them while nobody scrapes). The
     /// default does nothing.
@@ -52,6 +56,9 @@ extension AgentStatusProvider {
 
     /// Not reported.
     public func leaseConfirmed() async -> Bool? { nil }
+
+    /// Not reported.
+    public func clusterName() async -> String? { nil }
 
     /// Unhealthy for every role (only Galera resources have roles).
     public func localHealth(of resource: String, role: String) async -> LocalHealth {

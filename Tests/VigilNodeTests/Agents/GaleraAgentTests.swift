@@ -327,6 +327,31 @@ struct GaleraAgentTests {
         }
     }
 
+    /// The operator's override, waited for (issue 16): after a power loss only n1 comes
+    /// back and waits for the others' positions; `vigil galera bootstrap n1 --force --wait`
+    /// makes it form a new cluster and ends with one line once it is Synced.
+    @Test func aForcedBootstrapIsWaitedForAndEndsWithOneLine() async throws {
+        try await Self.withLab("galeraforce") { lab, store in
+            _ = try await Self.formCluster(lab, store)
+            for node in lab.names { try await lab.nodes.killNode(node) }
+            try await lab.nodes.start("n1")
+            try await eventually("n1 to wait for the others", timeout: .seconds(60), every: .milliseconds(250)) {
+                let status = try await lab.view(store).status["n1"]?["db"]
+                return status?.state == .stopped && (status?.message ?? "").contains("waiting")
+            }
+            let result = try VigilBinary.run(
+                ["galera", "bootstrap", "n1", "--force", "--reason", "test: n2 and n3 are gone", "--wait", "--timeout", "120",
+                 "--etcd", lab.nodes.endpoints.joined(separator: ","), "--cluster", lab.cluster],
+                in: lab.directory, timeout: 150)
+            #expect(result.status == 0, "\(result.stderr)")
+            let outcome = result.stdout.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(outcome.hasPrefix("db: n1 bootstrapped a new cluster in ") && outcome.hasSuffix(": db on n1"), "\(result.stdout)")
+            // Not a terminal: what was left, one line per change, on standard error.
+            #expect(result.stderr.contains("] n1: "), "\(result.stderr)")
+            #expect(try await lab.synced(store) == ["n1"])
+        }
+    }
+
     @Test func twoOfThreeKilledTheSurvivorIsMadePrimaryAndTheOthersRejoin() async throws {
         try await Self.withLab("galeratwo") { lab, store in
             let client = try await Self.formCluster(lab, store)
