@@ -333,7 +333,10 @@ struct GaleraAgentTests {
     @Test func aForcedBootstrapIsWaitedForAndEndsWithOneLine() async throws {
         try await Self.withLab("galeraforce") { lab, store in
             _ = try await Self.formCluster(lab, store)
-            for node in lab.names { try await lab.nodes.killNode(node) }
+            try await Self.powerLoss(lab)
+            try await eventually("the old members to expire", timeout: .seconds(20), every: .milliseconds(100)) {
+                try await lab.view(store).members.isEmpty
+            }
             try await lab.nodes.start("n1")
             try await eventually("n1 to wait for the others", timeout: .seconds(60), every: .milliseconds(250)) {
                 let status = try await lab.view(store).status["n1"]?["db"]
