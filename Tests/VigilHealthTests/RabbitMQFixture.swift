@@ -56,7 +56,7 @@ struct RabbitMQServer: Sendable {
             environment["RABBITMQ_ENABLED_PLUGINS_FILE"] = dir.file("enabled_plugins")
             environment["RABBITMQ_CONF_ENV_FILE"] = dir.file("rabbitmq-env.conf")
             environment["RABBITMQ_PID_FILE"] = dir.file("rabbitmq.pid")
-            environment["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1} +sbwt none +sbwtdcpu none +sbwtdio none"
+            environment["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}"
             let server = try await Background.start(
                 "rabbitmq-server", ["\(sbin)/rabbitmq-server"], environment: environment, log: dir.file("server.out"))
             processes.append(server)

@@ -63,14 +63,9 @@ final class RabbitMQLab: @unchecked Sendable {
     func dataDirectory(_ node: String) -> String { directory.appendingPathComponent("\(node)/mnesia/\(nodename(node))").path }
     func logFile(_ node: String) -> String { directory.appendingPathComponent("\(node)/log/\(nodename(node)).log").path }
 
-    /// Erlang flags that stop idle schedulers from spinning.
-    static let noBusyWait = "+sbwt none +sbwtdcpu none +sbwtdio none"
-
     /// The environment of node `node`'s server and CLI (without HOME and the node name).
     func environment(_ node: String) -> [String: String] {
-        // No scheduler busy-waiting: on the 2 cores the suite runs on, three spinning nodes
-        // (and every CLI's VM) take the CPU from everything else.
-        let dist = "-kernel inet_dist_use_interface {127,0,0,1} " + Self.noBusyWait
+        let dist = "-kernel inet_dist_use_interface {127,0,0,1}"
         return [
             "ERL_EPMD_PORT": String(epmdPort), "ERL_EPMD_ADDRESS": "127.0.0.1", "ERL_INETRC": directory.appendingPathComponent("inetrc").path,
             "RABBITMQ_NODE_IP_ADDRESS": "127.0.0.1", "RABBITMQ_NODE_PORT": String(amqpPorts[node] ?? 0),

@@ -22,7 +22,7 @@ struct RabbitMQPartitionTests {
 
     static func environment(_ lab: HostLab, _ node: String, directory: URL) -> [String: String] {
         let octets = address(lab, node).split(separator: ".").joined(separator: ",")
-        let dist = "-kernel inet_dist_use_interface {\(octets)} " + RabbitMQLab.noBusyWait
+        let dist = "-kernel inet_dist_use_interface {\(octets)}"
         return [
             "ERL_EPMD_PORT": "4369", "ERL_EPMD_ADDRESS": "127.0.0.1,\(address(lab, node))",
             "ERL_INETRC": directory.appendingPathComponent("inetrc").path, "RABBITMQ_USE_LONGNAME": "true",
