@@ -46,6 +46,24 @@ def vigil_binary():
     return path
 
 
+def start_etcd(work):
+    """One etcd member on 127.0.0.1 (free ports, data and log in `work`), healthy; returns
+    its client URL and its process (the caller stops it)."""
+    client, peer = free_ports(2)
+    endpoint = f"http://127.0.0.1:{client}"
+    log = open(os.path.join(work, "etcd.log"), "w")
+    process = subprocess.Popen(
+        ["etcd", "--name", "e0", "--data-dir", os.path.join(work, "etcd"),
+         "--listen-client-urls", endpoint, "--advertise-client-urls", endpoint,
+         "--listen-peer-urls", f"http://127.0.0.1:{peer}", "--initial-advertise-peer-urls", f"http://127.0.0.1:{peer}",
+         "--initial-cluster", f"e0=http://127.0.0.1:{peer}", "--heartbeat-interval", "25", "--election-timeout", "250",
+         "--experimental-watch-progress-notify-interval", "1s"],
+        stdout=log, stderr=log, stdin=subprocess.DEVNULL)
+    wait_for(lambda: subprocess.run(["etcdctl", "--endpoints", endpoint, "endpoint", "health"],
+                                    capture_output=True).returncode == 0, 30, "etcd")
+    return endpoint, process
+
+
 class Cluster:
     """One etcd member and agents on 127.0.0.1, all in a temporary directory."""
 
@@ -60,18 +78,8 @@ class Cluster:
         os.chmod(self.token_file, 0o600)
 
     def start_etcd(self):
-        client, peer = free_ports(2)
-        self.endpoint = f"http://127.0.0.1:{client}"
-        log = open(os.path.join(self.work, "etcd.log"), "w")
-        self.procs.append(subprocess.Popen(
-            ["etcd", "--name", "e0", "--data-dir", os.path.join(self.work, "etcd"),
-             "--listen-client-urls", self.endpoint, "--advertise-client-urls", self.endpoint,
-             "--listen-peer-urls", f"http://127.0.0.1:{peer}", "--initial-advertise-peer-urls", f"http://127.0.0.1:{peer}",
-             "--initial-cluster", f"e0=http://127.0.0.1:{peer}", "--heartbeat-interval", "25", "--election-timeout", "250",
-             "--experimental-watch-progress-notify-interval", "1s"],
-            stdout=log, stderr=log, stdin=subprocess.DEVNULL))
-        wait_for(lambda: subprocess.run(["etcdctl", "--endpoints", self.endpoint, "endpoint", "health"],
-                                        capture_output=True).returncode == 0, 30, "etcd")
+        self.endpoint, process = start_etcd(self.work)
+        self.procs.append(process)
 
     def start_agent(self, node, token=True, extra=()):
         port = free_ports(1)[0]

@@ -21,7 +21,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from conftest import ROOT, free_ports, vigil_binary, wait_for
+from conftest import ROOT, free_ports, start_etcd, vigil_binary, wait_for
 from vigil_client import VigilClient
 
 ARTIFACTS = os.environ.get("VIGIL_ARTIFACTS") or os.path.join(ROOT, ".build", "artifacts", "status-page")
@@ -59,18 +59,7 @@ class PageCluster:
         self.urls = {}
 
     def start_etcd(self):
-        client, peer = free_ports(2)
-        self.endpoint = f"http://127.0.0.1:{client}"
-        log = open(os.path.join(self.work, "etcd.log"), "w")
-        self.etcd = subprocess.Popen(
-            ["etcd", "--name", "e0", "--data-dir", os.path.join(self.work, "etcd"),
-             "--listen-client-urls", self.endpoint, "--advertise-client-urls", self.endpoint,
-             "--listen-peer-urls", f"http://127.0.0.1:{peer}", "--initial-advertise-peer-urls", f"http://127.0.0.1:{peer}",
-             "--initial-cluster", f"e0=http://127.0.0.1:{peer}", "--heartbeat-interval", "25", "--election-timeout", "250",
-             "--experimental-watch-progress-notify-interval", "1s"],
-            stdout=log, stderr=log, stdin=subprocess.DEVNULL)
-        wait_for(lambda: subprocess.run(["etcdctl", "--endpoints", self.endpoint, "endpoint", "health"],
-                                        capture_output=True).returncode == 0, 30, "etcd")
+        self.endpoint, self.etcd = start_etcd(self.work)
 
     def start_agent(self, node, token=True):
         port = self.urls[node].rsplit(":", 1)[1] if node in self.urls else free_ports(1)[0]
