@@ -381,3 +381,77 @@ def test_the_page_says_when_its_agent_loses_etcd(page_cluster, browser):
         os.kill(page_cluster.etcd.pid, signal.SIGCONT)
     until(browser, lambda d: snapshot(d)["connection"] == "live", 30, "the page live again")
     assert snapshot(browser)["banner"] is None
+
+
+# A status document with the Galera and RabbitMQ sections as docs/operator-guide.md shows
+# them: the page's rendering of those kinds, served with the agent's own page files.
+SERVICES_STATUS = {
+    "node": "n1", "cluster": "svc", "local": {}, "api": {"writes": False}, "agent": {"lease_confirmed": True},
+    "coordinator": "n1", "quorum": True, "failcounts": {},
+    "nodes": {n: {"online": n != "n3", "standby": False, "maintenance": False, "unclean": False} for n in NODES},
+    "resources": {"db": {"n1": "started", "n2": "started"}, "mq": {"n1": "started", "n2": "started"}},
+    "order": {"nodes": NODES, "resources": ["db", "mq"]},
+    "galera": {"db": {
+        "writer": "n1",
+        "bootstrapped": {"node": "n1", "at": "2026-11-25T09:00:00Z", "mode": "new-cluster", "forced": False,
+                         "by": "coordinator n1", "pending": False},
+        "nodes": {"n1": {"state": "Synced", "seqno": 1234, "size": 2}, "n2": {"state": "Donor", "seqno": 1230, "size": 2},
+                  "n3": {"state": "down", "seqno": 1200, "size": None, "known": False}}}},
+    "rabbitmq": {"mq": {
+        "nodes": {"n1": {"nodename": "rabbit@n1", "state": "running", "members": ["rabbit@n1", "rabbit@n2", "rabbit@n3"],
+                         "clustered": ["rabbit@n1", "rabbit@n2"], "partitions": [], "alarms": [], "leaders": 4, "amqp": True},
+                  "n2": {"nodename": "rabbit@n2", "state": "running", "members": ["rabbit@n1", "rabbit@n2", "rabbit@n3"],
+                         "clustered": ["rabbit@n1", "rabbit@n2"], "partitions": [], "alarms": ["memory on rabbit@n2"],
+                         "leaders": 0, "amqp": False, "message": "amqp: no answer"},
+                  "n3": {"nodename": "rabbit@n3", "state": "down", "members": [], "clustered": [], "partitions": [],
+                         "alarms": [], "leaders": None, "amqp": None}},
+        "boot": None}},
+}
+
+
+def test_galera_and_rabbitmq_details_render(page_cluster, browser):
+    import http.server
+    import json
+    import threading
+    import urllib.request
+
+    files = {}
+    for path in ["/", "/ui/vigil.js", "/ui/vigil.css"]:
+        with urllib.request.urlopen(page_cluster.urls["n1"] + path, timeout=10) as response:
+            files[path] = (response.headers["Content-Type"], response.read())
+    files["/v1/status"] = ("application/json", json.dumps(SERVICES_STATUS).encode())
+    files["/v1/events"] = ("application/json", b'{"events": []}')
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            content_type, body = files.get(self.path.split("?")[0], ("text/plain", None))
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Type", content_type)
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        browser.get(f"http://127.0.0.1:{server.server_address[1]}/")
+        rows = until(browser, lambda d: d.execute_script("""
+            const rows = (sel) => [...document.querySelectorAll(sel + ' tr[data-node]')].map(tr =>
+              [tr.dataset.node, ...[...tr.querySelectorAll('td')].map(td => td.textContent)]);
+            const galera = rows('section[data-galera="db"]'), mq = rows('section[data-rabbitmq="mq"]');
+            return galera.length && mq.length ? {galera, mq,
+              note: document.querySelector('section[data-galera="db"] .note').textContent} : null;
+        """), 10, "the Galera and RabbitMQ sections")
+        assert rows["galera"] == [["n1", "n1writer", "Synced", "1234", "2"], ["n2", "n2", "Donor", "1230", "2"],
+                                  ["n3", "n3", "down", "1200?", ""]], rows["galera"]
+        assert "writer: n1; bootstrapped: n1 at 2026-11-25T09:00:00Z (new-cluster, by coordinator n1)" in rows["note"], rows["note"]
+        assert rows["mq"][0] == ["n1", "n1", "rabbit@n1", "running", "2/3", "ok", "4", ""], rows["mq"]
+        assert rows["mq"][1] == ["n2", "n2", "rabbit@n2", "runningamqp: no answer", "2/3", "failing", "0", "memory on rabbit@n2"], rows["mq"]
+        assert rows["mq"][2][3] == "down", rows["mq"]
+        browser.save_screenshot(os.path.join(ARTIFACTS, "galera-rabbitmq.png"))
+    finally:
+        server.shutdown()
+        server.server_close()
