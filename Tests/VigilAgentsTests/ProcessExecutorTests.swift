@@ -49,8 +49,10 @@ struct ProcessExecutorTests {
                 name: "stubborn",
                 command: ["/bin/sh", "-c", "trap '' TERM; sleep 300 & echo $! > \(dir.file("child")); while true; do sleep 1; done"]))
         #expect(await executor.perform(ActionRequest(.start)).code == .success)
-        #expect(await eventually { dir.read("child") != nil })
-        let child = try #require(dir.read("child").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+        // The shell creates the file before it writes the PID: wait for a PID, not a file.
+        let childPID = { dir.read("child").flatMap { Int32($0.trimmingCharacters(in: .whitespacesAndNewlines)) } }
+        #expect(await eventually { childPID() != nil })
+        let child = try #require(childPID())
         let started = ContinuousClock.now
         let stop = await executor.perform(ActionRequest(.stop, timeout: .milliseconds(500)))
         let took = ContinuousClock.now - started
