@@ -149,7 +149,8 @@ extension Reconciler {
         // writer role and drops out of `?role=reader`. Once no node of its component is
         // receiving a transfer for `idleDonorLimit`, it is restarted as a failed instance
         // (it rejoins by IST).
-        if observed.donor && observed.primary && Self.nobodyJoins(view: view, resource: name, besides: node, size: observed.size) {
+        // (By its state: a stuck donor need not report wsrep_ready, which `donor` requires.)
+        if observed.state == "Donor" && observed.primary && Self.nobodyJoins(view: view, resource: name, besides: node, size: observed.size) {
             if local.galeraIdleDonorSince == nil { local.galeraIdleDonorSince = clock.now() }
         } else {
             local.galeraIdleDonorSince = nil
