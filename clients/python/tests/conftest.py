@@ -46,6 +46,14 @@ def vigil_binary():
     return path
 
 
+def remove_work_dir(work):
+    """Removes a fixture's work directory, or keeps it (and says where) with VIGIL_PYTEST_KEEP=1."""
+    if os.environ.get("VIGIL_PYTEST_KEEP"):
+        print(f"kept {work}")
+    else:
+        subprocess.run(["rm", "-rf", work])
+
+
 def start_etcd(work):
     """One etcd member on 127.0.0.1 (free ports, data and log in `work`), healthy; returns
     its client URL and its process (the caller stops it)."""
@@ -129,10 +137,7 @@ def cluster():
         yield c
     finally:
         c.stop()
-        if os.environ.get("VIGIL_PYTEST_KEEP"):
-            print(f"kept {work}")
-        else:
-            subprocess.run(["rm", "-rf", work])
+        remove_work_dir(work)
 
 
 @pytest.fixture()

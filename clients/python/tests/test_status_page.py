@@ -21,7 +21,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-from conftest import ROOT, free_ports, start_etcd, vigil_binary, wait_for
+from conftest import ROOT, free_ports, remove_work_dir, start_etcd, vigil_binary, wait_for
 from vigil_client import VigilClient
 
 ARTIFACTS = os.environ.get("VIGIL_ARTIFACTS") or os.path.join(ROOT, ".build", "artifacts", "status-page")
@@ -142,10 +142,7 @@ def page_cluster():
         yield c
     finally:
         c.stop()
-        if os.environ.get("VIGIL_PYTEST_KEEP"):
-            print(f"kept {work}")
-        else:
-            subprocess.run(["rm", "-rf", work])
+        remove_work_dir(work)
 
 
 @pytest.fixture(scope="module")
